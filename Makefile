@@ -1,0 +1,58 @@
+# VideoPlanet — every target installs what it needs into .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: install run test test-sqlite test-postgres provider lint format openapi bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## make run: SQLite, in-memory channel layer, local media, demo data, one server process.
+run: install
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
+		--host 127.0.0.1 --port $(PORT) --no-access-log
+
+## make test: the whole suite on SQLite, then again on DATABASE_URL when it is set.
+test: install
+	env -u DATABASE_URL $(PY) -m pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== again on $$DATABASE_URL =="; \
+		$(PY) -m pytest; \
+	fi
+
+## make provider PORT=N: the app on a throwaway database with the Pact provider-state endpoint on.
+provider: install
+	$(PY) -m videoplanet.contracts.provider --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy videoplanet config
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## make openapi: regenerate the committed OpenAPI document from the code.
+openapi: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m videoplanet.contracts.openapi write contracts/openapi.json
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

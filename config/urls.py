@@ -1,0 +1,37 @@
+"""URL map: the versioned API, its OpenAPI document and docs, admin, media."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+
+from videoplanet.api.errors import api_not_found
+from videoplanet.contracts.apis import ProviderStateApi
+
+api_v1 = [
+    path("", include("videoplanet.accounts.urls")),
+    path("", include("videoplanet.projects.urls")),
+    path("", include("videoplanet.feedback.urls")),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("pact/provider-states", ProviderStateApi.as_view(), name="pact-provider-states"),
+    path("admin/", admin.site.urls),
+    re_path(r"^api/", api_not_found),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(
+            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+
+handler404 = "videoplanet.api.errors.api_not_found"
+handler500 = "videoplanet.api.errors.server_error"

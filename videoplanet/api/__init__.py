@@ -1,0 +1,1 @@
+"""The HTTP API's shared layer: the error envelope, strict JSON fields, request limits."""

@@ -1,0 +1,1 @@
+"""Timestamped feedback on a video, threaded comments with @mentions, emoji reactions."""

@@ -1,0 +1,299 @@
+"""Feedback, comment and reaction endpoints. Each method parses input, calls one
+service or selector, and renders the result."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from videoplanet.api.fields import (
+    StrictCharField,
+    StrictChoiceField,
+    StrictNumberField,
+    StrictUUIDField,
+)
+from videoplanet.api.schema import error_responses
+from videoplanet.projects.selectors import video_get
+
+from .drawing import DrawingDataSerializer
+from .inputs import (
+    EmojiField,
+    ScreenshotField,
+    cursor_decode,
+    cursor_encode,
+    emoji_from_path,
+)
+from .models import Priority, Status
+from .selectors import (
+    FeedbackFilters,
+    comment_get,
+    comment_list,
+    feedback_get,
+    feedback_list,
+)
+from .serializers import (
+    CommentOutputSerializer,
+    FeedbackOutputSerializer,
+    ReactionsOutputSerializer,
+)
+from .services import (
+    comment_create,
+    feedback_create,
+    feedback_delete,
+    feedback_update,
+    reaction_add,
+    reaction_remove,
+)
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+MAX_CONTENT_LENGTH = 10_000
+
+
+class FiniteFloatField(serializers.FloatField):
+    def to_internal_value(self, data: Any) -> float:
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("invalid")
+        return value
+
+
+class FeedbackCollectionApi(APIView):
+    class FeedbackListQuerySerializer(serializers.Serializer):
+        video_id = serializers.UUIDField()
+        status = serializers.ChoiceField(choices=Status.choices, required=False)
+        priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+        limit = serializers.IntegerField(
+            min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+        )
+        cursor = serializers.CharField(required=False, max_length=200)
+
+        def get_fields(self) -> dict[str, serializers.Field]:
+            fields = super().get_fields()
+            fields["from"] = FiniteFloatField(required=False, min_value=0)
+            fields["to"] = FiniteFloatField(required=False, min_value=0)
+            return fields
+
+    @extend_schema(
+        operation_id="feedbacks_list",
+        summary="Feedback on a video, ordered by timestamp",
+        description=(
+            "The body is a bare array. When there are more, the `Link` header holds the "
+            'next page: `<url>; rel="next"`.'
+        ),
+        parameters=[
+            OpenApiParameter("video_id", uuid.UUID, required=True),
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("priority", str, enum=Priority.values),
+            OpenApiParameter("from", float, description="Only feedback at or after (s)."),
+            OpenApiParameter("to", float, description="Only feedback at or before (s)."),
+            OpenApiParameter(
+                "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE})."
+            ),
+            OpenApiParameter("cursor", str, description="Opaque; from the Link header."),
+            OpenApiParameter(
+                "Link",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                response=[200],
+                description='`<url>; rel="next"` when there is a next page.',
+            ),
+        ],
+        responses={
+            200: FeedbackOutputSerializer(many=True),
+            **error_responses(400, 401, 404),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = self.FeedbackListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        video, _ = video_get(user=request.user, video_id=params["video_id"])
+        limit = params["limit"]
+        after = cursor_decode(params["cursor"]) if "cursor" in params else None
+        rows = feedback_list(
+            video_id=video.pk,
+            filters=FeedbackFilters(
+                status=params.get("status"),
+                priority=params.get("priority"),
+                time_from=params.get("from"),
+                time_to=params.get("to"),
+            ),
+            after=after,
+            limit=limit + 1,
+        )
+        page = rows[:limit]
+        body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
+        response = Response(body)
+        if len(rows) > limit:
+            last = page[-1]
+            next_query = request.query_params.copy()
+            next_query["cursor"] = cursor_encode(last.timestamp, last.id)
+            url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
+            response["Link"] = f'<{url}>; rel="next"'
+        return response
+
+    class FeedbackCreateInputSerializer(serializers.Serializer):
+        video_id = StrictUUIDField()
+        timestamp = StrictNumberField(min_value=0, help_text="Seconds from the start.")
+        timestamp_end = StrictNumberField(
+            required=False, allow_null=True, min_value=0, help_text="End of a range."
+        )
+        content = StrictCharField(max_length=MAX_CONTENT_LENGTH)
+        screenshot = ScreenshotField(required=False, allow_null=True)
+        drawing_data = DrawingDataSerializer(required=False, allow_null=True)
+        priority = StrictChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
+
+    @extend_schema(
+        operation_id="feedbacks_create",
+        summary="Pin feedback to a moment of a video",
+        request=FeedbackCreateInputSerializer,
+        responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.FeedbackCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        video, role = video_get(user=request.user, video_id=fields.pop("video_id"))
+        feedback = feedback_create(video=video, role=role, author=request.user, **fields)
+        return Response(
+            FeedbackOutputSerializer(feedback, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class FeedbackDetailApi(APIView):
+    @extend_schema(
+        operation_id="feedbacks_retrieve",
+        summary="One feedback",
+        responses={200: FeedbackOutputSerializer, **error_responses(401, 404)},
+    )
+    def get(self, request: Request, feedback_id: uuid.UUID) -> Response:
+        feedback, _ = feedback_get(user=request.user, feedback_id=feedback_id)
+        return Response(FeedbackOutputSerializer(feedback, context={"request": request}).data)
+
+    class FeedbackUpdateInputSerializer(serializers.Serializer):
+        content = StrictCharField(required=False, max_length=MAX_CONTENT_LENGTH)
+        priority = StrictChoiceField(choices=Priority.choices, required=False)
+        status = StrictChoiceField(choices=Status.choices, required=False)
+
+    @extend_schema(
+        operation_id="feedbacks_partial_update",
+        summary="Change content, priority or status (author, owner or editor)",
+        description="Any status may move to any other; closed feedback can be reopened.",
+        request=FeedbackUpdateInputSerializer,
+        responses={200: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+    )
+    def patch(self, request: Request, feedback_id: uuid.UUID) -> Response:
+        data = self.FeedbackUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
+        feedback = feedback_update(
+            feedback=feedback, role=role, user=request.user, changes=dict(data.validated_data)
+        )
+        return Response(FeedbackOutputSerializer(feedback, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="feedbacks_destroy",
+        summary="Delete feedback with its comments (author, owner or editor)",
+        responses={204: None, **error_responses(401, 403, 404)},
+    )
+    def delete(self, request: Request, feedback_id: uuid.UUID) -> Response:
+        feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
+        feedback_delete(feedback=feedback, role=role, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentCollectionApi(APIView):
+    class CommentListQuerySerializer(serializers.Serializer):
+        feedback_id = serializers.UUIDField()
+
+    @extend_schema(
+        operation_id="comments_list",
+        summary="A feedback's comments, each followed by its replies",
+        parameters=[OpenApiParameter("feedback_id", uuid.UUID, required=True)],
+        responses={200: CommentOutputSerializer(many=True), **error_responses(400, 401, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.CommentListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        feedback, _ = feedback_get(
+            user=request.user, feedback_id=query.validated_data["feedback_id"]
+        )
+        return Response(CommentOutputSerializer(comment_list(feedback=feedback), many=True).data)
+
+    class CommentCreateInputSerializer(serializers.Serializer):
+        feedback_id = StrictUUIDField()
+        parent_id = StrictUUIDField(
+            required=False, allow_null=True, help_text="Reply to this comment (same feedback)."
+        )
+        content = StrictCharField(max_length=MAX_CONTENT_LENGTH)
+        mentions = serializers.ListField(
+            child=StrictUUIDField(),
+            required=False,
+            max_length=50,
+            help_text="Ids of project members to mention.",
+        )
+
+    @extend_schema(
+        operation_id="comments_create",
+        summary="Comment on feedback or reply to a comment",
+        request=CommentCreateInputSerializer,
+        responses={201: CommentOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.CommentCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        feedback, role = feedback_get(user=request.user, feedback_id=fields.pop("feedback_id"))
+        comment = comment_create(
+            feedback=feedback,
+            role=role,
+            author=request.user,
+            content=fields["content"],
+            parent_id=fields.get("parent_id"),
+            mention_ids=fields.get("mentions"),
+        )
+        return Response(CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class ReactionCreateApi(APIView):
+    class ReactionInputSerializer(serializers.Serializer):
+        emoji = EmojiField(help_text="A single emoji, e.g. 👍.")
+
+    @extend_schema(
+        operation_id="comment_reactions_create",
+        summary="React to a comment; reacting twice with the same emoji changes nothing",
+        request=ReactionInputSerializer,
+        responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request, comment_id: uuid.UUID) -> Response:
+        data = self.ReactionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment, role = comment_get(user=request.user, comment_id=comment_id)
+        reactions = reaction_add(
+            comment=comment, role=role, user=request.user, emoji=data.validated_data["emoji"]
+        )
+        return Response({"success": True, "reactions": reactions})
+
+
+class ReactionDeleteApi(APIView):
+    @extend_schema(
+        operation_id="comment_reactions_destroy",
+        summary="Remove your reaction",
+        responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def delete(self, request: Request, comment_id: uuid.UUID, emoji: str) -> Response:
+        emoji = emoji_from_path(emoji)
+        comment, role = comment_get(user=request.user, comment_id=comment_id)
+        reactions = reaction_remove(comment=comment, role=role, user=request.user, emoji=emoji)
+        return Response({"success": True, "reactions": reactions})

@@ -1,0 +1,106 @@
+"""Reads for feedback, comments and reactions, always through the caller's membership."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+
+from videoplanet.accounts.models import User
+from videoplanet.api.errors import NotFound
+
+from .models import Comment, Feedback, Reaction
+
+
+@dataclass(frozen=True)
+class FeedbackFilters:
+    status: str | None = None
+    priority: str | None = None
+    time_from: float | None = None
+    time_to: float | None = None
+
+
+def feedback_get(*, user: User, feedback_id: uuid.UUID) -> tuple[Feedback, str]:
+    """The feedback and the caller's role in its project (one query), or NotFound."""
+    feedback = (
+        Feedback.objects.select_related("author", "video")
+        .filter(id=feedback_id, video__project__memberships__user=user)
+        .annotate(caller_role=F("video__project__memberships__role"))
+        .first()
+    )
+    if feedback is None:
+        raise NotFound("Feedback not found.")
+    return feedback, feedback.caller_role  # type: ignore[attr-defined]
+
+
+def feedback_list(
+    *,
+    video_id: uuid.UUID,
+    filters: FeedbackFilters,
+    after: tuple[float, uuid.UUID] | None,
+    limit: int,
+) -> list[Feedback]:
+    """Up to ``limit`` feedbacks ordered by (timestamp, id), starting after a keyset cursor."""
+    qs = Feedback.objects.filter(video_id=video_id).select_related("author")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.time_from is not None:
+        qs = qs.filter(timestamp__gte=filters.time_from)
+    if filters.time_to is not None:
+        qs = qs.filter(timestamp__lte=filters.time_to)
+    if after is not None:
+        ts, last_id = after
+        qs = qs.filter(Q(timestamp__gt=ts) | Q(timestamp=ts, id__gt=last_id))
+    return list(qs.order_by("timestamp", "id")[:limit])
+
+
+def comment_get(*, user: User, comment_id: uuid.UUID) -> tuple[Comment, str]:
+    comment = (
+        Comment.objects.select_related("feedback__video")
+        .filter(id=comment_id, feedback__video__project__memberships__user=user)
+        .annotate(caller_role=F("feedback__video__project__memberships__role"))
+        .first()
+    )
+    if comment is None:
+        raise NotFound("Comment not found.")
+    return comment, comment.caller_role  # type: ignore[attr-defined]
+
+
+def comment_reactions(*, comment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, list[str]]]:
+    """``{comment_id: {emoji: [user ids in the order they reacted]}}``."""
+    out: dict[uuid.UUID, dict[str, list[str]]] = defaultdict(dict)
+    rows = (
+        Reaction.objects.filter(comment_id__in=comment_ids)
+        .order_by("created_at", "id")
+        .values_list("comment_id", "emoji", "user_id")
+    )
+    for comment_id, emoji, user_id in rows:
+        out[comment_id].setdefault(emoji, []).append(str(user_id))
+    return dict(out)
+
+
+def comment_list(*, feedback: Feedback) -> list[Comment]:
+    """A feedback's comments as threads: each comment followed by its replies, oldest first."""
+    comments = list(
+        Comment.objects.filter(feedback=feedback)
+        .select_related("author")
+        .prefetch_related("mentions")
+        .order_by("created_at", "id")
+    )
+    reactions = comment_reactions(comment_ids=[c.pk for c in comments])
+    children: dict[uuid.UUID | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        comment.mention_list = list(comment.mentions.all())  # type: ignore[attr-defined]
+        comment.reaction_map = reactions.get(comment.pk, {})  # type: ignore[attr-defined]
+        children[comment.parent_id].append(comment)
+    ordered: list[Comment] = []
+    stack = list(reversed(children[None]))
+    while stack:
+        comment = stack.pop()
+        ordered.append(comment)
+        stack.extend(reversed(children[comment.pk]))
+    return ordered

@@ -1,0 +1,175 @@
+"""Writes for feedback, comments and reactions. Each is one transaction."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from videoplanet.accounts.models import User
+from videoplanet.api.errors import PermissionDenied, ValidationFailed
+from videoplanet.projects.models import CONTRIBUTORS, MANAGERS, Video
+from videoplanet.projects.selectors import role_require
+
+from .models import Comment, Feedback, Priority, Reaction
+from .screenshots import DecodedScreenshot, screenshot_store
+from .selectors import comment_reactions
+
+logger = logging.getLogger(__name__)
+
+
+def _check_timestamps(video: Video, timestamp: float, timestamp_end: float | None) -> None:
+    details: dict[str, list[str]] = {}
+    if timestamp < 0:
+        details["timestamp"] = ["Must be 0 or more."]
+    elif video.duration is not None and timestamp > video.duration:
+        details["timestamp"] = [f"Must not be past the video's end ({video.duration} s)."]
+    if timestamp_end is not None:
+        if timestamp_end < timestamp:
+            details["timestamp_end"] = ["Must not be before timestamp."]
+        elif video.duration is not None and timestamp_end > video.duration:
+            details["timestamp_end"] = [f"Must not be past the video's end ({video.duration} s)."]
+    if details:
+        raise ValidationFailed(details=details)
+
+
+def _screenshot_discard(name: str) -> None:
+    """Delete a stored screenshot that no feedback refers to any more."""
+    if name and not Feedback.objects.filter(screenshot=name).exists():
+        default_storage.delete(name)
+
+
+def feedback_create(
+    *,
+    video: Video,
+    role: str,
+    author: User,
+    timestamp: float,
+    content: str,
+    timestamp_end: float | None = None,
+    screenshot: DecodedScreenshot | None = None,
+    drawing_data: dict[str, Any] | None = None,
+    priority: str = Priority.MEDIUM,
+) -> Feedback:
+    """Pin feedback to a moment of the video.
+
+    The screenshot is written first; if anything after that fails, the row is rolled
+    back and a file this call wrote is removed again, so no orphan stays behind.
+    """
+    role_require(role, CONTRIBUTORS, "post feedback")
+    _check_timestamps(video, timestamp, timestamp_end)
+    stored = screenshot_store(screenshot) if screenshot else None
+    try:
+        with transaction.atomic():
+            feedback = Feedback.objects.create(
+                video=video,
+                author=author,
+                timestamp=timestamp,
+                timestamp_end=timestamp_end,
+                content=content,
+                screenshot=stored.name if stored else "",
+                drawing_data=drawing_data,
+                priority=priority,
+            )
+    except BaseException:
+        if stored and stored.created:
+            _screenshot_discard(stored.name)
+        raise
+    return feedback
+
+
+def _require_feedback_editor(feedback: Feedback, role: str, user: User, action: str) -> None:
+    if role in MANAGERS:
+        return
+    if feedback.author_id == user.pk and role in CONTRIBUTORS:
+        return
+    raise PermissionDenied(f"Only the author or a project owner/editor can {action} feedback.")
+
+
+@transaction.atomic
+def feedback_update(
+    *, feedback: Feedback, role: str, user: User, changes: dict[str, Any]
+) -> Feedback:
+    """Change content, priority or status. Any status may move to any other."""
+    _require_feedback_editor(feedback, role, user, "change")
+    allowed = {"content", "priority", "status"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(details={name: ["Cannot be changed."] for name in sorted(unknown)})
+    if changes:
+        for name, value in changes.items():
+            setattr(feedback, name, value)
+        feedback.save(update_fields=[*changes, "updated_at"])
+    return feedback
+
+
+def feedback_delete(*, feedback: Feedback, role: str, user: User) -> None:
+    _require_feedback_editor(feedback, role, user, "delete")
+    name = feedback.screenshot
+    with transaction.atomic():
+        feedback.delete()
+        if name:
+            transaction.on_commit(lambda: _screenshot_discard(name))
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    feedback: Feedback,
+    role: str,
+    author: User,
+    content: str,
+    parent_id: uuid.UUID | None = None,
+    mention_ids: list[uuid.UUID] | None = None,
+) -> Comment:
+    """Comment on feedback, or reply to one of its comments, mentioning project members."""
+    role_require(role, CONTRIBUTORS, "comment")
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(id=parent_id, feedback=feedback).first()
+        if parent is None:
+            raise ValidationFailed.field("parent_id", "No comment with this id on this feedback.")
+    wanted = list(dict.fromkeys(mention_ids or []))
+    mentioned = list(
+        User.objects.filter(id__in=wanted, memberships__project_id=feedback.video.project_id)
+    )
+    missing = set(wanted) - {u.pk for u in mentioned}
+    if missing:
+        raise ValidationFailed(
+            details={
+                "mentions": [
+                    f"{user_id} is not a member of this project."
+                    for user_id in wanted
+                    if user_id in missing
+                ]
+            }
+        )
+    comment = Comment.objects.create(
+        feedback=feedback, parent=parent, author=author, content=content
+    )
+    if mentioned:
+        comment.mentions.set(mentioned)
+    order = {user_id: i for i, user_id in enumerate(wanted)}
+    comment.mention_list = sorted(mentioned, key=lambda u: order[u.pk])  # type: ignore[attr-defined]
+    comment.reaction_map = {}  # type: ignore[attr-defined]
+    return comment
+
+
+def reaction_add(*, comment: Comment, role: str, user: User, emoji: str) -> dict[str, list[str]]:
+    """Add the caller's reaction; adding it again changes nothing. Returns the reactions."""
+    role_require(role, CONTRIBUTORS, "react")
+    try:
+        with transaction.atomic():
+            Reaction.objects.get_or_create(comment=comment, user=user, emoji=emoji)
+    except IntegrityError:
+        pass  # the same reaction was added concurrently: the outcome is the same
+    return comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})
+
+
+def reaction_remove(*, comment: Comment, role: str, user: User, emoji: str) -> dict[str, list[str]]:
+    role_require(role, CONTRIBUTORS, "react")
+    Reaction.objects.filter(comment=comment, user=user, emoji=emoji).delete()
+    return comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})

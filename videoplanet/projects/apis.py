@@ -1,0 +1,177 @@
+"""Projects, members and videos: what a client needs to get from sign-up to feedback."""
+
+from __future__ import annotations
+
+import uuid
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from videoplanet.accounts.apis import UserOutputSerializer
+from videoplanet.api.fields import (
+    StrictCharField,
+    StrictChoiceField,
+    StrictEmailField,
+    StrictNumberField,
+    StrictURLField,
+    StrictUUIDField,
+)
+from videoplanet.api.schema import error_responses
+
+from .models import Role
+from .selectors import member_list, membership_get, project_list, video_get, video_list
+from .services import member_add, project_create, video_create
+
+
+class ProjectOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="project.id")
+    name = serializers.CharField(source="project.name")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="Your role in the project.")
+    created_at = serializers.DateTimeField(source="project.created_at")
+
+    class Meta:
+        ref_name = "Project"
+
+
+class MemberOutputSerializer(serializers.Serializer):
+    user = UserOutputSerializer()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        ref_name = "Member"
+
+
+class VideoOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    project_id = serializers.UUIDField()
+    title = serializers.CharField()
+    url = serializers.URLField()
+    duration = serializers.FloatField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "Video"
+
+
+class ProjectCollectionApi(APIView):
+    @extend_schema(
+        operation_id="projects_list",
+        summary="Projects you are a member of",
+        responses={200: ProjectOutputSerializer(many=True), **error_responses(401)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(ProjectOutputSerializer(project_list(user=request.user), many=True).data)
+
+    class ProjectCreateInputSerializer(serializers.Serializer):
+        name = StrictCharField(max_length=200)
+
+    @extend_schema(
+        operation_id="projects_create",
+        summary="Create a project; you become its owner",
+        request=ProjectCreateInputSerializer,
+        responses={201: ProjectOutputSerializer, **error_responses(400, 401, 413, 415)},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.ProjectCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = project_create(user=request.user, **data.validated_data)
+        return Response(ProjectOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailApi(APIView):
+    @extend_schema(
+        operation_id="projects_retrieve",
+        summary="One project",
+        responses={200: ProjectOutputSerializer, **error_responses(401, 404)},
+    )
+    def get(self, request: Request, project_id: uuid.UUID) -> Response:
+        membership = membership_get(user=request.user, project_id=project_id)
+        return Response(ProjectOutputSerializer(membership).data)
+
+
+class ProjectMembersApi(APIView):
+    @extend_schema(
+        operation_id="project_members_list",
+        summary="Members of a project with their roles",
+        responses={200: MemberOutputSerializer(many=True), **error_responses(401, 404)},
+    )
+    def get(self, request: Request, project_id: uuid.UUID) -> Response:
+        membership = membership_get(user=request.user, project_id=project_id)
+        members = member_list(project=membership.project)
+        return Response(MemberOutputSerializer(members, many=True).data)
+
+    class MemberAddInputSerializer(serializers.Serializer):
+        email = StrictEmailField(help_text="Email of a registered user.")
+        role = StrictChoiceField(choices=Role.choices)
+
+    @extend_schema(
+        operation_id="project_members_create",
+        summary="Add a registered user to the project (owners and editors)",
+        request=MemberAddInputSerializer,
+        responses={201: MemberOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request, project_id: uuid.UUID) -> Response:
+        membership = membership_get(user=request.user, project_id=project_id)
+        data = self.MemberAddInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        added = member_add(membership=membership, **data.validated_data)
+        return Response(MemberOutputSerializer(added).data, status=status.HTTP_201_CREATED)
+
+
+class VideoCollectionApi(APIView):
+    class VideoListQuerySerializer(serializers.Serializer):
+        project_id = serializers.UUIDField()
+
+    @extend_schema(
+        operation_id="videos_list",
+        summary="Videos of a project",
+        parameters=[
+            OpenApiParameter("project_id", uuid.UUID, required=True, description="Project id.")
+        ],
+        responses={200: VideoOutputSerializer(many=True), **error_responses(400, 401, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.VideoListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        membership = membership_get(
+            user=request.user, project_id=query.validated_data["project_id"]
+        )
+        return Response(
+            VideoOutputSerializer(video_list(project=membership.project), many=True).data
+        )
+
+    class VideoCreateInputSerializer(serializers.Serializer):
+        project_id = StrictUUIDField()
+        title = StrictCharField(max_length=300)
+        url = StrictURLField(max_length=2000)
+        duration = StrictNumberField(
+            required=False, allow_null=True, min_value=0, help_text="Length in seconds."
+        )
+
+    @extend_schema(
+        operation_id="videos_create",
+        summary="Add a video to a project (owners and editors)",
+        request=VideoCreateInputSerializer,
+        responses={201: VideoOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.VideoCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        membership = membership_get(user=request.user, project_id=fields.pop("project_id"))
+        video = video_create(membership=membership, **fields)
+        return Response(VideoOutputSerializer(video).data, status=status.HTTP_201_CREATED)
+
+
+class VideoDetailApi(APIView):
+    @extend_schema(
+        operation_id="videos_retrieve",
+        summary="One video",
+        responses={200: VideoOutputSerializer, **error_responses(401, 404)},
+    )
+    def get(self, request: Request, video_id: uuid.UUID) -> Response:
+        video, _ = video_get(user=request.user, video_id=video_id)
+        return Response(VideoOutputSerializer(video).data)

@@ -1,0 +1,68 @@
+"""Reads for projects. Everything is reached through the caller's membership: an object
+of a project the caller is not a member of is simply not found."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import F, QuerySet
+
+from videoplanet.accounts.models import User
+from videoplanet.api.errors import NotFound, PermissionDenied
+
+from .models import Membership, Project, Role, Video
+
+
+def membership_get(*, user: User, project_id: uuid.UUID) -> Membership:
+    membership = (
+        Membership.objects.select_related("project")
+        .filter(user=user, project_id=project_id)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("Project not found.")
+    return membership
+
+
+def role_require(role: str, roles: frozenset[Role], action: str) -> None:
+    if role not in roles:
+        raise PermissionDenied(f"A {role} cannot {action}.")
+
+
+def role_in_project(*, user: User, project_id: uuid.UUID) -> str:
+    role = (
+        Membership.objects.filter(user=user, project_id=project_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is None:
+        raise NotFound("Project not found.")
+    return role
+
+
+def project_list(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.select_related("project")
+        .filter(user=user)
+        .order_by("project__created_at", "project_id")
+    )
+
+
+def member_list(*, project: Project) -> QuerySet[Membership]:
+    return project.memberships.select_related("user").order_by("created_at", "id")
+
+
+def video_get(*, user: User, video_id: uuid.UUID) -> tuple[Video, str]:
+    """The video and the caller's role in its project (one query), or NotFound."""
+    video = (
+        Video.objects.filter(id=video_id, project__memberships__user=user)
+        .annotate(caller_role=F("project__memberships__role"))
+        .first()
+    )
+    if video is None:
+        raise NotFound("Video not found.")
+    return video, video.caller_role  # type: ignore[attr-defined]
+
+
+def video_list(*, project: Project) -> QuerySet[Video]:
+    return project.videos.order_by("created_at", "id")
