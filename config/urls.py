@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from videoplanet.api.errors import api_not_found
 from videoplanet.contracts.apis import ProviderStateApi
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("videoplanet.accounts.urls")),
     path("", include("videoplanet.projects.urls")),
     path("", include("videoplanet.feedback.urls")),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.fields import StrictCharField, StrictEmailField
 from videoplanet.api.schema import error_responses
 
@@ -47,7 +47,7 @@ class AuthTokenApi(APIView):
         responses={200: TokenOutputSerializer, **error_responses(400, 401, 413, 415, 429)},
         auth=[],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.AuthTokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user, token = user_sign_in(**data.validated_data)
@@ -72,7 +72,7 @@ class RegisterApi(APIView):
         responses={201: TokenOutputSerializer, **error_responses(400, 413, 415, 429)},
         auth=[],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user, token = user_register(**data.validated_data)
@@ -88,5 +88,5 @@ class MeApi(APIView):
         summary="The user the token belongs to",
         responses={200: UserOutputSerializer, **error_responses(401)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(UserOutputSerializer(request.user).data)

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.fields import (
     StrictCharField,
     StrictChoiceField,
@@ -113,7 +113,7 @@ class FeedbackCollectionApi(APIView):
             **error_responses(400, 401, 404),
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         query = self.FeedbackListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -159,7 +159,7 @@ class FeedbackCollectionApi(APIView):
         request=FeedbackCreateInputSerializer,
         responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.FeedbackCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -177,7 +177,7 @@ class FeedbackDetailApi(APIView):
         summary="One feedback",
         responses={200: FeedbackOutputSerializer, **error_responses(401, 404)},
     )
-    def get(self, request: Request, feedback_id: uuid.UUID) -> Response:
+    def get(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
         feedback, _ = feedback_get(user=request.user, feedback_id=feedback_id)
         return Response(FeedbackOutputSerializer(feedback, context={"request": request}).data)
 
@@ -193,7 +193,7 @@ class FeedbackDetailApi(APIView):
         request=FeedbackUpdateInputSerializer,
         responses={200: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
     )
-    def patch(self, request: Request, feedback_id: uuid.UUID) -> Response:
+    def patch(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
         data = self.FeedbackUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
@@ -207,7 +207,7 @@ class FeedbackDetailApi(APIView):
         summary="Delete feedback with its comments (author, owner or editor)",
         responses={204: None, **error_responses(401, 403, 404)},
     )
-    def delete(self, request: Request, feedback_id: uuid.UUID) -> Response:
+    def delete(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
         feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
         feedback_delete(feedback=feedback, role=role, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -223,7 +223,7 @@ class CommentCollectionApi(APIView):
         parameters=[OpenApiParameter("feedback_id", uuid.UUID, required=True)],
         responses={200: CommentOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         query = self.CommentListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         feedback, _ = feedback_get(
@@ -250,7 +250,7 @@ class CommentCollectionApi(APIView):
         request=CommentCreateInputSerializer,
         responses={201: CommentOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CommentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -276,7 +276,7 @@ class ReactionCreateApi(APIView):
         request=ReactionInputSerializer,
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
     )
-    def post(self, request: Request, comment_id: uuid.UUID) -> Response:
+    def post(self, request: AuthenticatedRequest, comment_id: uuid.UUID) -> Response:
         data = self.ReactionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment, role = comment_get(user=request.user, comment_id=comment_id)
@@ -292,7 +292,7 @@ class ReactionDeleteApi(APIView):
         summary="Remove your reaction",
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404)},
     )
-    def delete(self, request: Request, comment_id: uuid.UUID, emoji: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, comment_id: uuid.UUID, emoji: str) -> Response:
         emoji = emoji_from_path(emoji)
         comment, role = comment_get(user=request.user, comment_id=comment_id)
         reactions = reaction_remove(comment=comment, role=role, user=request.user, emoji=emoji)

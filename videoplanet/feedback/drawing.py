@@ -51,7 +51,7 @@ class ShapeSerializer(serializers.Serializer):
         help_text="rectangle/ellipse/line/arrow: [x1, y1, x2, y2]; freehand: [x, y, ...] "
         "(even, ≥ 4); text: [x, y].",
     )
-    style = ShapeStyleSerializer()
+    style = ShapeStyleSerializer()  # type: ignore[assignment]  # DRF pops declared fields
     text = StrictCharField(
         required=False, max_length=1000, help_text="Required for (and only for) text shapes."
     )
@@ -84,7 +84,7 @@ class ShapeSerializer(serializers.Serializer):
 
 
 class DrawingDataSerializer(serializers.Serializer):
-    shapes = ShapeSerializer(many=True, max_length=MAX_SHAPES)
+    shapes = ShapeSerializer(many=True, max_length=MAX_SHAPES)  # type: ignore[call-arg]
 
     class Meta:
         ref_name = "DrawingData"

@@ -52,7 +52,7 @@ class EmojiField(serializers.CharField):
 
 def emoji_from_path(value: str) -> str:
     if not is_emoji(value):
-        raise ValidationFailed.field("emoji", EmojiField.default_error_messages["invalid"])
+        raise ValidationFailed.field("emoji", str(EmojiField.default_error_messages["invalid"]))
     return value
 
 

@@ -6,11 +6,11 @@ import uuid
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from videoplanet.accounts.apis import UserOutputSerializer
+from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.fields import (
     StrictCharField,
     StrictChoiceField,
@@ -62,7 +62,7 @@ class ProjectCollectionApi(APIView):
         summary="Projects you are a member of",
         responses={200: ProjectOutputSerializer(many=True), **error_responses(401)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(ProjectOutputSerializer(project_list(user=request.user), many=True).data)
 
     class ProjectCreateInputSerializer(serializers.Serializer):
@@ -74,7 +74,7 @@ class ProjectCollectionApi(APIView):
         request=ProjectCreateInputSerializer,
         responses={201: ProjectOutputSerializer, **error_responses(400, 401, 413, 415)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.ProjectCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = project_create(user=request.user, **data.validated_data)
@@ -87,7 +87,7 @@ class ProjectDetailApi(APIView):
         summary="One project",
         responses={200: ProjectOutputSerializer, **error_responses(401, 404)},
     )
-    def get(self, request: Request, project_id: uuid.UUID) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
         membership = membership_get(user=request.user, project_id=project_id)
         return Response(ProjectOutputSerializer(membership).data)
 
@@ -98,7 +98,7 @@ class ProjectMembersApi(APIView):
         summary="Members of a project with their roles",
         responses={200: MemberOutputSerializer(many=True), **error_responses(401, 404)},
     )
-    def get(self, request: Request, project_id: uuid.UUID) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
         membership = membership_get(user=request.user, project_id=project_id)
         members = member_list(project=membership.project)
         return Response(MemberOutputSerializer(members, many=True).data)
@@ -113,7 +113,7 @@ class ProjectMembersApi(APIView):
         request=MemberAddInputSerializer,
         responses={201: MemberOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
     )
-    def post(self, request: Request, project_id: uuid.UUID) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
         membership = membership_get(user=request.user, project_id=project_id)
         data = self.MemberAddInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -133,7 +133,7 @@ class VideoCollectionApi(APIView):
         ],
         responses={200: VideoOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         query = self.VideoListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         membership = membership_get(
@@ -157,7 +157,7 @@ class VideoCollectionApi(APIView):
         request=VideoCreateInputSerializer,
         responses={201: VideoOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.VideoCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -172,6 +172,6 @@ class VideoDetailApi(APIView):
         summary="One video",
         responses={200: VideoOutputSerializer, **error_responses(401, 404)},
     )
-    def get(self, request: Request, video_id: uuid.UUID) -> Response:
+    def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
         video, _ = video_get(user=request.user, video_id=video_id)
         return Response(VideoOutputSerializer(video).data)

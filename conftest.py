@@ -1,0 +1,126 @@
+"""Shared fixtures: a two-project world with every role, and API clients whose every
+response is checked against the committed OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    FeedbackFactory,
+    MembershipFactory,
+    ProjectFactory,
+    VideoFactory,
+    image_data_url,
+)
+from videoplanet.accounts.models import User
+from videoplanet.accounts.services import token_issue
+from videoplanet.contracts.validator import committed_validator
+from videoplanet.feedback.models import Feedback
+from videoplanet.projects.models import Project, Role, Video
+
+
+class ContractCheckedClient(APIClient):
+    """An APIClient that fails the test when a response is not in the OpenAPI document.
+
+    Opt out per test with ``@pytest.mark.contract_unchecked("why")``.
+    """
+
+    check_contract = True
+
+    def request(self, **kwargs: Any) -> Any:
+        response = super().request(**kwargs)
+        request = response.wsgi_request
+        if self.check_contract and request.path.startswith("/api/v1/"):
+            body = None
+            if response.content:
+                assert response["Content-Type"].startswith("application/json"), response.content
+                body = response.json()
+            result = committed_validator().validate_response(
+                request.path, request.method, response.status_code, body
+            )
+            assert result.valid, (
+                f"{request.method} {request.path} -> {response.status_code} breaks the "
+                f"OpenAPI contract: {result.errors}\nbody: {body}"
+            )
+        return response
+
+
+@pytest.fixture
+def client_factory(
+    request: pytest.FixtureRequest,
+) -> Callable[[User | None], ContractCheckedClient]:
+    unchecked = request.node.get_closest_marker("contract_unchecked") is not None
+
+    def make(user: User | None = None) -> ContractCheckedClient:
+        client = ContractCheckedClient()
+        client.check_contract = not unchecked
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=user)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anon(client_factory: Callable[[User | None], ContractCheckedClient]) -> ContractCheckedClient:
+    return client_factory(None)
+
+
+@dataclass
+class World:
+    """Project A with one member per role and a video; project B belongs to someone else."""
+
+    project: Project
+    owner: User
+    editor: User
+    reviewer: User
+    viewer: User
+    video: Video
+    other_project: Project
+    outsider: User
+    other_video: Video
+    other_feedback: Feedback
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    project = ProjectFactory()
+    members = {
+        role: MembershipFactory(project=project, role=role).user
+        for role in (Role.OWNER, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
+    }
+    other = ProjectFactory()
+    outsider = MembershipFactory(project=other, role=Role.OWNER).user
+    other_video = VideoFactory(project=other)
+    return World(
+        project=project,
+        owner=members[Role.OWNER],
+        editor=members[Role.EDITOR],
+        reviewer=members[Role.REVIEWER],
+        viewer=members[Role.VIEWER],
+        video=VideoFactory(project=project, duration=120.0),
+        other_project=other,
+        outsider=outsider,
+        other_video=other_video,
+        other_feedback=FeedbackFactory(video=other_video, author=outsider),
+    )
+
+
+@pytest.fixture
+def as_user(
+    client_factory: Callable[[User | None], ContractCheckedClient],
+) -> Callable[[User], ContractCheckedClient]:
+    return lambda user: client_factory(user)
+
+
+@pytest.fixture
+def png_data_url() -> str:
+    return image_data_url("PNG")
+
+
+__all__ = ["ContractCheckedClient", "World"]

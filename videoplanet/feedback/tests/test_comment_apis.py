@@ -1,0 +1,250 @@
+"""Threaded comments with @mentions, and emoji reactions."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from tests.factories import CommentFactory, FeedbackFactory, MembershipFactory, UserFactory
+from videoplanet.feedback.models import Comment, Reaction
+from videoplanet.feedback.services import reaction_add
+from videoplanet.projects.models import Role
+
+URL = "/api/v1/comments"
+
+
+@pytest.fixture
+def feedback(world: Any) -> Any:
+    return FeedbackFactory(video=world.video, author=world.owner)
+
+
+@pytest.mark.django_db
+class TestCreate:
+    def test_top_level_comment(self, world: Any, feedback: Any, as_user: Any) -> None:
+        response = as_user(world.reviewer).post(
+            URL,
+            {"feedback_id": str(feedback.id), "content": "Looks off", "mentions": []},
+            format="json",
+        )
+        assert response.status_code == 201
+        data = response.json()
+        assert data["parent_id"] is None
+        assert data["feedback_id"] == str(feedback.id)
+        assert data["user"] == {"id": str(world.reviewer.id), "name": world.reviewer.name}
+        assert data["mentions"] == []
+        assert data["reactions"] == {}
+
+    def test_reply_with_mentions_in_the_given_order(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        parent = CommentFactory(feedback=feedback, author=world.owner)
+        mentions = [str(world.viewer.id), str(world.owner.id), str(world.viewer.id)]
+        response = as_user(world.reviewer).post(
+            URL,
+            {
+                "feedback_id": str(feedback.id),
+                "parent_id": str(parent.id),
+                "content": "This is a reply",
+                "mentions": mentions,
+            },
+            format="json",
+        )
+        assert response.status_code == 201
+        data = response.json()
+        assert data["parent_id"] == str(parent.id)
+        assert data["mentions"] == [
+            {"id": str(world.viewer.id), "name": world.viewer.name},
+            {"id": str(world.owner.id), "name": world.owner.name},
+        ]
+        assert set(Comment.objects.get(id=data["id"]).mentions.all()) == {world.viewer, world.owner}
+
+    def test_mentioning_a_non_member_is_400_and_writes_nothing(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        stranger = UserFactory()
+        response = as_user(world.reviewer).post(
+            URL,
+            {
+                "feedback_id": str(feedback.id),
+                "content": "hi",
+                "mentions": [str(world.owner.id), str(stranger.id), str(world.outsider.id)],
+            },
+            format="json",
+        )
+        assert response.status_code == 400
+        messages = response.json()["details"]["mentions"]
+        assert [str(stranger.id) in messages[0], str(world.outsider.id) in messages[1]] == [
+            True,
+            True,
+        ]
+        assert not Comment.objects.filter(feedback=feedback).exists()
+
+    def test_parent_must_be_on_the_same_feedback(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        elsewhere = CommentFactory(feedback=FeedbackFactory(video=world.video))
+        response = as_user(world.reviewer).post(
+            URL,
+            {"feedback_id": str(feedback.id), "parent_id": str(elsewhere.id), "content": "x"},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "parent_id" in response.json()["details"]
+
+    @pytest.mark.parametrize(
+        ("data", "field"),
+        [
+            ({"content": ""}, "content"),
+            ({"content": 5}, "content"),
+            ({"mentions": "abc"}, "mentions"),
+            ({"mentions": ["not-a-uuid"]}, "mentions.0"),
+            ({"parent_id": "x"}, "parent_id"),
+        ],
+    )
+    def test_invalid_fields(
+        self, world: Any, feedback: Any, as_user: Any, data: Any, field: str
+    ) -> None:
+        payload = {"feedback_id": str(feedback.id), "content": "ok", **data}
+        response = as_user(world.reviewer).post(URL, payload, format="json")
+        assert response.status_code == 400
+        assert field in response.json()["details"], response.json()
+
+    def test_viewer_cannot_comment(self, world: Any, feedback: Any, as_user: Any) -> None:
+        response = as_user(world.viewer).post(
+            URL, {"feedback_id": str(feedback.id), "content": "x"}, format="json"
+        )
+        assert response.status_code == 403
+
+    def test_other_projects_feedback_is_404(self, world: Any, as_user: Any) -> None:
+        response = as_user(world.owner).post(
+            URL, {"feedback_id": str(world.other_feedback.id), "content": "x"}, format="json"
+        )
+        assert response.status_code == 404
+
+
+@pytest.mark.django_db
+class TestList:
+    def test_replies_follow_their_parents(self, world: Any, feedback: Any, as_user: Any) -> None:
+        a = CommentFactory(feedback=feedback, content="a")
+        b = CommentFactory(feedback=feedback, content="b")
+        CommentFactory(feedback=feedback, parent=a, content="a.1")
+        CommentFactory(feedback=feedback, parent=b, content="b.1")
+        a2 = CommentFactory(feedback=feedback, parent=a, content="a.2")
+        CommentFactory(feedback=feedback, parent=a2, content="a.2.1")
+        CommentFactory(feedback=FeedbackFactory(video=world.video), content="elsewhere")
+        response = as_user(world.viewer).get(URL, {"feedback_id": str(feedback.id)})
+        assert response.status_code == 200
+        assert [c["content"] for c in response.json()] == ["a", "a.1", "a.2", "a.2.1", "b", "b.1"]
+
+    def test_list_shows_mentions_and_reactions(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        comment = CommentFactory(feedback=feedback)
+        comment.mentions.add(world.editor)
+        Reaction.objects.create(comment=comment, user=world.owner, emoji="👍")
+        Reaction.objects.create(comment=comment, user=world.editor, emoji="👍")
+        Reaction.objects.create(comment=comment, user=world.editor, emoji="🎉")
+        [data] = as_user(world.viewer).get(URL, {"feedback_id": str(feedback.id)}).json()
+        assert data["mentions"] == [{"id": str(world.editor.id), "name": world.editor.name}]
+        assert data["reactions"] == {
+            "👍": [str(world.owner.id), str(world.editor.id)],
+            "🎉": [str(world.editor.id)],
+        }
+
+    def test_needs_a_valid_feedback_id(self, world: Any, as_user: Any) -> None:
+        client = as_user(world.owner)
+        assert client.get(URL).status_code == 400
+        assert client.get(URL, {"feedback_id": "x"}).status_code == 400
+        assert client.get(URL, {"feedback_id": str(world.other_feedback.id)}).status_code == 404
+
+
+@pytest.mark.django_db
+class TestReactions:
+    def test_add_is_idempotent_and_remove_takes_only_mine(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        comment = CommentFactory(feedback=feedback)
+        url = f"{URL}/{comment.id}/reactions"
+        reviewer, editor = as_user(world.reviewer), as_user(world.editor)
+        first = reviewer.post(url, {"emoji": "👍"}, format="json")
+        assert first.status_code == 200
+        assert first.json() == {"success": True, "reactions": {"👍": [str(world.reviewer.id)]}}
+        again = reviewer.post(url, {"emoji": "👍"}, format="json")
+        assert again.json()["reactions"] == {"👍": [str(world.reviewer.id)]}
+        both = editor.post(url, {"emoji": "👍"}, format="json").json()["reactions"]
+        assert both == {"👍": [str(world.reviewer.id), str(world.editor.id)]}
+        removed = reviewer.delete(f"{url}/{quote('👍')}")
+        assert removed.status_code == 200
+        assert removed.json() == {"success": True, "reactions": {"👍": [str(world.editor.id)]}}
+        noop = reviewer.delete(f"{url}/{quote('👍')}")
+        assert noop.json()["reactions"] == {"👍": [str(world.editor.id)]}
+
+    @pytest.mark.parametrize("emoji", ["👍🏽", "👨‍👩‍👧", "🇰🇷", "1️⃣", "❤️"])
+    def test_emoji_sequences_are_accepted(
+        self, world: Any, feedback: Any, as_user: Any, emoji: str
+    ) -> None:
+        comment = CommentFactory(feedback=feedback)
+        client = as_user(world.reviewer)
+        response = client.post(f"{URL}/{comment.id}/reactions", {"emoji": emoji}, format="json")
+        assert response.status_code == 200
+        assert list(response.json()["reactions"]) == [emoji]
+        removed = client.delete(f"{URL}/{comment.id}/reactions/{quote(emoji)}")
+        assert removed.json()["reactions"] == {}
+
+    @pytest.mark.parametrize("emoji", ["", "a", "lol", "👍 👍", 1, None, "<script>", "👍" * 17])
+    def test_non_emoji_is_400(self, world: Any, feedback: Any, as_user: Any, emoji: Any) -> None:
+        comment = CommentFactory(feedback=feedback)
+        response = as_user(world.reviewer).post(
+            f"{URL}/{comment.id}/reactions", {"emoji": emoji}, format="json"
+        )
+        assert response.status_code == 400
+        assert "emoji" in response.json()["details"]
+        assert not Reaction.objects.exists()
+
+    def test_non_emoji_in_path_is_400(self, world: Any, feedback: Any, as_user: Any) -> None:
+        comment = CommentFactory(feedback=feedback)
+        response = as_user(world.reviewer).delete(f"{URL}/{comment.id}/reactions/abc")
+        assert response.status_code == 400
+
+    def test_viewer_cannot_react_and_outsider_gets_404(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        comment = CommentFactory(feedback=feedback)
+        url = f"{URL}/{comment.id}/reactions"
+        assert as_user(world.viewer).post(url, {"emoji": "👍"}, format="json").status_code == 403
+        assert as_user(world.outsider).post(url, {"emoji": "👍"}, format="json").status_code == 404
+        assert as_user(world.outsider).delete(f"{url}/{quote('👍')}").status_code == 404
+        assert not Reaction.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reactions_lose_nothing(world: Any) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL (make test)")
+    feedback = FeedbackFactory(video=world.video, author=world.owner)
+    comment = CommentFactory(feedback=feedback)
+    people = [MembershipFactory(project=world.project, role=Role.REVIEWER).user for _ in range(8)]
+    barrier = threading.Barrier(len(people) * 2)
+    errors: list[BaseException] = []
+
+    def react(user: Any, emoji: str) -> None:
+        try:
+            barrier.wait()
+            reaction_add(comment=comment, role=Role.REVIEWER, user=user, emoji=emoji)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # Everyone reacts twice at the same moment: nothing may be lost, nothing doubled.
+    threads = [threading.Thread(target=react, args=(u, "👍")) for u in people for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Reaction.objects.filter(comment=comment, emoji="👍").count() == len(people)

@@ -1,0 +1,129 @@
+"""Projects, members and videos, each checked against the caller's membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import UserFactory
+from videoplanet.projects.models import Membership, Video
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_project_makes_you_owner_and_lists_only_yours(world: Any, as_user: Any) -> None:
+    client = as_user(world.viewer)
+    created = client.post("/api/v1/projects", {"name": "Trailer"}, format="json")
+    assert created.status_code == 201
+    assert created.json()["role"] == "owner"
+    listed = client.get("/api/v1/projects").json()
+    assert {(p["id"], p["role"]) for p in listed} == {
+        (str(world.project.id), "viewer"),
+        (created.json()["id"], "owner"),
+    }
+
+
+def test_project_detail_is_404_for_non_members(world: Any, as_user: Any) -> None:
+    assert as_user(world.viewer).get(f"/api/v1/projects/{world.project.id}").status_code == 200
+    assert as_user(world.outsider).get(f"/api/v1/projects/{world.project.id}").status_code == 404
+
+
+def test_owner_adds_members_by_email(world: Any, as_user: Any) -> None:
+    newcomer = UserFactory(email="new@example.com")
+    url = f"/api/v1/projects/{world.project.id}/members"
+    response = as_user(world.owner).post(
+        url, {"email": "NEW@example.com", "role": "reviewer"}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["user"]["id"] == str(newcomer.id)
+    members = as_user(world.viewer).get(url).json()
+    assert {m["role"] for m in members} == {"owner", "editor", "reviewer", "viewer"}
+    assert len(members) == 5
+
+
+@pytest.mark.parametrize(
+    ("who", "payload", "status", "field"),
+    [
+        ("reviewer", {"email": "new@example.com", "role": "viewer"}, 403, None),
+        ("viewer", {"email": "new@example.com", "role": "viewer"}, 403, None),
+        ("editor", {"email": "new@example.com", "role": "owner"}, 403, None),
+        ("owner", {"email": "nobody@example.com", "role": "viewer"}, 400, "email"),
+        ("owner", {"email": "new@example.com", "role": "boss"}, 400, "role"),
+        ("outsider", {"email": "new@example.com", "role": "viewer"}, 404, None),
+    ],
+)
+def test_member_add_rules(
+    world: Any, as_user: Any, who: str, payload: Any, status: int, field: str | None
+) -> None:
+    UserFactory(email="new@example.com")
+    response = as_user(getattr(world, who)).post(
+        f"/api/v1/projects/{world.project.id}/members", payload, format="json"
+    )
+    assert response.status_code == status
+    if field:
+        assert field in response.json()["details"]
+    assert not Membership.objects.filter(user__email="new@example.com").exists()
+
+
+def test_adding_a_member_twice_is_400(world: Any, as_user: Any) -> None:
+    response = as_user(world.owner).post(
+        f"/api/v1/projects/{world.project.id}/members",
+        {"email": world.viewer.email, "role": "editor"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert Membership.objects.get(user=world.viewer).role == "viewer"
+
+
+def test_videos_create_list_get(world: Any, as_user: Any) -> None:
+    client = as_user(world.editor)
+    created = client.post(
+        "/api/v1/videos",
+        {
+            "project_id": str(world.project.id),
+            "title": "Cut 2",
+            "url": "https://example.com/cut2.mp4",
+            "duration": 90,
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    video = created.json()
+    assert video["duration"] == 90
+    listed = as_user(world.viewer).get("/api/v1/videos", {"project_id": str(world.project.id)})
+    assert video["id"] in [v["id"] for v in listed.json()]
+    assert as_user(world.viewer).get(f"/api/v1/videos/{video['id']}").json() == video
+
+
+@pytest.mark.parametrize(
+    ("who", "payload", "status"),
+    [
+        ("reviewer", {}, 403),
+        ("viewer", {}, 403),
+        ("outsider", {}, 404),
+        ("owner", {"url": "not a url"}, 400),
+        ("owner", {"duration": -5}, 400),
+        ("owner", {"duration": "90"}, 400),
+        ("owner", {"project_id": "nope"}, 400),
+    ],
+)
+def test_video_create_rules(world: Any, as_user: Any, who: str, payload: Any, status: int) -> None:
+    data = {
+        "project_id": str(world.project.id),
+        "title": "t",
+        "url": "https://example.com/v.mp4",
+        **payload,
+    }
+    response = as_user(getattr(world, who)).post("/api/v1/videos", data, format="json")
+    assert response.status_code == status
+    assert Video.objects.filter(title="t").count() == 0
+
+
+def test_videos_of_other_projects_are_404(world: Any, as_user: Any) -> None:
+    client = as_user(world.owner)
+    assert client.get(f"/api/v1/videos/{world.other_video.id}").status_code == 404
+    assert (
+        client.get("/api/v1/videos", {"project_id": str(world.other_project.id)}).status_code == 404
+    )
+    assert client.get("/api/v1/videos", {"project_id": "x"}).status_code == 400
