@@ -1,0 +1,24 @@
+# VideoPlanet production image: production settings, static files collected at build.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
+    MEDIA_ROOT=/data/media \
+    STATIC_ROOT=/app/static
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY config ./config
+COPY videoplanet ./videoplanet
+COPY manage.py ./
+RUN pip install --no-cache-dir . \
+    && SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 1000 videoplanet \
+    && mkdir -p /data/media && chown -R videoplanet /data
+
+USER videoplanet
+EXPOSE 8000
+# REST and WebSocket from one ASGI server; see the README for splitting REST onto
+# gunicorn sync workers when throughput matters.
+CMD ["sh", "-c", "python manage.py migrate --noinput && uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --proxy-headers"]
