@@ -8,10 +8,13 @@ provider in the contract tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -21,7 +24,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def token(world: Any) -> str:
+def _keep_test_connection() -> Iterator[None]:
+    """The raw WSGI handler closes DB connections after each request, which would end the
+    test's transaction; Django's own test client disconnects these signals the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(world: Any, _keep_test_connection: None) -> str:
     from videoplanet.accounts.services import token_issue
 
     return token_issue(user=world.owner)
