@@ -3,11 +3,13 @@ response is checked against the committed OpenAPI document."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -48,6 +50,12 @@ class ContractCheckedClient(APIClient):
                 f"OpenAPI contract: {result.errors}\nbody: {body}"
             )
         return response
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media() -> Iterator[None]:
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture

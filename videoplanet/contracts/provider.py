@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,9 +46,18 @@ def main(argv: list[str] | None = None) -> int:
             sys.executable, "-m", "uvicorn", "config.asgi:application",
             "--host", "127.0.0.1", "--port", str(args.port), "--no-access-log",
         ]  # fmt: skip
-        return subprocess.call(server, cwd=root, env=env)
-    except KeyboardInterrupt:
-        return 0
+        child = subprocess.Popen(server, cwd=root, env=env)
+        stopped = []
+
+        def stop(signum: int, frame: object) -> None:
+            stopped.append(signum)
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)  # uvicorn shuts down gracefully
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        code = child.wait()
+        return 0 if stopped else code
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
