@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-sqlite test-postgres provider lint format openapi bench clean
+.PHONY: install run test provider lint format openapi asyncapi docs bench clean
 
 install: $(STAMP)
 
@@ -50,6 +50,13 @@ format: install
 ## make openapi: regenerate the committed OpenAPI document from the code.
 openapi: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m videoplanet.contracts.openapi write contracts/openapi.json
+
+## make asyncapi: regenerate the committed AsyncAPI document from the event models.
+asyncapi: install
+	$(PY) -m videoplanet.realtime.asyncapi write contracts/asyncapi.json
+
+## make docs: both documents.
+docs: openapi asyncapi
 
 bench: install
 	$(PY) -m bench.run

@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP and (with the live-rooms app) WebSocket in one process."""
+"""ASGI entry point: HTTP and the live video rooms (WebSocket) in one process."""
 
 import os
 
@@ -8,6 +8,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from videoplanet.realtime.auth import TokenAuthMiddleware  # noqa: E402
+from videoplanet.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": TokenAuthMiddleware(URLRouter(websocket_urlpatterns)),
+    }
+)

@@ -8,12 +8,14 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from videoplanet.api.errors import api_not_found
 from videoplanet.contracts.apis import ProviderStateApi
+from videoplanet.realtime.apis import asyncapi_document
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("videoplanet.accounts.urls")),
     path("", include("videoplanet.projects.urls")),
     path("", include("videoplanet.feedback.urls")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("asyncapi.json", asyncapi_document, name="asyncapi"),
 ]
 
 urlpatterns = [

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "videoplanet.projects",
     "videoplanet.feedback",
     "videoplanet.contracts",
+    "videoplanet.realtime",
 ]
 
 MIDDLEWARE = [
@@ -111,12 +112,16 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
+# Live rooms: with REDIS_URL, the channel layer and presence live in Redis so several
+# server processes share rooms; without it, one process keeps both in memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="videoplanet")
+PRESENCE_TTL_SECONDS = env.float("PRESENCE_TTL_SECONDS", default=30.0)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_KEY_PREFIX}:asgi"},
         }
     }
 else:

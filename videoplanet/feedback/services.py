@@ -13,6 +13,13 @@ from videoplanet.accounts.models import User
 from videoplanet.api.errors import PermissionDenied, ValidationFailed
 from videoplanet.projects.models import CONTRIBUTORS, MANAGERS, Video
 from videoplanet.projects.selectors import role_require
+from videoplanet.realtime.notify import (
+    notify_comment_added,
+    notify_feedback_created,
+    notify_feedback_deleted,
+    notify_feedback_updated,
+    notify_reaction_updated,
+)
 
 from .models import Comment, Feedback, Priority, Reaction
 from .screenshots import DecodedScreenshot, screenshot_store
@@ -74,6 +81,7 @@ def feedback_create(
                 drawing_data=drawing_data,
                 priority=priority,
             )
+            notify_feedback_created(feedback)
     except BaseException:
         if stored and stored.created:
             _screenshot_discard(stored.name)
@@ -99,18 +107,22 @@ def feedback_update(
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationFailed(details={name: ["Cannot be changed."] for name in sorted(unknown)})
-    if changes:
-        for name, value in changes.items():
-            setattr(feedback, name, value)
-        feedback.save(update_fields=[*changes, "updated_at"])
+    changed = sorted(name for name, value in changes.items() if getattr(feedback, name) != value)
+    if changed:
+        for name in changed:
+            setattr(feedback, name, changes[name])
+        feedback.save(update_fields=[*changed, "updated_at"])
+        notify_feedback_updated(feedback, changed=changed, by=user)
     return feedback
 
 
 def feedback_delete(*, feedback: Feedback, role: str, user: User) -> None:
     _require_feedback_editor(feedback, role, user, "delete")
     name = feedback.screenshot
+    feedback_id, video_id = feedback.id, feedback.video_id
     with transaction.atomic():
         feedback.delete()
+        notify_feedback_deleted(feedback_id=feedback_id, video_id=video_id, by=user)
         if name:
             transaction.on_commit(lambda: _screenshot_discard(name))
 
@@ -155,6 +167,11 @@ def comment_create(
     order = {user_id: i for i, user_id in enumerate(wanted)}
     comment.mention_list = sorted(mentioned, key=lambda u: order[u.pk])  # type: ignore[attr-defined]
     comment.reaction_map = {}  # type: ignore[attr-defined]
+    notify_comment_added(
+        comment,
+        video_id=feedback.video_id,
+        mention_ids=[u.pk for u in comment.mention_list],  # type: ignore[attr-defined]
+    )
     return comment
 
 
@@ -163,13 +180,19 @@ def reaction_add(*, comment: Comment, role: str, user: User, emoji: str) -> dict
     role_require(role, CONTRIBUTORS, "react")
     try:
         with transaction.atomic():
-            Reaction.objects.get_or_create(comment=comment, user=user, emoji=emoji)
+            _, created = Reaction.objects.get_or_create(comment=comment, user=user, emoji=emoji)
     except IntegrityError:
-        pass  # the same reaction was added concurrently: the outcome is the same
-    return comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})
+        created = False  # the same reaction was added concurrently: the outcome is the same
+    reactions = comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})
+    if created:
+        notify_reaction_updated(comment, reactions, video_id=comment.feedback.video_id, by=user)
+    return reactions
 
 
 def reaction_remove(*, comment: Comment, role: str, user: User, emoji: str) -> dict[str, list[str]]:
     role_require(role, CONTRIBUTORS, "react")
-    Reaction.objects.filter(comment=comment, user=user, emoji=emoji).delete()
-    return comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})
+    deleted, _ = Reaction.objects.filter(comment=comment, user=user, emoji=emoji).delete()
+    reactions = comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})
+    if deleted:
+        notify_reaction_updated(comment, reactions, video_id=comment.feedback.video_id, by=user)
+    return reactions

@@ -1,0 +1,1 @@
+"""Live review rooms: one WebSocket room per video, contract-checked events, presence."""
