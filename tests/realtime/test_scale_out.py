@@ -1,0 +1,150 @@
+"""Two real server processes on one Redis share rooms and presence.
+
+Both serve the same app on one SQLite file with REDIS_URL set (channels-redis and Redis
+presence). A client on the first receives the event caused by a REST call served by the
+second; presence is the same seen from either; when a process is killed, the people
+connected only through it leave the room once their presence entries expire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+import websockets
+
+from tests.server import REPO_ROOT, ProviderServer
+
+REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
+TTL = 1.5  # seconds; heartbeats every TTL/3
+WAIT = 15.0  # bound on any single expected message
+
+pytestmark = pytest.mark.server
+
+
+def uvicorn(port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", "config.asgi:application",
+        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cluster(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ProviderServer, ProviderServer]]:
+    workdir: Path = tmp_path_factory.mktemp("scale-out")
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.provider",
+        DATABASE_URL=f"sqlite:///{workdir / 'shared.sqlite3'}",
+        MEDIA_ROOT=str(workdir / "media"),
+        REDIS_URL=REDIS_URL,
+        REDIS_KEY_PREFIX=prefix,
+        PRESENCE_TTL_SECONDS=str(TTL),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=REPO_ROOT, env=env, check=True,
+    )  # fmt: skip
+    stop = (signal.SIGTERM, signal.SIGKILL)
+    with (
+        ProviderServer(uvicorn, env=env, stop_signals=stop) as a,
+        ProviderServer(uvicorn, env=env, stop_signals=stop) as b,
+    ):
+        yield a, b
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def ws_url(server: ProviderServer, video_id: str, token: str) -> str:
+    return f"ws://{server.host}:{server.port}/ws/videos/{video_id}/?token={token}"
+
+
+async def expect(ws: Any, type_: str, user_id: str | None = None) -> dict[str, Any]:
+    """The next message of this type (about this user), skipping others; bounded."""
+
+    async def find() -> dict[str, Any]:
+        while True:
+            message = json.loads(await ws.recv())
+            if message["type"] != type_:
+                continue
+            if user_id is None or message["payload"].get("user_id") == user_id:
+                return message
+
+    return await asyncio.wait_for(find(), WAIT)
+
+
+async def silent(ws: Any, seconds: float) -> list[dict[str, Any]]:
+    seen = []
+    try:
+        while True:
+            seen.append(json.loads(await asyncio.wait_for(ws.recv(), seconds)))
+    except TimeoutError:
+        return seen
+
+
+def test_two_processes_share_rooms_and_presence(
+    cluster: tuple[ProviderServer, ProviderServer],
+) -> None:
+    a, b = cluster
+    world = httpx.post(f"{a.url}/pact/provider-states", json={"state": "feedback exists"}).json()
+    video, john_token = world["video_id"], "valid-token"
+    jane_login = httpx.post(
+        f"{b.url}/api/v1/auth/token",
+        json={"email": "jane@example.com", "password": "jane-password-1"},
+    )
+    jane_token = jane_login.json()["token"]
+    jane_id = jane_login.json()["user"]["id"]
+
+    async def scenario() -> None:
+        async with websockets.connect(ws_url(a, video, john_token)) as john:
+            snapshot = await expect(john, "presence.snapshot")
+            assert [u["name"] for u in snapshot["payload"]["users"]] == ["John Doe"]
+
+            async with websockets.connect(ws_url(b, video, jane_token)) as jane:
+                # Presence is the same from either process.
+                seen_by_jane = await expect(jane, "presence.snapshot")
+                names = sorted(u["name"] for u in seen_by_jane["payload"]["users"])
+                assert names == ["Jane Doe", "John Doe"]
+                joined = await expect(john, "user.joined", jane_id)
+                assert joined["payload"]["name"] == "Jane Doe"
+
+                # A REST call served by B reaches John, connected to A.
+                async with httpx.AsyncClient() as http:
+                    created = await http.post(
+                        f"{b.url}/api/v1/feedbacks",
+                        headers={"Authorization": f"Bearer {jane_token}"},
+                        json={"video_id": video, "timestamp": 12.0, "content": "From B"},
+                    )
+                assert created.status_code == 201
+                event = await expect(john, "feedback.created")
+                assert event["payload"]["id"] == created.json()["id"]
+                assert event["payload"]["user"]["id"] == jane_id
+
+                # A second tab on the other process is the same person: not announced.
+                async with websockets.connect(ws_url(a, video, jane_token)) as tab2:
+                    again = await expect(tab2, "presence.snapshot")
+                    assert len(again["payload"]["users"]) == 2
+                assert [m["type"] for m in await silent(john, 1.0)] == []
+
+                # B dies without closing anything: Jane is gone once her entry expires.
+                os.killpg(b.process.pid, signal.SIGKILL)  # type: ignore[union-attr]
+                left = await expect(john, "user.left", jane_id)
+                assert left["payload"]["left_at"].endswith("Z")
+
+    asyncio.run(scenario())
