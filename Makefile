@@ -40,7 +40,7 @@ provider: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy videoplanet config conftest.py tests
+	$(VENV)/bin/mypy videoplanet config conftest.py tests bench
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 format: install

@@ -1,0 +1,75 @@
+"""A throwaway, migrated and seeded SQLite database for the benchmark.
+
+``prepare(workdir)`` runs ``manage.py migrate`` and ``python -m bench.seed`` in
+subprocesses (Django is configured once per process) and returns the environment
+every server and tool of the run uses, plus what the seed produced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = "bench.settings"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    env: dict[str, str]
+    token: str
+    video_ids: list[str]
+    feedbacks: int
+    comments: int
+    reactions: int
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def bench_env(workdir: Path) -> dict[str, str]:
+    static = workdir / "static"
+    static.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(static),
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+    )
+    return env
+
+
+def prepare(workdir: Path) -> Dataset:
+    env = bench_env(workdir)
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    out = workdir / "seed.json"
+    subprocess.run([sys.executable, "-m", "bench.seed", str(out)], cwd=ROOT, env=env, check=True)
+    info = json.loads(out.read_text())
+    print(
+        f"dataset: {len(info['video_ids'])} videos, {info['feedbacks']} feedbacks, "
+        f"{info['comments']} comments, {info['reactions']} reactions "
+        f"({time.monotonic() - started:.1f} s)",
+        flush=True,
+    )
+    return Dataset(
+        env=env,
+        token=info["token"],
+        video_ids=info["video_ids"],
+        feedbacks=info["feedbacks"],
+        comments=info["comments"],
+        reactions=info["reactions"],
+    )
