@@ -117,11 +117,11 @@ class FeedbackCollectionApi(APIView):
         query = self.FeedbackListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        video, _ = video_get(user=request.user, video_id=params["video_id"])
         limit = params["limit"]
         after = cursor_decode(params["cursor"]) if "cursor" in params else None
         rows = feedback_list(
-            video_id=video.pk,
+            user=request.user,
+            video_id=params["video_id"],
             filters=FeedbackFilters(
                 status=params.get("status"),
                 priority=params.get("priority"),

@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import F, Q
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import NotFound
+from videoplanet.projects.selectors import video_get
 
 from .models import Comment, Feedback, Reaction
 
@@ -35,15 +38,59 @@ def feedback_get(*, user: User, feedback_id: uuid.UUID) -> tuple[Feedback, str]:
     return feedback, feedback.caller_role  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorRow:
+    id: uuid.UUID
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRow:
+    """A feedback as the list renders it: the same attribute names as the model, read
+    with ``values_list`` because building full model instances dominated the list's cost."""
+
+    id: uuid.UUID
+    video_id: uuid.UUID
+    timestamp: float
+    timestamp_end: float | None
+    content: str
+    screenshot: str
+    drawing_data: dict[str, Any] | None
+    priority: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    author: AuthorRow
+
+
+_ROW_COLUMNS = [
+    "id", "video_id", "timestamp", "timestamp_end", "content", "screenshot", "drawing_data",
+    "priority", "status", "created_at", "updated_at", "author__id", "author__name",
+    "author__email",
+]  # fmt: skip
+
+
+def _feedback_row(*values: Any) -> FeedbackRow:
+    *feedback, author_id, author_name, author_email = values
+    author = AuthorRow(author_id, author_name, author_email)
+    return FeedbackRow(*feedback, author)  # type: ignore[call-arg]  # mypy cannot count *feedback
+
+
 def feedback_list(
     *,
+    user: User,
     video_id: uuid.UUID,
     filters: FeedbackFilters,
     after: tuple[float, uuid.UUID] | None,
     limit: int,
-) -> list[Feedback]:
-    """Up to ``limit`` feedbacks ordered by (timestamp, id), starting after a keyset cursor."""
-    qs = Feedback.objects.filter(video_id=video_id).select_related("author")
+) -> list[FeedbackRow]:
+    """Up to ``limit`` feedbacks ordered by (timestamp, id), starting after a keyset cursor.
+
+    Membership is part of the query; only an empty page costs a second query, to tell a
+    video the caller cannot see (NotFound) from an empty one.
+    """
+    qs = Feedback.objects.filter(video_id=video_id, video__project__memberships__user=user)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.priority:
@@ -55,7 +102,13 @@ def feedback_list(
     if after is not None:
         ts, last_id = after
         qs = qs.filter(Q(timestamp__gt=ts) | Q(timestamp=ts, id__gt=last_id))
-    return list(qs.order_by("timestamp", "id")[:limit])
+    rows = [
+        _feedback_row(*values)
+        for values in qs.order_by("timestamp", "id").values_list(*_ROW_COLUMNS)[:limit]
+    ]
+    if not rows:
+        video_get(user=user, video_id=video_id)
+    return rows
 
 
 def comment_get(*, user: User, comment_id: uuid.UUID) -> tuple[Comment, str]:

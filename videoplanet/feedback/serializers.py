@@ -18,6 +18,7 @@ from videoplanet.api.fields import isoformat_z
 from .drawing import DrawingDataSerializer
 from .models import Comment, Feedback, Priority, Status
 from .screenshots import screenshot_url
+from .selectors import FeedbackRow
 
 
 class FeedbackUserSerializer(serializers.Serializer):
@@ -48,7 +49,7 @@ class FeedbackOutputSerializer(serializers.Serializer):
     class Meta:
         ref_name = "Feedback"
 
-    def to_representation(self, instance: Feedback) -> dict[str, Any]:
+    def to_representation(self, instance: Feedback | FeedbackRow) -> dict[str, Any]:
         author = instance.author
         return {
             "id": str(instance.id),
