@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test provider lint format openapi asyncapi docs bench clean
+.PHONY: install run test provider lint format openapi asyncapi docs bench clean \
+	publish verify-broker can-i-deploy record-deployment
 
 install: $(STAMP)
 
@@ -60,6 +61,21 @@ docs: openapi asyncapi
 
 bench: install
 	$(PY) -m bench.run
+
+## Pact Broker workflow (seed §5): versioned by git sha and branch; each stops with a
+## clear message and exit 2 when PACT_BROKER_URL is not set.
+publish: install
+	$(PY) -m videoplanet.contracts.broker publish
+
+verify-broker: install
+	$(PY) -m videoplanet.contracts.broker verify
+
+can-i-deploy: install
+	$(PY) -m videoplanet.contracts.broker can-i-deploy $(if $(ENV),--to-environment $(ENV),)
+
+record-deployment: install
+	@test -n "$(ENV)" || (echo "usage: make record-deployment ENV=production" >&2; exit 2)
+	$(PY) -m videoplanet.contracts.broker record-deployment --environment $(ENV)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,222 @@
+"""The Pact Broker workflow (seed §5) with the `pact` CLI from pact-python-cli.
+
+    python -m videoplanet.contracts.broker publish            # consumer pacts → broker
+    python -m videoplanet.contracts.broker verify             # broker pacts → real provider
+    python -m videoplanet.contracts.broker can-i-deploy [--to-environment production]
+    python -m videoplanet.contracts.broker record-deployment --environment production
+
+Versions are the git commit sha and branch (or PACT_VERSION / PACT_BRANCH). The broker
+comes from PACT_BROKER_URL, with PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD.
+Without PACT_BROKER_URL every command stops with a clear message and exit code 2: a
+contract step that did not run must never look like one that passed. ``--dry-run``
+prints the commands instead of running them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACTS = ROOT / "pacts"
+CONSUMER = "VideoPlanet-Frontend"
+PROVIDER = "VideoPlanet-Backend"
+PROVIDER_REALTIME = "VideoPlanet-Backend-Realtime"
+PACTICIPANTS = (CONSUMER, PROVIDER, PROVIDER_REALTIME)
+TEST_TOKEN = "valid-token"  # the provider states' documented token
+
+
+class BrokerNotConfigured(SystemExit):
+    def __init__(self) -> None:
+        print(
+            "PACT_BROKER_URL is not set: nothing was published, verified or checked.\n"
+            "Set PACT_BROKER_URL (and PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/"
+            "PACT_BROKER_PASSWORD); `docker compose -f docker-compose.pact.yml up` runs a "
+            "local broker on http://localhost:9292.",
+            file=sys.stderr,
+        )
+        super().__init__(2)
+
+
+def pact_cli() -> str:
+    beside = Path(sys.executable).with_name("pact")
+    found = str(beside) if beside.exists() else shutil.which("pact")
+    if not found:
+        raise SystemExit("the `pact` CLI is missing: pip install pact-python-cli")
+    return found
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def version() -> str:
+    return os.environ.get("PACT_VERSION") or _git("rev-parse", "HEAD") or "unknown"
+
+
+def branch() -> str:
+    return (
+        os.environ.get("PACT_BRANCH")
+        or os.environ.get("GITHUB_HEAD_REF")
+        or os.environ.get("GITHUB_REF_NAME")
+        or _git("rev-parse", "--abbrev-ref", "HEAD")
+        or "unknown"
+    )
+
+
+def broker_url() -> str:
+    url = os.environ.get("PACT_BROKER_URL", "")
+    if not url:
+        raise BrokerNotConfigured()
+    return url
+
+
+def credentials(token: str, username: str, password: str) -> list[str]:
+    """The broker credentials under the flag names of the command that takes them."""
+    if os.environ.get("PACT_BROKER_TOKEN"):
+        return [token, os.environ["PACT_BROKER_TOKEN"]]
+    if os.environ.get("PACT_BROKER_USERNAME"):
+        return [
+            username, os.environ["PACT_BROKER_USERNAME"],
+            password, os.environ.get("PACT_BROKER_PASSWORD", ""),
+        ]  # fmt: skip
+    return []
+
+
+def broker_args() -> list[str]:
+    """Broker URL and credentials for `pact broker ...` commands."""
+    url = broker_url()
+    return [
+        "--broker-base-url", url,
+        *credentials("--broker-token", "--broker-username", "--broker-password"),
+    ]  # fmt: skip
+
+
+def publish_commands() -> list[list[str]]:
+    return [
+        [
+            pact_cli(), "broker", "publish", str(PACTS), *broker_args(),
+            "--consumer-app-version", version(), "--branch", branch(),
+        ]
+    ]  # fmt: skip
+
+
+def can_i_deploy_commands(to_environment: str | None) -> list[list[str]]:
+    target = ["--to-environment", to_environment] if to_environment else ["--branch", "main"]
+    return [
+        [pact_cli(), "broker", "can-i-deploy", *broker_args(),
+         "--pacticipant", name, "--version", version(), *target,
+         "--retry-while-unknown", "6", "--retry-interval", "10"]
+        for name in (CONSUMER, PROVIDER)
+    ]  # fmt: skip
+
+
+def record_deployment_commands(environment: str, pacticipants: Sequence[str]) -> list[list[str]]:
+    return [
+        [pact_cli(), "broker", "record-deployment", *broker_args(),
+         "--pacticipant", name, "--version", version(), "--environment", environment]
+        for name in pacticipants
+    ]  # fmt: skip
+
+
+def verify_command(port: int, *, publish: bool) -> list[str]:
+    """Verify the provider's pacts from the broker: main-branch and deployed consumer
+    versions, pending pacts (not failing the build) and WIP pacts of the last 60 days."""
+    command = [
+        pact_cli(), "verifier", "--broker-url", broker_url(),
+        *credentials("--token", "--user", "--password"),
+        "--provider-name", PROVIDER, "--hostname", "127.0.0.1", "--port", str(port),
+        "--state-change-url", f"http://127.0.0.1:{port}/pact/provider-states",
+        "--state-change-teardown", "--header", f"Authorization=Bearer {TEST_TOKEN}",
+        "--consumer-version-selectors", '{"mainBranch": true}',
+        "--consumer-version-selectors", '{"deployedOrReleased": true}',
+        "--consumer-version-selectors", '{"matchingBranch": true}',
+        "--enable-pending", "--include-wip-pacts-since", "2026-01-01",
+        "--provider-version", version(), "--provider-branch", branch(),
+    ]  # fmt: skip
+    if publish:
+        command.append("--publish")
+    return command
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _run(commands: list[list[str]], dry_run: bool) -> int:
+    for command in commands:
+        print("$", shlex.join(command), flush=True)
+        if not dry_run:
+            code = subprocess.call(command, cwd=ROOT)
+            if code:
+                return code
+    return 0
+
+
+def verify(*, publish: bool, dry_run: bool) -> int:
+    port = _free_port()
+    command = verify_command(port, publish=publish)
+    if dry_run:
+        return _run([command], dry_run=True)
+    provider = subprocess.Popen(
+        [sys.executable, "-m", "videoplanet.contracts.provider", "--port", str(port)], cwd=ROOT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
+                break
+            except OSError:
+                if provider.poll() is not None or time.monotonic() > deadline:
+                    print("the provider did not start", file=sys.stderr)
+                    return 1
+                time.sleep(0.2)
+        return _run([command], dry_run=False)
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m videoplanet.contracts.broker")
+    parser.add_argument("--dry-run", action="store_true", help="print the commands only")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("publish", help="publish pacts/*.json as this git version and branch")
+    verify_parser = sub.add_parser("verify", help="verify the broker's pacts against make provider")
+    verify_parser.add_argument("--no-publish", action="store_true", help="keep results local")
+    deploy = sub.add_parser("can-i-deploy", help="ask the broker whether this version is safe")
+    deploy.add_argument("--to-environment", default=None)
+    record = sub.add_parser("record-deployment", help="record this version as deployed")
+    record.add_argument("--environment", required=True)
+    record.add_argument("--pacticipant", action="append", default=None)
+    args = parser.parse_args(argv)
+    broker_url()  # every command needs the broker: stop here, clearly, if it is not set
+    if args.command == "publish":
+        return _run(publish_commands(), args.dry_run)
+    if args.command == "verify":
+        return verify(publish=not args.no_publish, dry_run=args.dry_run)
+    if args.command == "can-i-deploy":
+        return _run(can_i_deploy_commands(args.to_environment), args.dry_run)
+    names = args.pacticipant or [PROVIDER, PROVIDER_REALTIME]
+    return _run(record_deployment_commands(args.environment, names), args.dry_run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
