@@ -27,8 +27,13 @@ from videoplanet.projects.selectors import video_get
 
 from .broadcast import abroadcast, encode, outgoing, room_group
 from .contract import client_contract
-from .events import message
-from .notify import user_joined_message, user_left_message
+from .notify import (
+    error_message,
+    pong_message,
+    presence_snapshot_message,
+    user_joined_message,
+    user_left_message,
+)
 from .rooms import presence_backend, presence_ttl
 
 logger = logging.getLogger(__name__)
@@ -71,17 +76,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         self.joined = True
         await self._enter()
         members = await self.presence.members(self.group, time.time())
-        await self.send_message(
-            message(
-                "presence.snapshot",
-                {
-                    "users": [
-                        {"user_id": p.user_id, "name": p.name, "joined_at": p.joined_at}
-                        for p in members
-                    ]
-                },
-            )
-        )
+        await self.send_message(presence_snapshot_message(members))
         self.heartbeat = asyncio.create_task(self._keep_alive())
 
     async def _enter(self) -> None:
@@ -136,13 +131,10 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             await self._error("the message does not match the contract", result.errors)
             return
         if result.data.type == "ping":
-            ping_id = getattr(result.data.payload, "id", None)
-            await self.send_message(message("pong", {"id": ping_id} if ping_id else {}))
+            await self.send_message(pong_message(getattr(result.data.payload, "id", None)))
 
     async def _error(self, text: str, errors: list[str]) -> None:
-        await self.send_message(
-            message("error", {"code": "invalid_message", "message": text, "errors": errors})
-        )
+        await self.send_message(error_message(text, errors))
 
     async def send_message(self, msg: dict[str, Any]) -> None:
         """Send a message built here, after checking it against its schema."""

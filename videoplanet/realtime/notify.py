@@ -1,7 +1,8 @@
-"""One place per entity that turns a change into a room event, sent after commit.
+"""Every message the server sends is built here; entity changes are sent after commit.
 
-The ``*_message`` builders are the server's only event-building code: the services
-use them through ``notify_*``, and contract verification produces messages with them.
+The ``*_message`` builders are the server's only message-building code: the services
+use them through ``notify_*``, the room consumer for presence, pong and error, and
+contract verification produces messages with them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from videoplanet.feedback.models import Comment, Feedback
 
 from .broadcast import broadcast
 from .events import message
+from .presence import Present
 
 
 def _user(user: User) -> dict[str, str]:
@@ -105,6 +107,19 @@ def user_joined_message(user_id: str, name: str, joined_at: datetime) -> dict[st
 
 def user_left_message(user_id: str, left_at: datetime) -> dict[str, Any]:
     return message("user.left", {"user_id": user_id, "left_at": isoformat_z(left_at)})
+
+
+def presence_snapshot_message(members: list[Present]) -> dict[str, Any]:
+    users = [{"user_id": p.user_id, "name": p.name, "joined_at": p.joined_at} for p in members]
+    return message("presence.snapshot", {"users": users})
+
+
+def pong_message(ping_id: str | None) -> dict[str, Any]:
+    return message("pong", {"id": ping_id} if ping_id is not None else {})
+
+
+def error_message(text: str, errors: list[str]) -> dict[str, Any]:
+    return message("error", {"code": "invalid_message", "message": text, "errors": errors})
 
 
 def _on_commit(video_id: UUID, build: Any) -> None:

@@ -22,6 +22,8 @@ from videoplanet.feedback.services import feedback_create
 from videoplanet.realtime import broadcast as broadcast_module
 from videoplanet.realtime.broadcast import broadcast, outgoing, stats
 from videoplanet.realtime.contract import server_contract
+from videoplanet.realtime.events import SERVER_EVENTS
+from videoplanet.realtime.presence import Present
 from videoplanet.realtime.rooms import reset_memory_presence
 
 check = server_contract()
@@ -380,7 +382,14 @@ def test_builders_make_valid_messages_for_real_objects(db: None, world: Any) -> 
         notify.reaction_updated_message(reply, {"👍": [str(world.owner.id)]}, by=world.owner),
         notify.user_joined_message(str(world.owner.id), world.owner.name, now),
         notify.user_left_message(str(world.owner.id), now),
+        notify.presence_snapshot_message(
+            [Present(str(world.owner.id), world.owner.name, "2026-01-01T00:00:00Z")]
+        ),
+        notify.pong_message("p-1"),
+        notify.pong_message(None),
+        notify.error_message("bad", ["payload: required"]),
     ]
+    assert {m["type"] for m in messages} == set(SERVER_EVENTS)  # one builder per type
     for message in messages:
         result = check.validate_outgoing(message)
         assert result.valid, (message, result.errors)
