@@ -17,7 +17,7 @@ from django.db import transaction
 from videoplanet.accounts.models import ApiToken, User
 from videoplanet.accounts.services import token_issue
 from videoplanet.api.errors import ValidationFailed
-from videoplanet.feedback.models import Comment, Feedback, Status
+from videoplanet.feedback.models import Comment, Feedback, Reaction, Status
 from videoplanet.projects.models import Membership, Project, Role, Video
 
 FEEDBACK_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")
@@ -26,7 +26,9 @@ JOHN_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440002")
 PARENT_COMMENT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440003")
 COMMENT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440004")
 JANE_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440005")
+ADA_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440006")
 PROJECT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440010")
+JOHN_PASSWORD = "john-password-1"  # the contract's documented test account
 VALID_TOKEN = "valid-token"
 
 
@@ -37,9 +39,7 @@ def _reset() -> None:
 
 
 def _base_world() -> dict[str, Any]:
-    john = User.objects.create_user(
-        "john@example.com", "john-password-1", id=JOHN_ID, name="John Doe"
-    )
+    john = User.objects.create_user("john@example.com", JOHN_PASSWORD, id=JOHN_ID, name="John Doe")
     token_issue(user=john, name="pact", key=VALID_TOKEN)
     project = Project.objects.create(id=PROJECT_ID, name="Pact Test Project")
     Membership.objects.create(project=project, user=john, role=Role.OWNER)
@@ -105,11 +105,25 @@ def comment_exists() -> dict[str, Any]:
     return {**world, "feedback_id": str(FEEDBACK_ID), "comment_id": str(COMMENT_ID)}
 
 
+def comment_has_a_reaction() -> dict[str, Any]:
+    world = comment_exists()
+    Reaction.objects.create(comment_id=COMMENT_ID, user_id=JOHN_ID, emoji="👍")
+    return {**world, "emoji": "👍"}
+
+
+def registered_user_is_not_a_member() -> dict[str, Any]:
+    world = _base_world()
+    User.objects.create_user("ada@example.com", "ada-password-1", id=ADA_ID, name="Ada Lovelace")
+    return {**world, "email": "ada@example.com"}
+
+
 STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "user is authenticated": user_is_authenticated,
     "video has feedbacks": video_has_feedbacks,
     "feedback exists": feedback_exists,
     "comment exists": comment_exists,
+    "comment has a reaction": comment_has_a_reaction,
+    "a registered user is not a member": registered_user_is_not_a_member,
 }
 
 

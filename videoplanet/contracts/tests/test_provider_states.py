@@ -125,6 +125,29 @@ class TestStates:
         assert comment.feedback.video_id == ps.VIDEO_ID
         assert not Reaction.objects.exists()
 
+    def test_comment_has_a_reaction(self, anon: Any) -> None:
+        self._setup(anon, "comment has a reaction")
+        reaction = Reaction.objects.get()
+        assert (reaction.comment_id, reaction.user_id, reaction.emoji) == (
+            ps.COMMENT_ID,
+            ps.JOHN_ID,
+            "👍",
+        )
+
+    def test_a_registered_user_is_not_a_member(self, anon: Any) -> None:
+        self._setup(anon, "a registered user is not a member")
+        ada = User.objects.get(email="ada@example.com")
+        assert not Membership.objects.filter(user=ada).exists()
+
+    def test_john_signs_in_with_the_documented_password(self, anon: Any) -> None:
+        self._setup(anon, "user is authenticated")
+        response = anon.post(
+            "/api/v1/auth/token",
+            {"email": "john@example.com", "password": ps.JOHN_PASSWORD},
+            format="json",
+        )
+        assert response.status_code == 200
+
     def test_next_setup_and_teardown_reset_the_world(self, anon: Any) -> None:
         self._setup(anon, "comment exists")
         Reaction.objects.create(comment_id=ps.COMMENT_ID, user_id=ps.JOHN_ID, emoji="👍")
