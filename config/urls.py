@@ -35,5 +35,7 @@ if settings.SERVE_MEDIA:
         )
     )
 
+handler400 = "videoplanet.api.errors.bad_request"
+handler403 = "videoplanet.api.errors.permission_denied"
 handler404 = "videoplanet.api.errors.api_not_found"
 handler500 = "videoplanet.api.errors.server_error"

@@ -205,6 +205,15 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
     return error_response(NotFound(f"No API endpoint at {request.path}."))
 
 
+def bad_request(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Django's own 400s (a disallowed Host, a suspicious request) in the envelope."""
+    return error_response(ApiError("The request could not be processed."))
+
+
+def permission_denied(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    return error_response(PermissionDenied())
+
+
 def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     return JsonResponse(
         {"code": "server_error", "message": "Internal server error.", "details": {}}, status=500

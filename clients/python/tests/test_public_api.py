@@ -1,0 +1,103 @@
+"""The public API is exactly what ``__all__`` says; changing it is a deliberate act."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import subprocess
+import sys
+
+import videoplanet_client
+
+PUBLIC = [
+    "APIError",
+    "AsyncClient",
+    "Backoff",
+    "BadRequest",
+    "Client",
+    "Comment",
+    "CommentAdded",
+    "ErrorEvent",
+    "Event",
+    "Feedback",
+    "FeedbackCreated",
+    "FeedbackDeleted",
+    "FeedbackUpdated",
+    "Member",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+    "Pong",
+    "PresenceSnapshot",
+    "PresentUser",
+    "Project",
+    "RateLimited",
+    "ReactionUpdated",
+    "Reactions",
+    "RealtimeClient",
+    "RejectedMessage",
+    "ServerError",
+    "Session",
+    "Timeout",
+    "TransportError",
+    "Unauthorized",
+    "UnexpectedResponse",
+    "UnsupportedMediaType",
+    "User",
+    "UserJoined",
+    "UserLeft",
+    "UserRef",
+    "ValidationFailed",
+    "Video",
+    "VideoPlanetError",
+    "__version__",
+]
+
+
+def test_all_is_pinned() -> None:
+    assert videoplanet_client.__all__ == PUBLIC
+
+
+def test_every_public_name_exists() -> None:
+    for name in PUBLIC:
+        assert hasattr(videoplanet_client, name), name
+
+
+def test_version_matches_the_installed_distribution() -> None:
+    assert videoplanet_client.__version__ == importlib.metadata.version("videoplanet-client")
+
+
+def test_constructors_are_keyword_only() -> None:
+    for cls in (videoplanet_client.Client, videoplanet_client.AsyncClient):
+        params = list(inspect.signature(cls).parameters.values())
+        assert [p.name for p in params] == ["base_url", "token", "timeout", "transport", "retries"]
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params)
+    room = inspect.signature(videoplanet_client.RealtimeClient).parameters.values()
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in room)
+
+
+def test_the_sdk_does_not_depend_on_django() -> None:
+    requires = importlib.metadata.requires("videoplanet-client") or []
+    names = sorted(r.split(">")[0].split("=")[0].split("<")[0].strip() for r in requires)
+    assert names == ["httpx", "websockets"]
+
+
+def test_errors_form_the_documented_hierarchy() -> None:
+    vp = videoplanet_client
+    assert issubclass(vp.Timeout, vp.TransportError)
+    assert issubclass(vp.ValidationFailed, vp.BadRequest)
+    for cls in (
+        vp.BadRequest, vp.Unauthorized, vp.PermissionDenied, vp.NotFound, vp.PayloadTooLarge,
+        vp.UnsupportedMediaType, vp.RateLimited, vp.ServerError,
+    ):  # fmt: skip
+        assert issubclass(cls, vp.APIError)
+    for cls in (vp.TransportError, vp.APIError, vp.UnexpectedResponse):
+        assert issubclass(cls, vp.VideoPlanetError)
+
+
+def test_importing_the_sdk_imports_no_django() -> None:
+    code = "import sys, videoplanet_client; print(sorted(m for m in sys.modules if m.startswith('django')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,100 @@
+"""Python client for VideoPlanet: the REST API (``Client``, ``AsyncClient``) and live
+video rooms (``RealtimeClient``).
+
+    from videoplanet_client import Client
+
+    with Client(base_url="http://127.0.0.1:8000", token="vp_...") as client:
+        feedback = client.feedbacks.create(video_id=video_id, timestamp=30.5, content="Hi")
+
+Run ``python -m videoplanet_client --help`` for the command line.
+"""
+
+from ._backoff import Backoff
+from ._client import AsyncClient, Client
+from ._errors import (
+    APIError,
+    BadRequest,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    Timeout,
+    TransportError,
+    Unauthorized,
+    UnexpectedResponse,
+    UnsupportedMediaType,
+    ValidationFailed,
+    VideoPlanetError,
+)
+from ._events import (
+    CommentAdded,
+    ErrorEvent,
+    Event,
+    FeedbackCreated,
+    FeedbackDeleted,
+    FeedbackUpdated,
+    Pong,
+    PresenceSnapshot,
+    PresentUser,
+    ReactionUpdated,
+    UserJoined,
+    UserLeft,
+)
+from ._models import (
+    Comment,
+    Feedback,
+    Member,
+    Project,
+    Reactions,
+    Session,
+    User,
+    UserRef,
+    Video,
+)
+from ._realtime import RealtimeClient, RejectedMessage
+from ._version import __version__
+
+__all__ = [
+    "APIError",
+    "AsyncClient",
+    "Backoff",
+    "BadRequest",
+    "Client",
+    "Comment",
+    "CommentAdded",
+    "ErrorEvent",
+    "Event",
+    "Feedback",
+    "FeedbackCreated",
+    "FeedbackDeleted",
+    "FeedbackUpdated",
+    "Member",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+    "Pong",
+    "PresenceSnapshot",
+    "PresentUser",
+    "Project",
+    "RateLimited",
+    "ReactionUpdated",
+    "Reactions",
+    "RealtimeClient",
+    "RejectedMessage",
+    "ServerError",
+    "Session",
+    "Timeout",
+    "TransportError",
+    "Unauthorized",
+    "UnexpectedResponse",
+    "UnsupportedMediaType",
+    "User",
+    "UserJoined",
+    "UserLeft",
+    "UserRef",
+    "ValidationFailed",
+    "Video",
+    "VideoPlanetError",
+    "__version__",
+]

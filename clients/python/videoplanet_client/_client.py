@@ -1,0 +1,490 @@
+"""``Client`` and ``AsyncClient``: the REST API as typed method calls.
+
+    with Client(base_url="http://127.0.0.1:8000", token="...") as client:
+        for feedback in client.feedbacks.list(video_id=video_id, status="open"):
+            print(feedback.timestamp, feedback.content)
+
+Both clients build their calls with the same builders (``_requests``) and read every
+response with the same ``finish``; the classes here only send, sleep between retries and
+walk pages. Ids go in as ``str`` or ``uuid.UUID`` and come back as ``str``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from . import _requests as req
+from ._models import Comment, Feedback, Member, Project, Reactions, Session, User, Video
+from ._requests import Call, Id
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_RETRIES = 2
+
+
+class _BaseClient:
+    def __init__(self, *, base_url: str, token: str | None, retries: int) -> None:
+        if retries < 0:
+            raise ValueError("retries must be >= 0")
+        self.base_url = req.api_root(base_url)
+        self.retries = retries
+        self._api_url = f"{self.base_url}{req.API_PREFIX}/"
+        self._headers = req.default_headers(token)
+
+
+# -- sync ----------------------------------------------------------------------------------
+
+
+class Client(_BaseClient):
+    """The VideoPlanet REST API, blocking.
+
+    base_url: the server's root (``http://127.0.0.1:8000``); token: an API token (None
+    for signing in or up only); timeout: seconds for each of connect, read, write and
+    pool; transport: an ``httpx`` transport (tests, proxies); retries: how many times an
+    idempotent call (GET, PUT, DELETE) is repeated after a network error, a timeout or
+    429/502/503/504. POST and PATCH are never repeated.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        retries: int = DEFAULT_RETRIES,
+    ) -> None:
+        super().__init__(base_url=base_url, token=token, retries=retries)
+        self._http = httpx.Client(
+            base_url=self._api_url, headers=self._headers, timeout=timeout, transport=transport
+        )
+        self.auth = Auth(self)
+        self.projects = Projects(self)
+        self.videos = Videos(self)
+        self.feedbacks = Feedbacks(self)
+        self.comments = Comments(self)
+        self.reactions = ReactionsApi(self)
+
+    def me(self) -> User:
+        """The user the token belongs to."""
+        return self._run(req.me())
+
+    def _run(self, call: Call[T]) -> T:
+        attempt = 0
+        while True:
+            try:
+                response = self._http.send(call.build(self._http))
+            except httpx.TransportError as exc:
+                delay = req.retry_delay(call, attempt=attempt, retries=self.retries, error=exc)
+                if delay is None:
+                    raise req.transport_error(exc) from exc
+            else:
+                delay = req.retry_delay(
+                    call, attempt=attempt, retries=self.retries, response=response
+                )
+                if delay is None:
+                    return req.finish(call, response, attempt=attempt)
+            time.sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class _Resource:
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+
+class Auth(_Resource):
+    def token(self, *, email: str, password: str) -> Session:
+        """Sign in: email and password for a new API token."""
+        return self._client._run(req.auth_token(email=email, password=password))
+
+    def register(self, *, name: str, email: str, password: str) -> Session:
+        """Sign up: a new account and its first API token."""
+        return self._client._run(req.auth_register(name=name, email=email, password=password))
+
+
+class Projects(_Resource):
+    def list(self) -> builtins.list[Project]:
+        """Your projects, each with your role in it."""
+        return self._client._run(req.projects_list())
+
+    def create(self, *, name: str) -> Project:
+        """A new project; you are its owner."""
+        return self._client._run(req.projects_create(name=name))
+
+    def get(self, project_id: Id) -> Project:
+        return self._client._run(req.projects_get(project_id))
+
+    def members(self, project_id: Id) -> builtins.list[Member]:
+        return self._client._run(req.projects_members(project_id))
+
+    def add_member(self, project_id: Id, *, email: str, role: str) -> Member:
+        """Add a registered user as owner, editor, reviewer or viewer."""
+        return self._client._run(req.projects_add_member(project_id, email=email, role=role))
+
+
+class Videos(_Resource):
+    def list(self, *, project_id: Id) -> builtins.list[Video]:
+        return self._client._run(req.videos_list(project_id=project_id))
+
+    def create(
+        self, *, project_id: Id, title: str, url: str, duration: float | None = None
+    ) -> Video:
+        return self._client._run(
+            req.videos_create(project_id=project_id, title=title, url=url, duration=duration)
+        )
+
+    def get(self, video_id: Id) -> Video:
+        return self._client._run(req.videos_get(video_id))
+
+
+class Feedbacks(_Resource):
+    def create(
+        self,
+        *,
+        video_id: Id,
+        timestamp: float,
+        content: str,
+        screenshot: bytes | str | None = None,
+        drawing_data: Mapping[str, Any] | None = None,
+        priority: str | None = None,
+        timestamp_end: float | None = None,
+    ) -> Feedback:
+        """Pin feedback to ``timestamp`` seconds of the video.
+
+        screenshot: PNG, JPEG or WebP bytes (sent as a data URL of the sniffed type) or a
+        ready data URL; drawing_data: ``{"shapes": [...]}``; priority: low, medium
+        (the server's default), high or critical.
+        """
+        return self._client._run(
+            req.feedbacks_create(
+                video_id=video_id,
+                timestamp=timestamp,
+                content=content,
+                screenshot=screenshot,
+                drawing_data=drawing_data,
+                priority=priority,
+                timestamp_end=timestamp_end,
+            )
+        )
+
+    def list(
+        self,
+        *,
+        video_id: Id,
+        status: str | None = None,
+        priority: str | None = None,
+        time_from: float | None = None,
+        time_to: float | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[Feedback]:
+        """Every matching feedback in timestamp order, fetching pages as you iterate.
+
+        page_size is the server's ``limit`` (1–500, default 100) per request; the pages
+        are followed through the ``Link: <...>; rel="next"`` header.
+        """
+        call: Call[req.Page[Feedback]] | None = req.feedbacks_list(
+            video_id=video_id,
+            status=status,
+            priority=priority,
+            time_from=time_from,
+            time_to=time_to,
+            page_size=page_size,
+        )
+        while call is not None:
+            page = self._client._run(call)
+            yield from page.items
+            call = page.next
+
+    def get(self, feedback_id: Id) -> Feedback:
+        return self._client._run(req.feedbacks_get(feedback_id))
+
+    def update(
+        self,
+        feedback_id: Id,
+        *,
+        content: str | None = None,
+        priority: str | None = None,
+        status: str | None = None,
+    ) -> Feedback:
+        """Change only the fields given. Status: open, in_progress, resolved or closed."""
+        return self._client._run(
+            req.feedbacks_update(feedback_id, content=content, priority=priority, status=status)
+        )
+
+    def delete(self, feedback_id: Id) -> None:
+        """Delete feedback and its comments (author, owner or editor)."""
+        self._client._run(req.feedbacks_delete(feedback_id))
+
+
+class Comments(_Resource):
+    def create(
+        self, *, feedback_id: Id, content: str, mentions: Sequence[Id] | None = None
+    ) -> Comment:
+        """A top-level comment; ``mentions`` are ids of project members."""
+        return self._client._run(
+            req.comments_create(feedback_id=feedback_id, content=content, mentions=mentions)
+        )
+
+    def reply(
+        self,
+        *,
+        parent_id: Id,
+        feedback_id: Id,
+        content: str,
+        mentions: Sequence[Id] | None = None,
+    ) -> Comment:
+        """A reply to comment ``parent_id`` of the same feedback."""
+        return self._client._run(
+            req.comments_create(
+                feedback_id=feedback_id, content=content, mentions=mentions, parent_id=parent_id
+            )
+        )
+
+    def list(self, *, feedback_id: Id) -> builtins.list[Comment]:
+        """The feedback's comments, each followed by its replies."""
+        return self._client._run(req.comments_list(feedback_id=feedback_id))
+
+
+class ReactionsApi(_Resource):
+    def add(self, comment_id: Id, emoji: str) -> Reactions:
+        """React with one emoji (twice is a no-op); returns the comment's reactions."""
+        return self._client._run(req.reactions_add(comment_id, emoji))
+
+    def remove(self, comment_id: Id, emoji: str) -> Reactions:
+        """Take your reaction back; returns the comment's reactions."""
+        return self._client._run(req.reactions_remove(comment_id, emoji))
+
+
+# -- async ---------------------------------------------------------------------------------
+
+
+class AsyncClient(_BaseClient):
+    """The VideoPlanet REST API for asyncio; the same methods as ``Client``, awaited.
+
+    ``feedbacks.list`` is an async iterator: ``async for f in client.feedbacks.list(...)``.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retries: int = DEFAULT_RETRIES,
+    ) -> None:
+        super().__init__(base_url=base_url, token=token, retries=retries)
+        self._http = httpx.AsyncClient(
+            base_url=self._api_url, headers=self._headers, timeout=timeout, transport=transport
+        )
+        self.auth = AsyncAuth(self)
+        self.projects = AsyncProjects(self)
+        self.videos = AsyncVideos(self)
+        self.feedbacks = AsyncFeedbacks(self)
+        self.comments = AsyncComments(self)
+        self.reactions = AsyncReactionsApi(self)
+
+    async def me(self) -> User:
+        """The user the token belongs to."""
+        return await self._run(req.me())
+
+    async def _run(self, call: Call[T]) -> T:
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.send(call.build(self._http))
+            except httpx.TransportError as exc:
+                delay = req.retry_delay(call, attempt=attempt, retries=self.retries, error=exc)
+                if delay is None:
+                    raise req.transport_error(exc) from exc
+            else:
+                delay = req.retry_delay(
+                    call, attempt=attempt, retries=self.retries, response=response
+                )
+                if delay is None:
+                    return req.finish(call, response, attempt=attempt)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class _AsyncResource:
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+
+class AsyncAuth(_AsyncResource):
+    async def token(self, *, email: str, password: str) -> Session:
+        return await self._client._run(req.auth_token(email=email, password=password))
+
+    async def register(self, *, name: str, email: str, password: str) -> Session:
+        return await self._client._run(req.auth_register(name=name, email=email, password=password))
+
+
+class AsyncProjects(_AsyncResource):
+    async def list(self) -> builtins.list[Project]:
+        return await self._client._run(req.projects_list())
+
+    async def create(self, *, name: str) -> Project:
+        return await self._client._run(req.projects_create(name=name))
+
+    async def get(self, project_id: Id) -> Project:
+        return await self._client._run(req.projects_get(project_id))
+
+    async def members(self, project_id: Id) -> builtins.list[Member]:
+        return await self._client._run(req.projects_members(project_id))
+
+    async def add_member(self, project_id: Id, *, email: str, role: str) -> Member:
+        return await self._client._run(req.projects_add_member(project_id, email=email, role=role))
+
+
+class AsyncVideos(_AsyncResource):
+    async def list(self, *, project_id: Id) -> builtins.list[Video]:
+        return await self._client._run(req.videos_list(project_id=project_id))
+
+    async def create(
+        self, *, project_id: Id, title: str, url: str, duration: float | None = None
+    ) -> Video:
+        return await self._client._run(
+            req.videos_create(project_id=project_id, title=title, url=url, duration=duration)
+        )
+
+    async def get(self, video_id: Id) -> Video:
+        return await self._client._run(req.videos_get(video_id))
+
+
+class AsyncFeedbacks(_AsyncResource):
+    async def create(
+        self,
+        *,
+        video_id: Id,
+        timestamp: float,
+        content: str,
+        screenshot: bytes | str | None = None,
+        drawing_data: Mapping[str, Any] | None = None,
+        priority: str | None = None,
+        timestamp_end: float | None = None,
+    ) -> Feedback:
+        return await self._client._run(
+            req.feedbacks_create(
+                video_id=video_id,
+                timestamp=timestamp,
+                content=content,
+                screenshot=screenshot,
+                drawing_data=drawing_data,
+                priority=priority,
+                timestamp_end=timestamp_end,
+            )
+        )
+
+    async def list(
+        self,
+        *,
+        video_id: Id,
+        status: str | None = None,
+        priority: str | None = None,
+        time_from: float | None = None,
+        time_to: float | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[Feedback]:
+        call: Call[req.Page[Feedback]] | None = req.feedbacks_list(
+            video_id=video_id,
+            status=status,
+            priority=priority,
+            time_from=time_from,
+            time_to=time_to,
+            page_size=page_size,
+        )
+        while call is not None:
+            page = await self._client._run(call)
+            for item in page.items:
+                yield item
+            call = page.next
+
+    async def get(self, feedback_id: Id) -> Feedback:
+        return await self._client._run(req.feedbacks_get(feedback_id))
+
+    async def update(
+        self,
+        feedback_id: Id,
+        *,
+        content: str | None = None,
+        priority: str | None = None,
+        status: str | None = None,
+    ) -> Feedback:
+        return await self._client._run(
+            req.feedbacks_update(feedback_id, content=content, priority=priority, status=status)
+        )
+
+    async def delete(self, feedback_id: Id) -> None:
+        await self._client._run(req.feedbacks_delete(feedback_id))
+
+
+class AsyncComments(_AsyncResource):
+    async def create(
+        self, *, feedback_id: Id, content: str, mentions: Sequence[Id] | None = None
+    ) -> Comment:
+        return await self._client._run(
+            req.comments_create(feedback_id=feedback_id, content=content, mentions=mentions)
+        )
+
+    async def reply(
+        self,
+        *,
+        parent_id: Id,
+        feedback_id: Id,
+        content: str,
+        mentions: Sequence[Id] | None = None,
+    ) -> Comment:
+        return await self._client._run(
+            req.comments_create(
+                feedback_id=feedback_id, content=content, mentions=mentions, parent_id=parent_id
+            )
+        )
+
+    async def list(self, *, feedback_id: Id) -> builtins.list[Comment]:
+        return await self._client._run(req.comments_list(feedback_id=feedback_id))
+
+
+class AsyncReactionsApi(_AsyncResource):
+    async def add(self, comment_id: Id, emoji: str) -> Reactions:
+        return await self._client._run(req.reactions_add(comment_id, emoji))
+
+    async def remove(self, comment_id: Id, emoji: str) -> Reactions:
+        return await self._client._run(req.reactions_remove(comment_id, emoji))

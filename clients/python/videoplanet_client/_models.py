@@ -1,0 +1,260 @@
+"""What the REST API returns, as frozen dataclasses built with ``from_json``.
+
+Only the fields the SDK uses are kept; a field the server adds later is ignored, a
+missing or mistyped one raises ``ValueError`` (the client turns it into
+``UnexpectedResponse``). Ids are ``str`` (the server's canonical lower-case UUID text)
+everywhere, inputs and outputs; datetimes are timezone-aware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Self
+
+Json = Mapping[str, Any]
+Reactions = dict[str, list[str]]
+"""Emoji → ids of the users who reacted with it, in the order they did."""
+
+
+# -- reading JSON fields -------------------------------------------------------------------
+
+
+def _field(data: Json, key: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"expected an object, got {type(data).__name__}")
+    if key not in data:
+        raise ValueError(f"missing field {key!r}")
+    return data[key]
+
+
+def get_str(data: Json, key: str) -> str:
+    value = _field(data, key)
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} must be a string, got {type(value).__name__}")
+    return value
+
+
+def get_opt_str(data: Json, key: str) -> str | None:
+    """A string that may be null or absent."""
+    if isinstance(data, Mapping) and data.get(key) is None:
+        return None
+    return get_str(data, key)
+
+
+def get_float(data: Json, key: str) -> float:
+    value = _field(data, key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{key!r} must be a number, got {type(value).__name__}")
+    return float(value)
+
+
+def get_opt_float(data: Json, key: str) -> float | None:
+    if isinstance(data, Mapping) and data.get(key) is None:
+        return None
+    return get_float(data, key)
+
+
+def get_datetime(data: Json, key: str) -> datetime:
+    text = get_str(data, key)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{key!r} is not an ISO 8601 datetime: {text!r}") from exc
+    if value.tzinfo is None:
+        raise ValueError(f"{key!r} has no timezone: {text!r}")
+    return value
+
+
+def get_object(data: Json, key: str) -> Json:
+    value = _field(data, key)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{key!r} must be an object, got {type(value).__name__}")
+    return value
+
+
+def get_opt_object(data: Json, key: str) -> dict[str, Any] | None:
+    if isinstance(data, Mapping) and data.get(key) is None:
+        return None
+    return dict(get_object(data, key))
+
+
+def get_list(data: Json, key: str) -> list[Any]:
+    value = _field(data, key)
+    if not isinstance(value, list):
+        raise ValueError(f"{key!r} must be an array, got {type(value).__name__}")
+    return value
+
+
+def get_str_list(data: Json, key: str) -> tuple[str, ...]:
+    items = get_list(data, key)
+    if not all(isinstance(item, str) for item in items):
+        raise ValueError(f"{key!r} must be an array of strings")
+    return tuple(items)
+
+
+def get_reactions(data: Json, key: str) -> Reactions:
+    value = get_object(data, key)
+    out: Reactions = {}
+    for emoji, users in value.items():
+        if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+            raise ValueError(f"{key!r}[{emoji!r}] must be an array of user ids")
+        out[str(emoji)] = list(users)
+    return out
+
+
+def json_list(body: Any) -> list[Json]:
+    """A response body that must be an array of objects."""
+    if not isinstance(body, list) or not all(isinstance(item, Mapping) for item in body):
+        raise ValueError("expected an array of objects")
+    return body
+
+
+# -- models --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    name: str
+    email: str
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(id=get_str(data, "id"), name=get_str(data, "name"), email=get_str(data, "email"))
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A person as comments and room events name them: id and name, no email."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(id=get_str(data, "id"), name=get_str(data, "name"))
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A sign-in or sign-up: the API token and whose it is."""
+
+    token: str
+    user: User
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(token=get_str(data, "token"), user=User.from_json(get_object(data, "user")))
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: str
+    name: str
+    role: str
+    """Your role in the project: owner, editor, reviewer or viewer."""
+    created_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(
+            id=get_str(data, "id"),
+            name=get_str(data, "name"),
+            role=get_str(data, "role"),
+            created_at=get_datetime(data, "created_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user: User
+    role: str
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(user=User.from_json(get_object(data, "user")), role=get_str(data, "role"))
+
+
+@dataclass(frozen=True, slots=True)
+class Video:
+    id: str
+    project_id: str
+    title: str
+    url: str
+    duration: float | None
+    created_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(
+            id=get_str(data, "id"),
+            project_id=get_str(data, "project_id"),
+            title=get_str(data, "title"),
+            url=get_str(data, "url"),
+            duration=get_opt_float(data, "duration"),
+            created_at=get_datetime(data, "created_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    id: str
+    video_id: str
+    timestamp: float
+    timestamp_end: float | None
+    content: str
+    screenshot_url: str | None
+    drawing_data: dict[str, Any] | None
+    """``{"shapes": [...]}`` exactly as the server stores it."""
+    priority: str
+    status: str
+    user: User
+    """The author."""
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(
+            id=get_str(data, "id"),
+            video_id=get_str(data, "video_id"),
+            timestamp=get_float(data, "timestamp"),
+            timestamp_end=get_opt_float(data, "timestamp_end"),
+            content=get_str(data, "content"),
+            screenshot_url=get_opt_str(data, "screenshot_url"),
+            drawing_data=get_opt_object(data, "drawing_data"),
+            priority=get_str(data, "priority"),
+            status=get_str(data, "status"),
+            user=User.from_json(get_object(data, "user")),
+            created_at=get_datetime(data, "created_at"),
+            updated_at=get_datetime(data, "updated_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    id: str
+    feedback_id: str
+    parent_id: str | None
+    """The comment this one replies to; None for a top-level comment."""
+    content: str
+    user: UserRef
+    """The author."""
+    mentions: tuple[UserRef, ...]
+    reactions: Reactions
+    created_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(
+            id=get_str(data, "id"),
+            feedback_id=get_str(data, "feedback_id"),
+            parent_id=get_opt_str(data, "parent_id"),
+            content=get_str(data, "content"),
+            user=UserRef.from_json(get_object(data, "user")),
+            mentions=tuple(UserRef.from_json(m) for m in json_list(get_list(data, "mentions"))),
+            reactions=get_reactions(data, "reactions"),
+            created_at=get_datetime(data, "created_at"),
+        )
