@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: install run test provider lint format openapi asyncapi docs bench clean \
-	publish verify-broker can-i-deploy record-deployment
+	consumer-pacts contracts publish verify-broker can-i-deploy record-deployment
 
 install: $(STAMP)
 
@@ -63,6 +63,14 @@ docs: openapi asyncapi
 
 bench: install
 	$(PY) -m bench.run
+
+## make consumer-pacts: the SDK's consumer contract tests, writing pacts/ (commit them).
+consumer-pacts: install
+	PACT_OUTPUT_DIR=$(CURDIR)/pacts $(PY) -m pytest clients/python/tests/test_pact_consumer.py
+
+## make contracts: consumer pacts, then their verification against a real provider process.
+contracts: consumer-pacts
+	$(PY) -m pytest tests/contract
 
 ## Pact Broker workflow (seed §5): versioned by git sha and branch; each stops with a
 ## clear message and exit 2 when PACT_BROKER_URL is not set.

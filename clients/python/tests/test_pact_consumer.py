@@ -1,0 +1,820 @@
+"""The SDK's consumer contracts: every SDK call and every room message, as Pact.
+
+Each interaction is declared with a provider state and flexible matchers (types and
+formats rather than values, seed §8.1), then exercised through the real SDK against
+Pact's mock server, so the pact says exactly what this SDK sends and relies on. Each
+HTTP interaction records the SDK method it covers (comment ``sdk_method``); error
+cases (401, 404, 400) are contracts too.
+
+Pact files are written to ``$PACT_OUTPUT_DIR`` (``make contracts`` sets it to
+``pacts/``) or a temporary directory; a test fails when they differ from the committed
+``pacts/``, so the committed contract is always what the SDK's tests produce.
+
+    VideoPlanet-Frontend-VideoPlanet-Backend.json           HTTP (seed names)
+    VideoPlanet-Frontend-VideoPlanet-Backend-Realtime.json  room messages
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pact import Pact, match
+from PIL import Image
+from videoplanet_client import (
+    Client,
+    CommentAdded,
+    ErrorEvent,
+    FeedbackCreated,
+    FeedbackDeleted,
+    FeedbackUpdated,
+    NotFound,
+    Pong,
+    PresenceSnapshot,
+    ReactionUpdated,
+    Unauthorized,
+    UserJoined,
+    UserLeft,
+    ValidationFailed,
+)
+from videoplanet_client._events import parse_event
+
+CONSUMER = "VideoPlanet-Frontend"
+PROVIDER = "VideoPlanet-Backend"
+PROVIDER_REALTIME = "VideoPlanet-Backend-Realtime"
+COMMITTED = Path(__file__).resolve().parents[3] / "pacts"
+
+FEEDBACK_ID = "550e8400-e29b-41d4-a716-446655440000"
+VIDEO_ID = "550e8400-e29b-41d4-a716-446655440001"
+JOHN_ID = "550e8400-e29b-41d4-a716-446655440002"
+PARENT_COMMENT_ID = "550e8400-e29b-41d4-a716-446655440003"
+COMMENT_ID = "550e8400-e29b-41d4-a716-446655440004"
+JANE_ID = "550e8400-e29b-41d4-a716-446655440005"
+PROJECT_ID = "550e8400-e29b-41d4-a716-446655440010"
+UNKNOWN_ID = "550e8400-e29b-41d4-a716-446655449999"
+TOKEN = "valid-token"
+
+ISO8601 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+UTC_Z = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"
+SCREENSHOT_URL = r"^https?://.*\.(jpg|jpeg|png|webp)$"
+EMAIL = r"^[\w.-]+@[\w.-]+\.\w+$"
+PRIORITY = r"^(low|medium|high|critical)$"
+STATUS = r"^(open|in_progress|resolved|closed)$"
+ROLE = r"^(owner|editor|reviewer|viewer)$"
+BEARER = r"^Bearer .+$"
+
+Consume = Callable[[str], None]
+Declare = Callable[[Pact], Consume]
+
+
+def tiny_webp() -> bytes:
+    """A real image: the provider decodes every screenshot (the seed's ``UklGRg...``
+    placeholder is truncated and no real server accepts it)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (255, 0, 0)).save(buffer, format="WEBP", lossless=True)
+    return buffer.getvalue()
+
+
+SCREENSHOT = "data:image/webp;base64," + base64.b64encode(tiny_webp()).decode()
+DRAWING = {
+    "shapes": [
+        {
+            "type": "rectangle",
+            "coordinates": [100, 100, 200, 200],
+            "style": {"color": "#FF0000", "width": 2},
+        }
+    ]
+}
+
+
+def when(example: str = "2025-08-24T10:00:00Z") -> Any:
+    return match.regex(example, regex=ISO8601)
+
+
+def user(
+    uid: str = JOHN_ID, name: str = "John Doe", email: str = "john@example.com"
+) -> dict[str, Any]:
+    return {
+        "id": match.uuid(uid),
+        "name": match.like(name),
+        "email": match.regex(email, regex=EMAIL),
+    }
+
+
+def feedback(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "id": match.uuid(FEEDBACK_ID),
+        "video_id": match.uuid(VIDEO_ID),
+        "timestamp": match.like(30.5),
+        "timestamp_end": None,
+        "content": match.like("Sample feedback"),
+        "screenshot_url": None,
+        "drawing_data": None,
+        "priority": match.regex("medium", regex=PRIORITY),
+        "status": match.regex("open", regex=STATUS),
+        "user": user(),
+        "created_at": when(),
+        "updated_at": when(),
+    }
+    body.update(overrides)
+    return body
+
+
+def project() -> dict[str, Any]:
+    return {
+        "id": match.uuid(PROJECT_ID),
+        "name": match.like("Pact Test Project"),
+        "role": match.regex("owner", regex=ROLE),
+        "created_at": when(),
+    }
+
+
+def video() -> dict[str, Any]:
+    return {
+        "id": match.uuid(VIDEO_ID),
+        "project_id": match.uuid(PROJECT_ID),
+        "title": match.like("Pact Test Video"),
+        "url": match.like("https://example.com/video.mp4"),
+        "duration": match.like(120.0),
+        "created_at": when(),
+    }
+
+
+def comment(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "id": match.uuid(COMMENT_ID),
+        "feedback_id": match.uuid(FEEDBACK_ID),
+        "parent_id": None,
+        "content": match.like("Sample comment"),
+        "user": match.like({"id": match.uuid(JANE_ID), "name": "Jane Doe"}),
+        "mentions": [],
+        "reactions": match.like({}),
+        "created_at": when("2025-08-24T10:30:00Z"),
+        "updated_at": when("2025-08-24T10:30:00Z"),
+    }
+    body.update(overrides)
+    return body
+
+
+def error(code: str, details: Any = None) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": match.like("What went wrong, for people."),
+        "details": details if details is not None else match.like({}),
+    }
+
+
+def request(
+    pact: Pact,
+    sdk_method: str,
+    description: str,
+    state: str,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    token: str | None = TOKEN,
+) -> Any:
+    """Declare a request; the caller adds the response."""
+    interaction = pact.upon_receiving(description).given(state).with_request(method, path)
+    interaction.set_comment("sdk_method", sdk_method)
+    if token is not None:
+        example = f"Bearer {token}"
+        value = match.regex(example, regex=BEARER) if token == TOKEN else example
+        interaction.with_header("Authorization", value)
+    for name, value in (query or {}).items():
+        interaction.with_query_parameter(name, value)
+    if body is not None:
+        interaction.with_body(body, content_type="application/json")
+    return interaction
+
+
+def respond(interaction: Any, status: int, body: Any = None) -> None:
+    interaction.will_respond_with(status)
+    if body is not None:
+        interaction.with_header("Content-Type", "application/json")
+        interaction.with_body(body, content_type="application/json")
+
+
+def client(url: str, token: str | None = TOKEN) -> Client:
+    return Client(base_url=url, token=token, retries=0)
+
+
+# -- the seed's four interactions (§2.1) ---------------------------------------------------
+
+
+def create_feedback(pact: Pact) -> Consume:
+    expected = feedback(
+        content=match.like("Button alignment issue"),
+        screenshot_url=match.regex(
+            "https://cdn.example.com/screenshots/abc123.webp", regex=SCREENSHOT_URL
+        ),
+        drawing_data=match.like(
+            {
+                "shapes": match.each_like(
+                    {
+                        "type": "rectangle",
+                        "coordinates": [100, 100, 200, 200],
+                        "style": {
+                            "color": match.regex("#FF0000", regex=r"^#[0-9A-F]{6}$"),
+                            "width": match.like(2),
+                        },
+                    },
+                    min=1,
+                )
+            }
+        ),
+        status="open",
+    )
+    body = {
+        "video_id": match.uuid(VIDEO_ID),
+        "timestamp": 30.5,
+        "content": "Button alignment issue",
+        "screenshot": match.like(SCREENSHOT),
+        "drawing_data": DRAWING,
+        "priority": "medium",
+    }
+    respond(
+        request(pact, "feedbacks.create", "a request to create feedback with timestamp",
+                "user is authenticated", "POST", "/api/v1/feedbacks", body=body),
+        201, expected,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            result = api.feedbacks.create(
+                video_id=VIDEO_ID, timestamp=30.5, content="Button alignment issue",
+                screenshot=tiny_webp(), drawing_data=DRAWING, priority="medium",
+            )  # fmt: skip
+        assert result.id
+        assert result.timestamp == 30.5
+        assert result.status == "open"
+        assert result.screenshot_url is not None and result.screenshot_url.endswith(".webp")
+
+    return consume
+
+
+def list_feedbacks(pact: Pact) -> Consume:
+    item = {
+        "id": match.uuid(FEEDBACK_ID),
+        "video_id": match.uuid(VIDEO_ID),
+        "timestamp": match.like(30.5),
+        "content": match.like("Feedback content"),
+        "status": match.regex("open", regex=STATUS),
+    }
+    respond(
+        request(pact, "feedbacks.list", "a request to list feedbacks", "video has feedbacks",
+                "GET", "/api/v1/feedbacks", query={"video_id": VIDEO_ID}),
+        200, match.each_like(feedback(**item), min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            feedbacks = list(api.feedbacks.list(video_id=VIDEO_ID))
+        assert len(feedbacks) == 1
+        assert feedbacks[0].video_id == VIDEO_ID
+
+    return consume
+
+
+def reply_to_comment(pact: Pact) -> Consume:
+    body = {
+        "feedback_id": match.uuid(FEEDBACK_ID),
+        "parent_id": match.uuid(PARENT_COMMENT_ID),
+        "content": "This is a reply",
+        "mentions": [match.uuid(JOHN_ID)],
+    }
+    expected = comment(
+        parent_id=match.uuid(PARENT_COMMENT_ID),
+        content="This is a reply",
+        mentions=match.each_like({"id": match.uuid(JOHN_ID), "name": "John Doe"}, min=1),
+    )
+    respond(
+        request(pact, "comments.reply", "a request to add comment to feedback", "feedback exists",
+                "POST", "/api/v1/comments", body=body),
+        201, expected,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            result = api.comments.reply(
+                parent_id=PARENT_COMMENT_ID,
+                feedback_id=FEEDBACK_ID,
+                content="This is a reply",
+                mentions=[JOHN_ID],
+            )
+        assert result.parent_id == PARENT_COMMENT_ID
+        assert len(result.mentions) == 1
+
+    return consume
+
+
+def add_reaction(pact: Pact) -> Consume:
+    respond(
+        request(pact, "reactions.add", "a request to add reaction", "comment exists", "POST",
+                f"/api/v1/comments/{COMMENT_ID}/reactions", body={"emoji": "👍"}),
+        200, {"success": True, "reactions": {"👍": [match.uuid(JANE_ID)]}},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            reactions = api.reactions.add(COMMENT_ID, "👍")
+        assert len(reactions["👍"]) == 1
+
+    return consume
+
+
+# -- the rest of the SDK -------------------------------------------------------------------
+
+
+def sign_in(pact: Pact) -> Consume:
+    respond(
+        request(pact, "auth.token", "a request to sign in", "user is authenticated", "POST",
+                "/api/v1/auth/token", body={"email": "john@example.com", "password": "john-password-1"},
+                token=None),
+        200, {"token": match.like("vp_an-api-token"), "user": user()},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url, token=None) as api:
+            session = api.auth.token(email="john@example.com", password="john-password-1")
+        assert session.token and session.user.email == "john@example.com"
+
+    return consume
+
+
+def sign_up(pact: Pact) -> Consume:
+    body = {"name": "Grace Hopper", "email": "grace@example.com", "password": "a-long-passphrase-1"}
+    respond(
+        request(pact, "auth.register", "a request to sign up", "user is authenticated", "POST",
+                "/api/v1/auth/register", body=body, token=None),
+        201, {"token": match.like("vp_an-api-token"), "user": user(JANE_ID, "Grace Hopper", "grace@example.com")},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url, token=None) as api:
+            session = api.auth.register(
+                name="Grace Hopper", email="grace@example.com", password="a-long-passphrase-1"
+            )
+        assert session.user.name == "Grace Hopper"
+
+    return consume
+
+
+def me(pact: Pact) -> Consume:
+    respond(
+        request(pact, "me", "a request for the current user", "user is authenticated", "GET", "/api/v1/me"),
+        200, user(),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.me().id == JOHN_ID
+
+    return consume
+
+
+def list_projects(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.list", "a request to list my projects", "user is authenticated", "GET",
+                "/api/v1/projects"),
+        200, match.each_like(project(), min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert [p.id for p in api.projects.list()] == [PROJECT_ID]
+
+    return consume
+
+
+def create_project(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.create", "a request to create a project", "user is authenticated", "POST",
+                "/api/v1/projects", body={"name": "Trailer"}),
+        201, {**project(), "name": "Trailer", "role": "owner"},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            created = api.projects.create(name="Trailer")
+        assert (created.name, created.role) == ("Trailer", "owner")
+
+    return consume
+
+
+def get_project(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.get", "a request for a project", "user is authenticated", "GET",
+                f"/api/v1/projects/{PROJECT_ID}"),
+        200, project(),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.projects.get(PROJECT_ID).id == PROJECT_ID
+
+    return consume
+
+
+def list_members(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.members", "a request for a project's members", "user is authenticated", "GET",
+                f"/api/v1/projects/{PROJECT_ID}/members"),
+        200, match.each_like({"user": user(), "role": match.regex("owner", regex=ROLE)}, min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            members = api.projects.members(PROJECT_ID)
+        assert members[0].user.id == JOHN_ID
+
+    return consume
+
+
+def add_member(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.add_member", "a request to add a member", "a registered user is not a member",
+                "POST", f"/api/v1/projects/{PROJECT_ID}/members",
+                body={"email": "ada@example.com", "role": "reviewer"}),
+        201, {"user": user("550e8400-e29b-41d4-a716-446655440006", "Ada Lovelace", "ada@example.com"), "role": "reviewer"},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            member = api.projects.add_member(PROJECT_ID, email="ada@example.com", role="reviewer")
+        assert member.role == "reviewer"
+
+    return consume
+
+
+def list_videos(pact: Pact) -> Consume:
+    respond(
+        request(pact, "videos.list", "a request to list a project's videos", "user is authenticated", "GET",
+                "/api/v1/videos", query={"project_id": PROJECT_ID}),
+        200, match.each_like(video(), min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert [v.id for v in api.videos.list(project_id=PROJECT_ID)] == [VIDEO_ID]
+
+    return consume
+
+
+def create_video(pact: Pact) -> Consume:
+    body = {
+        "project_id": match.uuid(PROJECT_ID),
+        "title": "Cut 2",
+        "url": "https://example.com/cut2.mp4",
+        "duration": 90.0,
+    }
+    respond(
+        request(pact, "videos.create", "a request to add a video", "user is authenticated", "POST",
+                "/api/v1/videos", body=body),
+        201, {**video(), "title": "Cut 2"},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            created = api.videos.create(
+                project_id=PROJECT_ID,
+                title="Cut 2",
+                url="https://example.com/cut2.mp4",
+                duration=90.0,
+            )
+        assert created.title == "Cut 2"
+
+    return consume
+
+
+def get_video(pact: Pact) -> Consume:
+    respond(
+        request(pact, "videos.get", "a request for a video", "user is authenticated", "GET",
+                f"/api/v1/videos/{VIDEO_ID}"),
+        200, video(),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.videos.get(VIDEO_ID).id == VIDEO_ID
+
+    return consume
+
+
+def get_feedback(pact: Pact) -> Consume:
+    respond(
+        request(pact, "feedbacks.get", "a request for one feedback", "video has feedbacks", "GET",
+                f"/api/v1/feedbacks/{FEEDBACK_ID}"),
+        200, feedback(),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.feedbacks.get(FEEDBACK_ID).timestamp == 30.5
+
+    return consume
+
+
+def update_feedback(pact: Pact) -> Consume:
+    respond(
+        request(pact, "feedbacks.update", "a request to resolve feedback", "video has feedbacks", "PATCH",
+                f"/api/v1/feedbacks/{FEEDBACK_ID}", body={"status": "resolved"}),
+        200, feedback(status="resolved"),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.feedbacks.update(FEEDBACK_ID, status="resolved").status == "resolved"
+
+    return consume
+
+
+def delete_feedback(pact: Pact) -> Consume:
+    respond(
+        request(pact, "feedbacks.delete", "a request to delete feedback", "video has feedbacks", "DELETE",
+                f"/api/v1/feedbacks/{FEEDBACK_ID}"),
+        204,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            api.feedbacks.delete(FEEDBACK_ID)
+
+    return consume
+
+
+def create_comment(pact: Pact) -> Consume:
+    body = {"feedback_id": match.uuid(FEEDBACK_ID), "content": "Looks off by a frame"}
+    respond(
+        request(pact, "comments.create", "a request to comment on feedback", "feedback exists", "POST",
+                "/api/v1/comments", body=body),
+        201, comment(content="Looks off by a frame", user=match.like({"id": match.uuid(JOHN_ID), "name": "John Doe"})),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            created = api.comments.create(feedback_id=FEEDBACK_ID, content="Looks off by a frame")
+        assert created.parent_id is None
+
+    return consume
+
+
+def list_comments(pact: Pact) -> Consume:
+    respond(
+        request(pact, "comments.list", "a request for a feedback's comments", "comment exists", "GET",
+                "/api/v1/comments", query={"feedback_id": FEEDBACK_ID}),
+        200, match.each_like(comment(), min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            comments = api.comments.list(feedback_id=FEEDBACK_ID)
+        assert comments[0].id == COMMENT_ID
+
+    return consume
+
+
+def remove_reaction(pact: Pact) -> Consume:
+    respond(
+        request(pact, "reactions.remove", "a request to remove my reaction", "comment has a reaction", "DELETE",
+                f"/api/v1/comments/{COMMENT_ID}/reactions/%F0%9F%91%8D"),
+        200, {"success": True, "reactions": match.like({})},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.reactions.remove(COMMENT_ID, "👍") == {}
+
+    return consume
+
+
+HTTP_INTERACTIONS: list[Declare] = [
+    create_feedback, list_feedbacks, reply_to_comment, add_reaction,
+    sign_in, sign_up, me, list_projects, create_project, get_project, list_members, add_member,
+    list_videos, create_video, get_video, get_feedback, update_feedback, delete_feedback,
+    create_comment, list_comments, remove_reaction,
+]  # fmt: skip
+
+
+# -- errors are contracts too (served on their own, so no request can match two) -----------
+
+
+def unauthorized(pact: Pact) -> Consume:
+    respond(
+        request(pact, "me", "a request with an invalid token", "user is authenticated", "GET", "/api/v1/me",
+                token="invalid-token"),
+        401, error("authentication_failed"),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url, token="invalid-token") as api, pytest.raises(Unauthorized) as raised:
+            api.me()
+        assert raised.value.code == "authentication_failed"
+
+    return consume
+
+
+def not_found(pact: Pact) -> Consume:
+    respond(
+        request(pact, "feedbacks.get", "a request for feedback that does not exist", "user is authenticated",
+                "GET", f"/api/v1/feedbacks/{UNKNOWN_ID}"),
+        404, error("not_found"),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api, pytest.raises(NotFound) as raised:
+            api.feedbacks.get(UNKNOWN_ID)
+        assert raised.value.code == "not_found"
+
+    return consume
+
+
+def invalid_priority(pact: Pact) -> Consume:
+    body = {
+        "video_id": match.uuid(VIDEO_ID),
+        "timestamp": 30.5,
+        "content": "Too loud",
+        "priority": "urgent",
+    }
+    respond(
+        request(pact, "feedbacks.create", "a request to create feedback with an invalid priority",
+                "user is authenticated", "POST", "/api/v1/feedbacks", body=body),
+        400, error("validation_error", {"priority": match.each_like("\"urgent\" is not a valid choice.", min=1)}),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api, pytest.raises(ValidationFailed) as raised:
+            api.feedbacks.create(
+                video_id=VIDEO_ID, timestamp=30.5, content="Too loud", priority="urgent"
+            )
+        assert raised.value.code == "validation_error"
+        assert "priority" in raised.value.details
+
+    return consume
+
+
+ERROR_INTERACTIONS: list[Declare] = [unauthorized, not_found, invalid_priority]
+
+
+# -- room messages (asynchronous message interactions) -------------------------------------
+
+USER_REF = {"id": match.uuid(JOHN_ID), "name": match.like("John Doe")}
+
+
+def utc(example: str = "2025-08-24T10:00:00Z") -> Any:
+    return match.regex(example, regex=UTC_Z)
+
+
+MESSAGES: dict[str, tuple[dict[str, Any], type]] = {
+    "a feedback.created event": (
+        {"type": "feedback.created", "payload": {
+            "id": match.uuid(FEEDBACK_ID), "video_id": match.uuid(VIDEO_ID), "timestamp": match.like(30.5),
+            "content": match.like("Sample feedback"), "user": USER_REF, "created_at": utc()}},
+        FeedbackCreated,
+    ),
+    "a feedback.updated event": (
+        {"type": "feedback.updated", "payload": {
+            "id": match.uuid(FEEDBACK_ID), "video_id": match.uuid(VIDEO_ID), "changed": match.each_like("status", min=1),
+            "status": match.regex("resolved", regex=STATUS), "priority": match.regex("medium", regex=PRIORITY),
+            "content": match.like("Sample feedback"), "updated_by": USER_REF, "updated_at": utc()}},
+        FeedbackUpdated,
+    ),
+    "a feedback.deleted event": (
+        {"type": "feedback.deleted", "payload": {
+            "id": match.uuid(FEEDBACK_ID), "video_id": match.uuid(VIDEO_ID), "deleted_by": USER_REF,
+            "deleted_at": utc()}},
+        FeedbackDeleted,
+    ),
+    "a comment.added event for a top-level comment": (
+        {"type": "comment.added", "payload": {
+            "id": match.uuid(PARENT_COMMENT_ID), "feedback_id": match.uuid(FEEDBACK_ID),
+            "content": match.like("Where exactly?"), "user": USER_REF, "mentions": [], "created_at": utc()}},
+        CommentAdded,
+    ),
+    "a comment.added event for a reply": (
+        {"type": "comment.added", "payload": {
+            "id": match.uuid(COMMENT_ID), "feedback_id": match.uuid(FEEDBACK_ID),
+            "parent_id": match.uuid(PARENT_COMMENT_ID), "content": match.like("This is a reply"),
+            "user": USER_REF, "mentions": match.each_like(match.uuid(JANE_ID), min=1), "created_at": utc()}},
+        CommentAdded,
+    ),
+    "a reaction.updated event": (
+        {"type": "reaction.updated", "payload": {
+            "comment_id": match.uuid(COMMENT_ID), "feedback_id": match.uuid(FEEDBACK_ID),
+            "reactions": {"👍": match.each_like(match.uuid(JOHN_ID), min=1)}, "user": USER_REF}},
+        ReactionUpdated,
+    ),
+    "a user.joined event": (
+        {"type": "user.joined", "payload": {
+            "user_id": match.uuid(JOHN_ID), "name": match.like("John Doe"), "joined_at": utc()}},
+        UserJoined,
+    ),
+    "a user.left event": (
+        {"type": "user.left", "payload": {"user_id": match.uuid(JOHN_ID), "left_at": utc()}},
+        UserLeft,
+    ),
+    "a presence.snapshot message": (
+        {"type": "presence.snapshot", "payload": {"users": match.each_like(
+            {"user_id": match.uuid(JOHN_ID), "name": match.like("John Doe"), "joined_at": utc()}, min=1)}},
+        PresenceSnapshot,
+    ),
+    "a pong message": (
+        {"type": "pong", "payload": {"id": match.like("ping-1")}},
+        Pong,
+    ),
+    "an error message": (
+        {"type": "error", "payload": {
+            "code": "invalid_message", "message": match.like("the message does not match the contract"),
+            "errors": match.each_like("payload: required", min=1)}},
+        ErrorEvent,
+    ),
+}  # fmt: skip
+
+
+# -- writing and checking the pact files ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pact_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    configured = os.environ.get("PACT_OUTPUT_DIR")
+    return Path(configured) if configured else tmp_path_factory.mktemp("pacts")
+
+
+def serve(declarations: list[Declare], directory: Path, *, overwrite: bool) -> None:
+    pact = Pact(CONSUMER, PROVIDER).with_specification("V4")
+    consumers = [declare(pact) for declare in declarations]
+    with pact.serve() as server:
+        for consume in consumers:
+            consume(str(server.url))
+    pact.write_file(directory, overwrite=overwrite)
+
+
+@pytest.fixture(scope="module")
+def http_pact(pact_dir: Path) -> Path:
+    serve(HTTP_INTERACTIONS, pact_dir, overwrite=True)
+    serve(ERROR_INTERACTIONS, pact_dir, overwrite=False)  # merged into the same file
+    return pact_dir / f"{CONSUMER}-{PROVIDER}.json"
+
+
+@pytest.fixture(scope="module")
+def message_pact(pact_dir: Path) -> Path:
+    pact = Pact(CONSUMER, PROVIDER_REALTIME).with_specification("V4")
+    expected_types: dict[str, type] = {}
+    for description, (body, event_type) in MESSAGES.items():
+        pact.upon_receiving(description, "Async").with_body(body, content_type="application/json")
+        expected_types[description] = event_type
+    seen: list[type] = []
+
+    def handler(body: Any, metadata: dict[str, Any]) -> None:
+        seen.append(type(parse_event(body)))  # the SDK's own parser must accept it
+
+    pact.verify(handler, "Async")
+    assert sorted(t.__name__ for t in seen) == sorted(t.__name__ for t in expected_types.values())
+    pact.write_file(pact_dir, overwrite=True)
+    return pact_dir / f"{CONSUMER}-{PROVIDER_REALTIME}.json"
+
+
+def _interactions(path: Path) -> list[dict[str, Any]]:
+    return json.loads(path.read_text(encoding="utf-8"))["interactions"]  # type: ignore[no-any-return]
+
+
+def test_every_http_interaction_is_in_the_pact(http_pact: Path) -> None:
+    interactions = _interactions(http_pact)
+    assert len(interactions) == len(HTTP_INTERACTIONS) + len(ERROR_INTERACTIONS)
+    statuses = {i["response"]["status"] for i in interactions}
+    assert {200, 201, 204, 400, 401, 404} <= statuses
+    assert all(i["comments"]["sdk_method"] for i in interactions)
+
+
+def test_every_room_message_is_in_the_message_pact(message_pact: Path) -> None:
+    interactions = _interactions(message_pact)
+    assert {i["description"] for i in interactions} == set(MESSAGES)
+    assert all(i["type"] == "Asynchronous/Messages" for i in interactions)
+
+
+def _comparable(path: Path) -> Any:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document.get("metadata", {}).pop("pactRust", None)
+    document.get("metadata", {}).pop("pactPython", None)
+    return document
+
+
+@pytest.mark.parametrize(
+    "name", [f"{CONSUMER}-{PROVIDER}.json", f"{CONSUMER}-{PROVIDER_REALTIME}.json"]
+)
+def test_committed_pacts_are_what_the_sdk_tests_produce(
+    http_pact: Path, message_pact: Path, pact_dir: Path, name: str
+) -> None:
+    committed = COMMITTED / name
+    assert committed.exists(), f"{committed} is missing: run `make contracts` and commit pacts/"
+    assert _comparable(pact_dir / name) == _comparable(committed), (
+        f"pacts/{name} is out of date: run `make contracts` and commit it"
+    )
