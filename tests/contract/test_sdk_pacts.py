@@ -4,8 +4,8 @@
   `make provider` process, with the provider-state endpoint as its state-change URL.
   The interactions carry their own example token, so nothing overrides Authorization.
 - Messages: pact-python's Verifier asks for each room message by description; the
-  producer builds it with the server's own builders (``videoplanet.realtime.notify``),
-  and every produced message must also pass the server's outgoing contract.
+  producers (``videoplanet.contracts.messages``, also used by ``make verify-broker``)
+  build it with the server's own builders and check it against the outgoing contract.
 - A deliberately broken server (the real one behind a proxy that renames a response
   field) must fail verification with a message naming the field.
 - Every public SDK method and every room message type the SDK parses is in a pact.
@@ -19,8 +19,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -30,18 +29,13 @@ import pytest
 from pact import Verifier
 
 from tests.server import REPO_ROOT, ProviderServer
-from videoplanet.accounts.models import User
+from videoplanet.contracts import messages
 from videoplanet.contracts import provider_states as ps
-from videoplanet.feedback.models import Comment, Feedback
-from videoplanet.realtime import notify
-from videoplanet.realtime.contract import server_contract
-from videoplanet.realtime.presence import Present
 
 PACTS = REPO_ROOT / "pacts"
 HTTP_PACT = PACTS / "VideoPlanet-Frontend-VideoPlanet-Backend.json"
 MESSAGE_PACT = PACTS / "VideoPlanet-Frontend-VideoPlanet-Backend-Realtime.json"
 VERIFIER = Path(sys.executable).with_name("pact")
-AT = datetime(2025, 8, 24, 10, 0, tzinfo=UTC)
 
 
 def interactions(path: Path) -> list[dict[str, Any]]:
@@ -175,76 +169,13 @@ def test_renaming_a_response_field_fails_verification_readably(
 # -- room messages, produced by the server's own builders ---------------------------------
 
 
-def _john() -> User:
-    return User(id=ps.JOHN_ID, name="John Doe", email="john@example.com")
-
-
-def _feedback(status: str = "open") -> Feedback:
-    return Feedback(
-        id=ps.FEEDBACK_ID, video_id=ps.VIDEO_ID, author=_john(), timestamp=30.5,
-        content="Sample feedback", status=status, priority="medium", created_at=AT, updated_at=AT,
-    )  # fmt: skip
-
-
-def _comment(comment_id: Any, parent_id: Any = None, content: str = "Where exactly?") -> Comment:
-    return Comment(
-        id=comment_id, feedback_id=ps.FEEDBACK_ID, parent_id=parent_id, author=_john(),
-        content=content, created_at=AT, updated_at=AT,
-    )  # fmt: skip
-
-
-PRODUCERS: dict[str, Callable[[], dict[str, Any]]] = {
-    "a feedback.created event": lambda: notify.feedback_created_message(_feedback()),
-    "a feedback.updated event": lambda: notify.feedback_updated_message(
-        _feedback("resolved"), changed=["status"], by=_john()
-    ),
-    "a feedback.deleted event": lambda: notify.feedback_deleted_message(
-        feedback_id=ps.FEEDBACK_ID, video_id=ps.VIDEO_ID, by=_john(), at=AT
-    ),
-    "a comment.added event for a top-level comment": lambda: notify.comment_added_message(
-        _comment(ps.PARENT_COMMENT_ID), []
-    ),
-    "a comment.added event for a reply": lambda: notify.comment_added_message(
-        _comment(ps.COMMENT_ID, ps.PARENT_COMMENT_ID, "This is a reply"), [ps.JANE_ID]
-    ),
-    "a reaction.updated event": lambda: notify.reaction_updated_message(
-        _comment(ps.COMMENT_ID), {"👍": [str(ps.JOHN_ID)]}, by=_john()
-    ),
-    "a user.joined event": lambda: notify.user_joined_message(str(ps.JOHN_ID), "John Doe", AT),
-    "a user.left event": lambda: notify.user_left_message(str(ps.JOHN_ID), AT),
-    "a presence.snapshot message": lambda: notify.presence_snapshot_message(
-        [Present(str(ps.JOHN_ID), "John Doe", "2025-08-24T10:00:00Z")]
-    ),
-    "a pong message": lambda: notify.pong_message("ping-1"),
-    "an error message": lambda: notify.error_message(
-        "the message does not match the contract", ["payload: required"]
-    ),
-}
-
-outgoing = server_contract()
-
-
-def _message(build: Callable[[], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    def produce(**_: Any) -> dict[str, Any]:
-        message = build()
-        result = outgoing.validate_outgoing(message)
-        assert result.valid, (message, result.errors)  # the server would not send it
-        return {
-            "contents": json.dumps(message).encode(),
-            "metadata": None,
-            "content_type": "application/json",
-        }
-
-    return produce
-
-
 def test_server_produces_every_room_message_the_sdk_expects() -> None:
     descriptions = {i["description"] for i in interactions(MESSAGE_PACT)}
-    assert descriptions == set(PRODUCERS)
+    assert descriptions == set(messages.builders())
     verifier = (
-        Verifier("VideoPlanet-Backend-Realtime")
+        Verifier(messages.PROVIDER_REALTIME)
         .add_source(MESSAGE_PACT)
-        .message_handler({name: _message(build) for name, build in PRODUCERS.items()})
+        .message_handler(messages.producers())
     )
     try:
         verifier.verify()
@@ -255,21 +186,12 @@ def test_server_produces_every_room_message_the_sdk_expects() -> None:
 
 
 def test_a_wrong_message_fails_message_verification() -> None:
-    broken = dict(PRODUCERS)
-    broken["a user.left event"] = lambda: {"type": "user.left", "payload": {"user_id": "someone"}}
+    handlers = messages.producers()
+    wrong = {"type": "user.left", "payload": {"user_id": "someone"}}
+    handlers["a user.left event"] = lambda **_: messages.as_pact_message(wrong)
     verifier = (
-        Verifier("VideoPlanet-Backend-Realtime")
-        .add_source(MESSAGE_PACT)
-        .message_handler(
-            {
-                name: (lambda build=build: {  # type: ignore[misc]
-                    "contents": json.dumps(build()).encode(), "metadata": None,
-                    "content_type": "application/json",
-                })
-                for name, build in broken.items()
-            }
-        )
-    )  # fmt: skip
+        Verifier(messages.PROVIDER_REALTIME).add_source(MESSAGE_PACT).message_handler(handlers)
+    )
     with pytest.raises(RuntimeError):
         verifier.verify()
     assert "user.left" in json.dumps(verifier.results)

@@ -156,6 +156,13 @@ def verify_command(port: int, *, publish: bool) -> list[str]:
     return command
 
 
+def messages_command(*, publish: bool) -> list[str]:
+    """The room-message pacts (provider VideoPlanet-Backend-Realtime) from the broker,
+    produced by the server's own message builders (pact-python's Verifier)."""
+    command = [sys.executable, "-m", "videoplanet.contracts.messages", "verify-broker"]
+    return command if publish else [*command, "--no-publish"]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -176,7 +183,7 @@ def verify(*, publish: bool, dry_run: bool) -> int:
     port = _free_port()
     command = verify_command(port, publish=publish)
     if dry_run:
-        return _run([command], dry_run=True)
+        return _run([command, messages_command(publish=publish)], dry_run=True)
     provider = subprocess.Popen(
         [sys.executable, "-m", "videoplanet.contracts.provider", "--port", str(port)], cwd=ROOT
     )
@@ -191,10 +198,11 @@ def verify(*, publish: bool, dry_run: bool) -> int:
                     print("the provider did not start", file=sys.stderr)
                     return 1
                 time.sleep(0.2)
-        return _run([command], dry_run=False)
+        code = _run([command], dry_run=False)
     finally:
         provider.terminate()
         provider.wait(timeout=30)
+    return code or _run([messages_command(publish=publish)], dry_run=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,3 +100,11 @@ def test_can_i_deploy_asks_for_both_sides_and_record_deployment_names_the_enviro
     record = run("--dry-run", "record-deployment", "--environment", "staging", **BROKER)
     assert all("--environment staging" in line for line in record.stdout.splitlines())
     assert len(record.stdout.splitlines()) == 2
+
+
+def test_verify_also_verifies_the_room_message_pacts() -> None:
+    result = run("--dry-run", "verify", "--no-publish", **BROKER)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert "--publish" not in lines[0]
+    assert lines[1].endswith("-m videoplanet.contracts.messages verify-broker --no-publish")
