@@ -106,20 +106,9 @@ def render(document: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("write", "check"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    path, text = Path(argv[1]), render(generate())
-    if argv[0] == "write":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}")
-        return 0
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        print(f"{path} is out of date: run `make asyncapi`", file=sys.stderr)
-        return 1
-    print(f"{path} is up to date")
-    return 0
+    from videoplanet.contracts.documents import write_or_check
+
+    return write_or_check(argv, lambda: render(generate()), usage=__doc__ or "", target="asyncapi")
 
 
 if __name__ == "__main__":
