@@ -43,7 +43,7 @@ def interactions(path: Path) -> list[dict[str, Any]]:
 
 
 def run_verifier(
-    pact_file: Path, port: int, state_port: int, report: Path
+    pact_file: Path, port: int, state_port: int, report: Path, *extra: str
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PACT_")}
     env["PACT_DO_NOT_TRACK"] = "true"
@@ -53,6 +53,7 @@ def run_verifier(
             "--provider-name", "VideoPlanet-Backend", "--hostname", "127.0.0.1", "--port", str(port),
             "--state-change-url", f"http://127.0.0.1:{state_port}/pact/provider-states",
             "--state-change-teardown", "--request-timeout", "30000", "--json", str(report), "--no-colour",
+            *extra,
         ],
         capture_output=True, text=True, env=env, timeout=180,
     )  # fmt: skip
@@ -73,6 +74,34 @@ def test_provider_honours_every_http_interaction(provider: ProviderServer, tmp_p
     outcomes = {r["interaction"]: r["result"] for r in _interaction_results(results)}
     assert set(outcomes) == {i["description"] for i in interactions(HTTP_PACT)}
     assert set(outcomes.values()) == {"OK"}
+
+
+SEED_INTERACTIONS = {
+    "a request to create feedback with timestamp",
+    "a request to list feedbacks",
+    "a request to add comment to feedback",
+    "a request to add reaction",
+}
+
+
+@pytest.mark.server
+def test_seed_interactions_pass_with_the_verifier_adding_the_token(
+    provider: ProviderServer, tmp_path: Path
+) -> None:
+    """Seed §2.1's four interactions, with the verifier adding `Authorization: Bearer
+    valid-token` to every request (how the seed's own pact, which sends no token on three
+    of them, is verified)."""
+    report = tmp_path / "report.json"
+    only_seed = "^(" + "|".join(sorted(SEED_INTERACTIONS)) + ")$"
+    result = run_verifier(
+        HTTP_PACT, provider.port, provider.port, report,
+        "--header", "Authorization=Bearer valid-token", "--filter-description", only_seed,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    outcomes = {
+        r["interaction"]: r["result"] for r in _interaction_results(json.loads(report.read_text()))
+    }
+    assert outcomes == dict.fromkeys(SEED_INTERACTIONS, "OK")
 
 
 def _interaction_results(report: dict[str, Any]) -> list[dict[str, Any]]:
