@@ -148,3 +148,46 @@ def test_two_processes_share_rooms_and_presence(
                 assert left["payload"]["left_at"].endswith("Z")
 
     asyncio.run(scenario())
+
+
+def test_an_idle_room_keeps_its_sockets(cluster: tuple[ProviderServer, ProviderServer]) -> None:
+    """The channel layer's blocking read waits 5 s; a Redis client that times reads out
+    at 5 s (redis-py 8's default) would drop every idle socket. Stay quiet past that."""
+    a, _ = cluster  # the first test killed b
+    world = httpx.post(f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}).json()
+
+    async def scenario() -> None:
+        async with websockets.connect(ws_url(a, world["video_id"], "valid-token")) as john:
+            await expect(john, "presence.snapshot")
+            await silent(john, 7.0)  # idle longer than the layer's 5 s blocking read
+            async with httpx.AsyncClient() as http:
+                created = await http.post(
+                    f"{a.url}/api/v1/feedbacks",
+                    headers={"Authorization": "Bearer valid-token"},
+                    json={"video_id": world["video_id"], "timestamp": 1.0, "content": "Still there?"},
+                )
+            event = await expect(john, "feedback.created")
+            assert event["payload"]["id"] == created.json()["id"]
+
+    asyncio.run(scenario())
+
+
+def test_a_burst_of_disconnects_leaves_nobody_behind(cluster: tuple[ProviderServer, ProviderServer]) -> None:
+    """Many sockets closing at once must each leave the group and presence: afterwards a
+    newcomer sees only itself, and nobody was announced twice."""
+    a, _ = cluster
+    world = httpx.post(f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}).json()
+    video = world["video_id"]
+
+    async def scenario() -> None:
+        crowd = [await websockets.connect(ws_url(a, video, "valid-token")) for _ in range(150)]
+        for ws in crowd:
+            await expect(ws, "presence.snapshot")
+        await asyncio.gather(*(ws.close() for ws in crowd))
+        async with websockets.connect(ws_url(a, video, "valid-token")) as newcomer:
+            snapshot = await expect(newcomer, "presence.snapshot")
+            assert len(snapshot["payload"]["users"]) == 1  # John, through this socket only
+
+    asyncio.run(scenario())
+    errors = [line for line in a.output().splitlines() if "Error" in line or "Traceback" in line]
+    assert errors == [], "\n".join(errors[:20])

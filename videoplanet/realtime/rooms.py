@@ -22,7 +22,12 @@ def presence_backend() -> Presence:
     if settings.REDIS_URL:
         loop = asyncio.get_running_loop()
         if loop not in _redis:  # redis clients belong to the loop they were made on
-            client = aioredis.Redis.from_url(settings.REDIS_URL)
+            # A pool that waits for a free connection: a burst of joins or leaves must
+            # queue, not fail and leave stale presence behind.
+            pool = aioredis.BlockingConnectionPool.from_url(
+                settings.REDIS_URL, max_connections=settings.REDIS_MAX_CONNECTIONS, timeout=20
+            )
+            client = aioredis.Redis(connection_pool=pool)
             _redis[loop] = RedisPresence(client, presence_ttl(), settings.REDIS_KEY_PREFIX)
         return _redis[loop]
     if _memory is None:
