@@ -32,6 +32,12 @@ What it does, in one run (about 2 minutes with the defaults):
 6. Reports whether the targets hold (list ≥ 2× the naive throughput, p99 ≤ 40 ms at
    32 connections) without failing the run on a miss. Servers are stopped and the
    temp dir removed however the run ends.
+7. Then, on the same dataset, the WebSocket fan-out benchmark (``bench.fanout``, about
+   1.5 minutes more): N clients in one room (100, 500, 1000), with the in-memory layer
+   (1 uvicorn process) and with Redis (2 processes), time until all have the
+   ``feedback.created`` a REST call caused, plus the cost of validating vs encoding one
+   message. Its ``fanout.*`` entries are added to ``bench-results.json``.
+   ``BENCH_FANOUT=0`` skips it; see ``bench.fanout`` for its settings.
 
 Environment: ``BENCH_DURATION`` (10), ``BENCH_SELECT_DURATION`` (half of it, ≥ 3),
 ``BENCH_WARMUP`` (2), ``BENCH_CONNECTIONS`` (32), ``BENCH_SERVERS``
@@ -60,7 +66,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import wrk
+from . import fanout, wrk
 from .dataset import ROOT, Dataset, prepare
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
 
@@ -430,6 +436,8 @@ def main() -> int:
             print(warning)
         RESULTS.write_text(json.dumps([asdict(m) for m in metrics], indent=2) + "\n")
         print(f"\nWrote {RESULTS.relative_to(ROOT)}")
+        if fanout.ENABLED:
+            fanout.run(data, workdir)
         if os.environ.get("BENCH_PROFILE") == "1":
             print("\nIn-process profile (bench.profile):", flush=True)
             subprocess.run(

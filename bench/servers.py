@@ -29,6 +29,8 @@ class ServerSpec:
     # (4 threads each, HTTP keep-alive) on config.wsgi; "uvicorn": config.asgi.
     kind: str
     workers: int
+    # Appended to the command line as they are (e.g. ``("--ws", "websockets")``).
+    extra: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -43,6 +45,9 @@ class ServerSpec:
         return f"{self.kind}-w{self.workers}"
 
     def command(self, port: int) -> list[str]:
+        return [*self._base_command(port), *self.extra]
+
+    def _base_command(self, port: int) -> list[str]:
         if self.kind == "gunicorn":
             return [
                 sys.executable, "-m", "gunicorn", "config.wsgi:application",
