@@ -90,6 +90,7 @@ import redis
 from . import message_cost
 from .dataset import ROOT, Dataset, prepare
 from .fanout_clients import DRAIN
+from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds
 
 ENABLED = os.environ.get("BENCH_FANOUT", "1") != "0"
@@ -805,26 +806,14 @@ def measure_message_cost(env: dict[str, str]) -> dict[str, Any] | None:
     return cost
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
-
-
 def print_metrics(entries: list[FanoutMetric]) -> None:
     """The entries in ``bench.run``'s table format."""
-    header = f"{'metric':48} {'value':>9} {'unit':6} {'baseline':>9} {'ratio':>7}  better"
-    print(header)
-    print("-" * len(header))
+    rows = []
     for m in entries:
-        ratio = f"{m.ratio:.2f}×" if m.ratio is not None else "—"
         flags = [f"{m.errors} failed rounds"] if m.errors else []
         flags += [f"{m.dropped} clients dropped"] if m.dropped else []
-        note = f"  ({', '.join(flags)})" if flags else ""
-        print(
-            f"{m.name:48} {_number(m.value):>9} {m.unit:6} {_number(m.baseline):>9} {ratio:>7}  "
-            f"{m.better}{note}"
-        )
+        rows.append(Row(m.name, m.value, m.unit, m.baseline, m.ratio, m.better, ", ".join(flags)))
+    print_rows(rows)
 
 
 def _shown(path: Path) -> str:

@@ -68,6 +68,7 @@ from typing import Any
 
 from . import fanout, wrk
 from .dataset import ROOT, Dataset, prepare
+from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
 
 DURATION = float(os.environ.get("BENCH_DURATION", "10"))
@@ -320,23 +321,19 @@ def serving_metrics(results: dict[ServerSpec, Measurement]) -> list[Metric]:
     return metrics
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
-
-
 def print_table(metrics: list[Metric]) -> None:
-    header = f"{'metric':48} {'value':>9} {'unit':6} {'baseline':>9} {'ratio':>7}  better"
-    print(header)
-    print("-" * len(header))
-    for m in metrics:
-        ratio = f"{m.ratio:.2f}×" if m.ratio is not None else "—"
-        errors = f"  ({m.errors} errors)" if m.errors else ""
-        print(
-            f"{m.name:48} {_fmt(m.value):>9} {m.unit:6} {_fmt(m.baseline):>9} {ratio:>7}  "
-            f"{m.better}{errors}"
+    print_rows(
+        Row(
+            m.name,
+            m.value,
+            m.unit,
+            m.baseline,
+            m.ratio,
+            m.better,
+            f"{m.errors} errors" if m.errors else "",
         )
+        for m in metrics
+    )
 
 
 def verdicts(measured: dict[str, Measurement]) -> list[str]:
