@@ -68,8 +68,10 @@ bench: install
 consumer-pacts: install
 	PACT_OUTPUT_DIR=$(CURDIR)/pacts $(PY) -m pytest clients/python/tests/test_pact_consumer.py
 
-## make contracts: consumer pacts, then their verification against a real provider process.
+## make contracts: consumer pacts, the pact/OpenAPI cross-check, then verification
+## of the pacts against a real provider process.
 contracts: consumer-pacts
+	$(PY) -m videoplanet.contracts.crosscheck pacts/*.json
 	$(PY) -m pytest tests/contract
 
 ## Pact Broker workflow (seed §5): versioned by git sha and branch; each stops with a

@@ -154,7 +154,9 @@ def test_an_idle_room_keeps_its_sockets(cluster: tuple[ProviderServer, ProviderS
     """The channel layer's blocking read waits 5 s; a Redis client that times reads out
     at 5 s (redis-py 8's default) would drop every idle socket. Stay quiet past that."""
     a, _ = cluster  # the first test killed b
-    world = httpx.post(f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}).json()
+    world = httpx.post(
+        f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}
+    ).json()
 
     async def scenario() -> None:
         async with websockets.connect(ws_url(a, world["video_id"], "valid-token")) as john:
@@ -164,7 +166,11 @@ def test_an_idle_room_keeps_its_sockets(cluster: tuple[ProviderServer, ProviderS
                 created = await http.post(
                     f"{a.url}/api/v1/feedbacks",
                     headers={"Authorization": "Bearer valid-token"},
-                    json={"video_id": world["video_id"], "timestamp": 1.0, "content": "Still there?"},
+                    json={
+                        "video_id": world["video_id"],
+                        "timestamp": 1.0,
+                        "content": "Still there?",
+                    },
                 )
             event = await expect(john, "feedback.created")
             assert event["payload"]["id"] == created.json()["id"]
@@ -172,11 +178,15 @@ def test_an_idle_room_keeps_its_sockets(cluster: tuple[ProviderServer, ProviderS
     asyncio.run(scenario())
 
 
-def test_a_burst_of_disconnects_leaves_nobody_behind(cluster: tuple[ProviderServer, ProviderServer]) -> None:
+def test_a_burst_of_disconnects_leaves_nobody_behind(
+    cluster: tuple[ProviderServer, ProviderServer],
+) -> None:
     """Many sockets closing at once must each leave the group and presence: afterwards a
     newcomer sees only itself, and nobody was announced twice."""
     a, _ = cluster
-    world = httpx.post(f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}).json()
+    world = httpx.post(
+        f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}
+    ).json()
     video = world["video_id"]
 
     async def scenario() -> None:

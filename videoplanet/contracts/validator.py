@@ -99,6 +99,8 @@ class SchemaValidator:
         ]
         self._registry: Registry[Any] = Registry().with_resources(resources)
         self._components = {name: self._compile(to_json_schema(s)) for name, s in schemas.items()}
+        # (template, method, status or "request") -> compiled validator, built on first use
+        # (template, method, status or "request") -> compiled validator, built on first use
         self._responses: dict[tuple[str, str, str], Draft202012Validator] = {}
         self._routes: list[tuple[re.Pattern[str], str]] = []
         for template in document.get("paths", {}):
@@ -128,13 +130,43 @@ class SchemaValidator:
             return ValidationResult(False, [f"Schema '{schema_name}' not found"])
         return self._check(validator, data)
 
-    def validate_response(self, path: str, method: str, status: int, data: Any) -> ValidationResult:
+    def operation(self, path: str, method: str) -> tuple[str, dict[str, Any]] | ValidationResult:
+        """The path template and operation for a concrete path, or why there is none."""
         template = self.match_path(path)
         if template is None:
             return ValidationResult(False, [f"No operation for path {path}"])
         operation = self.document["paths"][template].get(method.lower())
         if operation is None:
             return ValidationResult(False, [f"No operation for {method.upper()} {template}"])
+        return template, operation
+
+    def validate_request(self, path: str, method: str, data: Any) -> ValidationResult:
+        found = self.operation(path, method)
+        if isinstance(found, ValidationResult):
+            return found
+        template, operation = found
+        body = operation.get("requestBody")
+        if body is None:
+            if data is None:
+                return ValidationResult(True)
+            return ValidationResult(False, [f"{method.upper()} {template} takes no request body"])
+        if data is None:
+            if body.get("required"):
+                return ValidationResult(
+                    False, [f"{method.upper()} {template} needs a request body"]
+                )
+            return ValidationResult(True)
+        key = (template, method.lower(), "request")
+        if key not in self._responses:
+            schema = body["content"]["application/json"]["schema"]
+            self._responses[key] = self._compile(to_json_schema(schema))
+        return self._check(self._responses[key], data)
+
+    def validate_response(self, path: str, method: str, status: int, data: Any) -> ValidationResult:
+        found = self.operation(path, method)
+        if isinstance(found, ValidationResult):
+            return found
+        template, operation = found
         response = operation.get("responses", {}).get(str(status))
         if response is None:
             return ValidationResult(

@@ -1,0 +1,103 @@
+"""Pact ↔ OpenAPI cross-check: the consumer's pacts must fit the provider's documents.
+
+For every HTTP interaction in a pact file: its path, method and response status are
+documented operations; its query parameters are documented; the example response body
+validates against the operation's schema for that status, and so does the example
+request body when the interaction expects success (an error contract sends an invalid
+request on purpose). For every message
+interaction: the example message passes the room's outgoing contract (the schemas the
+AsyncAPI document is generated from). This is the consistency check behind what
+PactFlow calls bi-directional contract testing; pact verification proves the running
+server, this proves the documents.
+
+    python -m videoplanet.contracts.crosscheck pacts/*.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from .validator import SchemaValidator, committed_validator
+
+
+def _body(part: dict[str, Any]) -> Any:
+    body = part.get("body")
+    if not body:
+        return None
+    content = body.get("content")
+    if isinstance(content, str) and "json" in body.get("contentType", ""):
+        return json.loads(content)
+    return content
+
+
+def check_http(interaction: dict[str, Any], validator: SchemaValidator) -> list[str]:
+    request, response = interaction["request"], interaction["response"]
+    method, path = request["method"], unquote(request["path"])
+    found = validator.operation(path, method)
+    if not isinstance(found, tuple):
+        return list(found.errors)
+    template, operation = found
+    problems = []
+    documented = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+    for name in request.get("query", {}):
+        if name not in documented:
+            problems.append(f"query parameter {name!r} is not documented for {method} {template}")
+    if response["status"] < 400:  # error contracts send invalid requests on purpose
+        checked = validator.validate_request(path, method, _body(request))
+        problems += [f"request body: {error}" for error in checked.errors]
+    checked = validator.validate_response(path, method, response["status"], _body(response))
+    problems += [f"response {response['status']}: {error}" for error in checked.errors]
+    return problems
+
+
+def check_message(interaction: dict[str, Any]) -> list[str]:
+    from videoplanet.realtime.contract import server_contract
+
+    contents = interaction.get("contents", {})
+    message = contents.get("content")
+    if isinstance(message, str):
+        message = json.loads(message)
+    return list(server_contract().validate_outgoing(message).errors)
+
+
+def check_pact(path: Path, validator: SchemaValidator | None = None) -> list[str]:
+    """Every problem with one pact file, each prefixed with its interaction."""
+    validator = validator or committed_validator()
+    document = json.loads(path.read_text(encoding="utf-8"))
+    problems = []
+    for interaction in document.get("interactions", []):
+        kind = interaction.get("type", "Synchronous/HTTP")
+        if kind == "Synchronous/HTTP" or "request" in interaction:
+            found = check_http(interaction, validator)
+        elif kind == "Asynchronous/Messages":
+            found = check_message(interaction)
+        else:
+            found = [f"interaction type {kind!r} is not checked"]
+        problems += [f"{path.name}: {interaction['description']!r}: {p}" for p in found]
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    problems = [problem for name in argv for problem in check_pact(Path(name))]
+    for problem in problems:
+        print(problem)
+    count = sum(len(json.loads(Path(n).read_text())["interactions"]) for n in argv)
+    print(f"{count} interactions in {len(argv)} pact files: {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    django.setup()
+    sys.exit(main(sys.argv[1:]))
