@@ -91,7 +91,7 @@ from . import message_cost
 from .dataset import ROOT, Dataset, prepare
 from .fanout_clients import DRAIN
 from .report import Row, print_rows
-from .servers import Server, ServerSpec, machine_busy_seconds
+from .servers import Server, ServerSpec, machine_busy_seconds, process_cpu
 
 ENABLED = os.environ.get("BENCH_FANOUT", "1") != "0"
 SIZES = [int(n) for n in os.environ.get("BENCH_FANOUT_SIZES", "100,500,1000").split(",") if n]
@@ -257,24 +257,6 @@ def irq_steal_seconds() -> tuple[float, float]:
     fields = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
     ticks = os.sysconf("SC_CLK_TCK")
     return (fields[5] + fields[6]) / ticks, (fields[7] if len(fields) > 7 else 0) / ticks
-
-
-def process_cpu() -> dict[int, tuple[int, str, float]]:
-    """``pid → (process group, name, CPU seconds)`` of every process /proc shows."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2 :].split()
-        cpu = (int(fields[11]) + int(fields[12])) / ticks
-        out[int(entry.name)] = (int(fields[2]), name, cpu)
-    return out
 
 
 def _own_cpu() -> float:

@@ -85,10 +85,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _processes() -> list[tuple[int, int, float]]:
-    """``(pid, process group, CPU seconds)`` of every process /proc shows."""
+def process_cpu() -> dict[int, tuple[int, str, float]]:
+    """``pid → (process group, name, CPU seconds)`` of every process /proc shows."""
     ticks = os.sysconf("SC_CLK_TCK")
-    out = []
+    out = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -96,9 +96,10 @@ def _processes() -> list[tuple[int, int, float]]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # gone meanwhile
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
         # Fields after "(comm)": state ppid pgrp ... utime is 14th and stime 15th overall.
         fields = stat[stat.rindex(")") + 2 :].split()
-        out.append((int(entry.name), int(fields[2]), (int(fields[11]) + int(fields[12])) / ticks))
+        out[int(entry.name)] = (int(fields[2]), name, (int(fields[11]) + int(fields[12])) / ticks)
     return out
 
 
@@ -155,7 +156,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time used so far by the server's live processes (Linux)."""
-        return sum(cpu for _, pgid, cpu in _processes() if pgid == self.process.pid)
+        return sum(cpu for pgid, _, cpu in process_cpu().values() if pgid == self.process.pid)
 
     def log_tail(self, lines: int = 30) -> str:
         self._log.flush()
