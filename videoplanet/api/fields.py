@@ -39,15 +39,6 @@ class StrictNumberField(serializers.FloatField):
         return data  # type: ignore[no-any-return]
 
 
-class StrictIntegerField(serializers.IntegerField):
-    default_error_messages = {"invalid": "Must be an integer."}
-
-    def to_internal_value(self, data: Any) -> int:
-        if not isinstance(data, int) or isinstance(data, bool):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class StrictUUIDField(serializers.UUIDField):
     default_error_messages = {"invalid": "Must be a UUID string."}
 
@@ -62,15 +53,6 @@ class StrictChoiceField(serializers.ChoiceField):
         if not isinstance(data, str):
             self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": "Must be true or false."}
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
 
 
 class StrictEmailField(serializers.EmailField):

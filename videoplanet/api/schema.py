@@ -34,7 +34,3 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(response=ErrorSerializer, description=_DESCRIPTIONS[status])
         for status in statuses
     }
-
-
-READ_ERRORS = (401, 404)
-WRITE_ERRORS = (400, 401, 403, 404, 413, 415)

@@ -31,7 +31,6 @@ PACTS = ROOT / "pacts"
 CONSUMER = "VideoPlanet-Frontend"
 PROVIDER = "VideoPlanet-Backend"
 PROVIDER_REALTIME = "VideoPlanet-Backend-Realtime"
-PACTICIPANTS = (CONSUMER, PROVIDER, PROVIDER_REALTIME)
 
 
 class BrokerNotConfigured(SystemExit):

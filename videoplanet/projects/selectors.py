@@ -29,17 +29,6 @@ def role_require(role: str, roles: frozenset[Role], action: str) -> None:
         raise PermissionDenied(f"A {role} cannot {action}.")
 
 
-def role_in_project(*, user: User, project_id: uuid.UUID) -> str:
-    role = (
-        Membership.objects.filter(user=user, project_id=project_id)
-        .values_list("role", flat=True)
-        .first()
-    )
-    if role is None:
-        raise NotFound("Project not found.")
-    return role
-
-
 def project_list(*, user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.select_related("project")

@@ -101,10 +101,6 @@ class WebSocketContract:
     def define_message(self, type_: str, model: type[BaseModel]) -> None:
         self._schemas[type_] = model
 
-    @property
-    def types(self) -> list[str]:
-        return sorted(self._schemas)
-
     def _check(self, message: Any) -> tuple[str, BaseModel | None, list[str]]:
         if not isinstance(message, dict):
             return "unknown", None, ["message: expected an object with type and payload"]
