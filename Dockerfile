@@ -8,11 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/static
 
 WORKDIR /app
+COPY clients/python ./clients/python
 COPY pyproject.toml README.md ./
 COPY config ./config
 COPY videoplanet ./videoplanet
 COPY manage.py ./
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir ./clients/python . \
     && SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 videoplanet \
     && mkdir -p /data/media && chown -R videoplanet /data

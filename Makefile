@@ -14,8 +14,8 @@ install: $(STAMP)
 $(STAMP): pyproject.toml clients/python/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
 	$(PY) -m pip install --quiet -e clients/python
+	$(PY) -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -50,9 +50,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## make openapi: regenerate the committed OpenAPI document from the code.
+## make openapi: regenerate the committed OpenAPI document from the code, and the SDK's copy.
 openapi: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m videoplanet.contracts.openapi write contracts/openapi.json
+	cp contracts/openapi.json clients/python/videoplanet_client/openapi.json
 
 ## make asyncapi: regenerate the committed AsyncAPI document from the event models.
 asyncapi: install

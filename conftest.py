@@ -3,6 +3,7 @@ response is checked against the committed OpenAPI document."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
+from videoplanet_client import MemoryRecorder
 
 from tests.factories import (
     FeedbackFactory,
@@ -27,29 +29,56 @@ from videoplanet.projects.models import Project, Role, Video
 
 
 class ContractCheckedClient(APIClient):
-    """An APIClient that fails the test when a response is not in the OpenAPI document.
+    """An APIClient that fails the test when a request or response is not in the OpenAPI
+    document.
 
-    Opt out per test with ``@pytest.mark.contract_unchecked("why")``.
+    Every /api/v1 response must be documented (status and body). A request must be too
+    (body, query and path parameters) whenever the server accepted it with a 2xx: a
+    server that accepts what its document forbids, or a field the document does not
+    list, is a drift someone would notice. Requests that fail are often invalid on
+    purpose and are not held to the document. Opt out per test with
+    ``@pytest.mark.contract_unchecked("why")``.
     """
 
     check_contract = True
+    _sent: tuple[Any, str | None] = (None, None)
+
+    def generic(self, method: str, path: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        data = args[0] if args else kwargs.get("data", "")
+        content_type = args[1] if len(args) > 1 else kwargs.get("content_type")
+        self._sent = (data, content_type)
+        return super().generic(method, path, *args, **kwargs)
 
     def request(self, **kwargs: Any) -> Any:
         response = super().request(**kwargs)
         request = response.wsgi_request
         if self.check_contract and request.path.startswith("/api/v1/"):
-            body = None
-            if response.content:
-                assert response["Content-Type"].startswith("application/json"), response.content
-                body = response.json()
-            result = committed_validator().validate_response(
-                request.path, request.method, response.status_code, body
-            )
-            assert result.valid, (
-                f"{request.method} {request.path} -> {response.status_code} breaks the "
-                f"OpenAPI contract: {result.errors}\nbody: {body}"
-            )
+            self._check(request, response)
         return response
+
+    def _check(self, request: Any, response: Any) -> None:
+        validator = committed_validator()
+        body = None
+        if response.content:
+            assert response["Content-Type"].startswith("application/json"), response.content
+            body = response.json()
+        result = validator.validate_response(
+            request.path, request.method, response.status_code, body
+        )
+        assert result.valid, (
+            f"{request.method} {request.path} -> {response.status_code} breaks the "
+            f"OpenAPI contract: {result.errors}\nbody: {body}"
+        )
+        if not 200 <= response.status_code < 300:
+            return
+        data, content_type = self._sent
+        sent = json.loads(data) if data and content_type == "application/json" else None
+        query = {name: request.GET.getlist(name) for name in request.GET}
+        result = validator.validate_request(request.path, request.method, sent, query=query)
+        assert result.valid, (
+            f"{request.method} {request.path} was accepted with {response.status_code} but "
+            f"the request breaks the OpenAPI contract: {result.errors}\nsent: {sent}"
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -124,6 +153,14 @@ def as_user(
     client_factory: Callable[[User | None], ContractCheckedClient],
 ) -> Callable[[User], ContractCheckedClient]:
     return lambda user: client_factory(user)
+
+
+@pytest.fixture
+def violations(monkeypatch: pytest.MonkeyPatch) -> MemoryRecorder:
+    """Every contract violation the server records during the test."""
+    recorder = MemoryRecorder()
+    monkeypatch.setattr("videoplanet.contracts.violations.server_recorder", lambda: recorder)
+    return recorder
 
 
 @pytest.fixture

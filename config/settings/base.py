@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "videoplanet.api.middleware.RequestBodyLimitMiddleware",
+    "videoplanet.contracts.middleware.ContractValidationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -172,6 +173,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Runtime contract validation of /api/v1 against contracts/openapi.json (see README):
+# off | report (log and record violations, let the request through) | enforce (answer an
+# invalid request 400 contract_violation before the view runs). Responses are only ever
+# recorded. Violations go to every recorder listed (dotted paths of classes or factories).
+CONTRACT_VALIDATION = env.str("CONTRACT_VALIDATION", default="report")
+CONTRACT_VIOLATION_RECORDERS = env.list(
+    "CONTRACT_VIOLATION_RECORDERS", default=["videoplanet.contracts.violations.log_recorder"]
+)
 
 # The Pact provider-state endpoint resets the database: only `make provider` turns it on.
 PACT_PROVIDER_STATES_ENABLED = False

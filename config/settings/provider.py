@@ -6,6 +6,8 @@ This is the only settings module in which that endpoint answers.
 from .local import *  # noqa: F403
 
 DEBUG = False
+# Pacts are verified against what production does.
+CONTRACT_VALIDATION = "enforce"
 PACT_PROVIDER_STATES_ENABLED = True
 # State changes create users; a slow password hash would make each one take ~1 s and
 # trip the verifier's request timeout. The database is thrown away afterwards.

@@ -7,6 +7,7 @@ Django/DRF error into the envelope, so clients never string-match messages.
 
     ApiError (400 bad_request)
     ├── ValidationFailed (400 validation_error)
+    ├── ContractViolated (400 contract_violation: the body breaks the OpenAPI document)
     ├── MalformedJson (400 malformed_json)
     ├── NotAuthenticated (401 not_authenticated)
     ├── AuthenticationFailed (401 authentication_failed)
@@ -57,6 +58,13 @@ class ValidationFailed(ApiError):
     @classmethod
     def field(cls, field: str, message: str) -> ValidationFailed:
         return cls(details={field: [message]})
+
+
+class ContractViolated(ApiError):
+    """Raised by the contract middleware in enforce mode, before any view runs."""
+
+    code = "contract_violation"
+    default_message = "The request does not match the API's OpenAPI document."
 
 
 class MalformedJson(ApiError):

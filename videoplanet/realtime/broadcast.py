@@ -21,7 +21,7 @@ from .contract import WebSocketContract, server_contract
 
 logger = logging.getLogger(__name__)
 
-outgoing: WebSocketContract = server_contract()
+outgoing: WebSocketContract = server_contract(report=True)
 
 
 class BroadcastStats:

@@ -42,7 +42,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
-incoming = client_contract()
+incoming = client_contract(report=True)
 
 
 @database_sync_to_async

@@ -8,7 +8,9 @@
 
 Errors name the field path and the problem, e.g. ``payload.id: invalid uuid``. Every
 failed check is recorded as a violation (direction, type, errors, timestamp) and passed
-to the optional ``on_violation`` callback, the hook monitoring plugs into.
+to the optional ``on_violation`` callback (logged when there is none). The server's own
+room contracts report to the same recorders as the HTTP middleware
+(``videoplanet.contracts.violations``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
+from videoplanet_client import ContractViolation
 
 from . import events
 
@@ -146,8 +149,9 @@ class WebSocketContract:
         )
         with self._lock:
             self._violations.append(violation)
-        logger.warning("websocket contract violation (%s %s): %s", direction, type_, errors)
-        if self.on_violation is not None:
+        if self.on_violation is None:
+            logger.warning("websocket contract violation (%s %s): %s", direction, type_, errors)
+        else:
             try:
                 self.on_violation(violation)
             except Exception:  # a broken reporter must not break the room
@@ -162,11 +166,31 @@ class WebSocketContract:
             self._violations.clear()
 
 
-def server_contract() -> WebSocketContract:
-    """What the server sends (validated before sending)."""
-    return WebSocketContract(events.SERVER_EVENTS)
+def report_violation(violation: Violation) -> None:
+    """Hand a room violation to the server's recorders, like the HTTP middleware does."""
+    from videoplanet.contracts.violations import SOURCE, record
+
+    record(
+        ContractViolation(
+            source=SOURCE,
+            endpoint=violation.type,
+            method="WS",
+            type="message",
+            direction=violation.direction,
+            errors=tuple(violation.errors),
+        )
+    )
 
 
-def client_contract() -> WebSocketContract:
-    """What the server accepts from clients."""
-    return WebSocketContract(events.CLIENT_MESSAGES)
+def server_contract(*, report: bool = False) -> WebSocketContract:
+    """What the server sends (validated before sending); ``report``: to the recorders."""
+    return WebSocketContract(
+        events.SERVER_EVENTS, on_violation=report_violation if report else None
+    )
+
+
+def client_contract(*, report: bool = False) -> WebSocketContract:
+    """What the server accepts from clients; ``report``: violations go to the recorders."""
+    return WebSocketContract(
+        events.CLIENT_MESSAGES, on_violation=report_violation if report else None
+    )

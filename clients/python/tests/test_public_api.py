@@ -15,27 +15,35 @@ PUBLIC = [
     "Backoff",
     "BadRequest",
     "Client",
+    "ClientContract",
     "Comment",
     "CommentAdded",
+    "ContractViolation",
+    "ContractViolationError",
     "ErrorEvent",
     "Event",
+    "FanOutRecorder",
     "Feedback",
     "FeedbackCreated",
     "FeedbackDeleted",
     "FeedbackUpdated",
+    "LoggingRecorder",
     "Member",
+    "MemoryRecorder",
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",
     "Pong",
     "PresenceSnapshot",
     "PresentUser",
+    "Problem",
     "Project",
     "RateLimited",
     "ReactionUpdated",
     "Reactions",
     "RealtimeClient",
     "RejectedMessage",
+    "SchemaValidator",
     "ServerError",
     "Session",
     "Timeout",
@@ -48,8 +56,10 @@ PUBLIC = [
     "UserLeft",
     "UserRef",
     "ValidationFailed",
+    "ValidationResult",
     "Video",
     "VideoPlanetError",
+    "ViolationRecorder",
     "__version__",
 ]
 
@@ -70,7 +80,15 @@ def test_version_matches_the_installed_distribution() -> None:
 def test_constructors_are_keyword_only() -> None:
     for cls in (videoplanet_client.Client, videoplanet_client.AsyncClient):
         params = list(inspect.signature(cls).parameters.values())
-        assert [p.name for p in params] == ["base_url", "token", "timeout", "transport", "retries"]
+        assert [p.name for p in params] == [
+            "base_url",
+            "token",
+            "timeout",
+            "transport",
+            "retries",
+            "contract_validation",
+            "violation_recorder",
+        ]
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params)
     room = inspect.signature(videoplanet_client.RealtimeClient).parameters.values()
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in room)
@@ -79,7 +97,7 @@ def test_constructors_are_keyword_only() -> None:
 def test_the_sdk_does_not_depend_on_django() -> None:
     requires = importlib.metadata.requires("videoplanet-client") or []
     names = sorted(r.split(">")[0].split("=")[0].split("<")[0].strip() for r in requires)
-    assert names == ["httpx", "websockets"]
+    assert names == ["httpx", "jsonschema-rs", "websockets"]
 
 
 def test_errors_form_the_documented_hierarchy() -> None:
@@ -91,7 +109,9 @@ def test_errors_form_the_documented_hierarchy() -> None:
         vp.UnsupportedMediaType, vp.RateLimited, vp.ServerError,
     ):  # fmt: skip
         assert issubclass(cls, vp.APIError)
-    for cls in (vp.TransportError, vp.APIError, vp.UnexpectedResponse):
+    for cls in (
+        vp.TransportError, vp.APIError, vp.UnexpectedResponse, vp.ContractViolationError,
+    ):  # fmt: skip
         assert issubclass(cls, vp.VideoPlanetError)
 
 

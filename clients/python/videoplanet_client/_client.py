@@ -21,6 +21,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import _requests as req
+from ._contract import ClientContract, Mode, ViolationRecorder
 from ._models import Comment, Feedback, Member, Project, Reactions, Session, User, Video
 from ._requests import Call, Id
 
@@ -31,11 +32,20 @@ DEFAULT_RETRIES = 2
 
 
 class _BaseClient:
-    def __init__(self, *, base_url: str, token: str | None, retries: int) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str | None,
+        retries: int,
+        contract_validation: Mode,
+        violation_recorder: ViolationRecorder | None,
+    ) -> None:
         if retries < 0:
             raise ValueError("retries must be >= 0")
         self.base_url = req.api_root(base_url)
         self.retries = retries
+        self.contract = ClientContract(contract_validation, violation_recorder)
         self._api_url = f"{self.base_url}{req.API_PREFIX}/"
         self._headers = req.default_headers(token)
 
@@ -51,6 +61,13 @@ class Client(_BaseClient):
     pool; transport: an ``httpx`` transport (tests, proxies); retries: how many times an
     idempotent call (GET, PUT, DELETE) is repeated after a network error, a timeout or
     429/502/503/504. POST and PATCH are never repeated.
+
+    contract_validation: every request and response is checked against the OpenAPI
+    document bundled with this SDK. ``report`` (the default) hands violations to
+    ``violation_recorder`` (which logs them unless you pass another) and sends the
+    request anyway; ``enforce`` raises ``ContractViolationError`` instead of sending a
+    request that breaks the contract; ``off`` checks nothing. A response is never
+    rejected for breaking the contract, only recorded.
     """
 
     def __init__(
@@ -61,8 +78,16 @@ class Client(_BaseClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         retries: int = DEFAULT_RETRIES,
+        contract_validation: Mode = "report",
+        violation_recorder: ViolationRecorder | None = None,
     ) -> None:
-        super().__init__(base_url=base_url, token=token, retries=retries)
+        super().__init__(
+            base_url=base_url,
+            token=token,
+            retries=retries,
+            contract_validation=contract_validation,
+            violation_recorder=violation_recorder,
+        )
         self._http = httpx.Client(
             base_url=self._api_url, headers=self._headers, timeout=timeout, transport=transport
         )
@@ -78,15 +103,18 @@ class Client(_BaseClient):
         return self._run(req.me())
 
     def _run(self, call: Call[T]) -> T:
+        request = call.build(self._http)
+        self.contract.check_request(request, call.json)
         attempt = 0
         while True:
             try:
-                response = self._http.send(call.build(self._http))
+                response = self._http.send(request)
             except httpx.TransportError as exc:
                 delay = req.retry_delay(call, attempt=attempt, retries=self.retries, error=exc)
                 if delay is None:
                     raise req.transport_error(exc) from exc
             else:
+                self.contract.check_response(response)
                 delay = req.retry_delay(
                     call, attempt=attempt, retries=self.retries, response=response
                 )
@@ -295,8 +323,16 @@ class AsyncClient(_BaseClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         retries: int = DEFAULT_RETRIES,
+        contract_validation: Mode = "report",
+        violation_recorder: ViolationRecorder | None = None,
     ) -> None:
-        super().__init__(base_url=base_url, token=token, retries=retries)
+        super().__init__(
+            base_url=base_url,
+            token=token,
+            retries=retries,
+            contract_validation=contract_validation,
+            violation_recorder=violation_recorder,
+        )
         self._http = httpx.AsyncClient(
             base_url=self._api_url, headers=self._headers, timeout=timeout, transport=transport
         )
@@ -312,15 +348,18 @@ class AsyncClient(_BaseClient):
         return await self._run(req.me())
 
     async def _run(self, call: Call[T]) -> T:
+        request = call.build(self._http)
+        self.contract.check_request(request, call.json)
         attempt = 0
         while True:
             try:
-                response = await self._http.send(call.build(self._http))
+                response = await self._http.send(request)
             except httpx.TransportError as exc:
                 delay = req.retry_delay(call, attempt=attempt, retries=self.retries, error=exc)
                 if delay is None:
                     raise req.transport_error(exc) from exc
             else:
+                self.contract.check_response(response)
                 delay = req.retry_delay(
                     call, attempt=attempt, retries=self.retries, response=response
                 )

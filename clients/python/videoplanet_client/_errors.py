@@ -1,12 +1,15 @@
 """The exceptions the SDK raises. Catch ``VideoPlanetError`` to catch them all.
 
     VideoPlanetError
+    ├── ContractViolationError ·· enforce mode: the request breaks the OpenAPI document,
+    │                             so it was not sent
     ├── TransportError ·········· the request did not get an HTTP answer
     │   └── Timeout ············· connect, read, write or pool timeout
     ├── UnexpectedResponse ······ a 2xx body (or a room message) the SDK cannot read
     └── APIError ················ the server answered 4xx/5xx: status, code, message, details
         ├── BadRequest ·········· 400 (e.g. malformed_json)
-        │   └── ValidationFailed  400 validation_error, field paths in ``details``
+        │   └── ValidationFailed  400 validation_error or contract_violation, field
+        │                         paths in ``details``
         ├── Unauthorized ········ 401 (and a room closed with 4401)
         ├── PermissionDenied ···· 403 (and a room closed with 4403)
         ├── NotFound ············ 404 (and a room closed with 4404)
@@ -38,6 +41,20 @@ Details = dict[str, list[str]]
 
 class VideoPlanetError(Exception):
     """Base class of everything the SDK raises."""
+
+
+class ContractViolationError(VideoPlanetError):
+    """The request breaks the API's OpenAPI document and the client enforces it.
+
+    Raised before anything is sent. ``errors`` names each problem (``$.priority: must be
+    one of ...``); ``details`` keys the same problems by field path, like the server's
+    error envelope.
+    """
+
+    def __init__(self, message: str, *, errors: list[str], details: dict[str, list[str]]) -> None:
+        super().__init__(message)
+        self.errors = errors
+        self.details = details
 
 
 class TransportError(VideoPlanetError):
@@ -84,7 +101,9 @@ class BadRequest(APIError):
 
 
 class ValidationFailed(BadRequest):
-    """400 ``validation_error``: ``details`` says which fields are wrong and why."""
+    """400 ``validation_error`` (the view's checks) or ``contract_violation`` (the request
+    broke the OpenAPI document and the server enforces it): ``details`` says which
+    fields are wrong and why."""
 
 
 class Unauthorized(APIError):
@@ -141,7 +160,7 @@ _BY_STATUS: dict[int, type[APIError]] = {
 
 def error_class(status: int, code: str) -> type[APIError]:
     """The exception class for an HTTP status and the server's error code."""
-    if status == 400 and code == "validation_error":
+    if status == 400 and code in ("validation_error", "contract_violation"):
         return ValidationFailed
     if status >= 500:
         return ServerError

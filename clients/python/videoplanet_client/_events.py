@@ -33,6 +33,11 @@ from ._models import (
 class MalformedEvent(ValueError):
     """A room message that is not JSON, has an unknown type, or a payload that does not fit."""
 
+    def __init__(self, message: str, *, type: str = "unknown") -> None:
+        super().__init__(message)
+        self.type = type
+        """The message's type when it had a readable one."""
+
 
 @dataclass(frozen=True, slots=True)
 class FeedbackCreated:
@@ -265,10 +270,10 @@ def parse_event(message: str | bytes | Mapping[str, Any]) -> Event:
         raise MalformedEvent("the message has no type")
     parser = EVENT_TYPES.get(type_)
     if parser is None:
-        raise MalformedEvent(f"unknown message type {type_!r}")
+        raise MalformedEvent(f"unknown message type {type_!r}", type=type_)
     if not isinstance(payload, Mapping):
-        raise MalformedEvent(f"{type_}: the payload must be an object")
+        raise MalformedEvent(f"{type_}: the payload must be an object", type=type_)
     try:
         return parser(payload)
     except ValueError as exc:
-        raise MalformedEvent(f"{type_}: {exc}") from exc
+        raise MalformedEvent(f"{type_}: {exc}", type=type_) from exc

@@ -38,6 +38,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from ._backoff import Backoff
+from ._contract import ContractViolation, LoggingRecorder, ViolationRecorder
 from ._errors import APIError, Timeout, TransportError, error_from_close, error_from_envelope
 from ._events import Event, MalformedEvent, parse_event
 from ._requests import USER_AGENT, Id, api_root
@@ -65,7 +66,11 @@ class RejectedMessage:
 
 
 class RealtimeClient:
-    """One video's live room. Use it as ``async with``, then ``async for``."""
+    """One video's live room. Use it as ``async with``, then ``async for``.
+
+    A message that breaks the room's contract is skipped, kept in ``rejected`` and
+    handed to ``violation_recorder`` (which logs it unless you pass another).
+    """
 
     def __init__(
         self,
@@ -76,8 +81,10 @@ class RealtimeClient:
         timeout: float = 10.0,
         max_reconnect_attempts: int | None = 10,
         backoff: Backoff = ROOM_BACKOFF,
+        violation_recorder: ViolationRecorder | None = None,
     ) -> None:
         self.url = websocket_url(base_url, video_id)
+        self.violation_recorder: ViolationRecorder = violation_recorder or LoggingRecorder()
         self.timeout = timeout
         self.max_reconnect_attempts = max_reconnect_attempts
         self.backoff = backoff
@@ -143,7 +150,16 @@ class RealtimeClient:
         except MalformedEvent as exc:
             text = raw if isinstance(raw, str) else raw.decode("utf-8", errors="replace")
             self.rejected.append(RejectedMessage(raw=text, reason=str(exc)))
-            logger.warning("skipped a room message: %s", exc)
+            self.violation_recorder.record(
+                ContractViolation(
+                    source="videoplanet-client",
+                    endpoint=exc.type,
+                    method="WS",
+                    type="message",
+                    direction="incoming",
+                    errors=(str(exc),),
+                )
+            )
             return
         self._pending.append(event)
 

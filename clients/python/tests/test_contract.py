@@ -1,0 +1,306 @@
+"""The OpenAPI validator the SDK carries, and its client-side runtime check (seed §3)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+from videoplanet_client import (
+    Client,
+    ClientContract,
+    ContractViolationError,
+    FanOutRecorder,
+    MemoryRecorder,
+    SchemaValidator,
+    ValidationFailed,
+    ViolationRecorder,
+)
+from videoplanet_client._contract import to_json_schema
+
+VALIDATOR = SchemaValidator.bundled()
+FID = "550e8400-e29b-41d4-a716-446655440001"
+VID = "550e8400-e29b-41d4-a716-446655440002"
+SCREENSHOT = "data:image/png;base64," + "A" * 100_000
+
+
+def feedback(**changes: Any) -> dict[str, Any]:
+    shapes = [
+        {"type": kind, "coordinates": [1, 2, 3, 4], "style": {"color": "#FF0000", "width": 2}}
+        for kind in ("rectangle", "ellipse", "line", "arrow")
+    ]
+    shapes.append(
+        {
+            "type": "text",
+            "coordinates": [5, 5],
+            "style": {"color": "#000000", "width": 1},
+            "text": "x",
+        }
+    )
+    return {
+        "id": FID,
+        "video_id": VID,
+        "timestamp": 30.5,
+        "timestamp_end": None,
+        "content": "The logo is too small",
+        "screenshot_url": "http://127.0.0.1:8000/media/screenshots/ab.png",
+        "drawing_data": {"shapes": shapes},
+        "priority": "high",
+        "status": "open",
+        "user": {"id": VID, "name": "John", "email": "john@example.com"},
+        "created_at": "2026-11-23T10:00:00.123456Z",
+        "updated_at": "2026-11-23T10:00:00Z",
+        **changes,
+    }
+
+
+# -- the validator -------------------------------------------------------------------------
+
+
+def test_a_full_feedback_validates() -> None:
+    assert VALIDATOR.validate("Feedback", feedback()).valid
+    result = VALIDATOR.validate_response(f"/api/v1/feedbacks/{FID}", "GET", 200, feedback())
+    assert result == VALIDATOR.validate("Feedback", feedback())
+
+
+def test_concrete_paths_match_their_templates() -> None:
+    assert (
+        VALIDATOR.match_path(f"/api/v1/comments/{FID}/reactions")
+        == "/api/v1/comments/{comment_id}/reactions"
+    )
+    assert VALIDATOR.match_path(f"/api/v1/comments/{FID}/reactions/👍") == (
+        "/api/v1/comments/{comment_id}/reactions/{emoji}"
+    )
+    assert VALIDATOR.match_path("/api/v1/feedbacks") == "/api/v1/feedbacks"
+    assert VALIDATOR.match_path("/api/v1/nothing/here") is None
+
+
+def test_each_error_names_its_json_path_and_problem() -> None:
+    bad = feedback(id="nope", timestamp="30", user={"id": 1, "name": "J", "email": "x"})
+    bad["drawing_data"]["shapes"][0]["style"]["color"] = "red"
+    result = VALIDATOR.validate("Feedback", bad)
+    assert not result.valid
+    assert result.errors == [
+        "$.drawing_data.shapes[0].style.color: does not match ^#[0-9A-F]{6}$",
+        "$.id: not a valid uuid",
+        "$.timestamp: expected number",
+        "$.user.email: not a valid email",
+        "$.user.id: expected string",
+    ]
+    assert result.details["drawing_data.shapes.0.style.color"] == ["does not match ^#[0-9A-F]{6}$"]
+
+
+def test_missing_and_undocumented_fields_are_named() -> None:
+    data = feedback(secret="leak")
+    del data["status"]
+    result = VALIDATOR.validate("Feedback", data)
+    assert result.errors == ["$.secret: not a documented field", "$.status: required"]
+
+
+def test_nullable_fields_take_null_and_their_schema_only() -> None:
+    assert VALIDATOR.validate("Feedback", feedback(drawing_data=None)).valid
+    result = VALIDATOR.validate("Feedback", feedback(drawing_data={"shapes": [{"type": "x"}]}))
+    assert result.errors == [
+        "$.drawing_data.shapes[0].coordinates: required",
+        "$.drawing_data.shapes[0].style: required",
+        '$.drawing_data.shapes[0].type: must be one of "rectangle", "ellipse", "line", '
+        '"arrow", "freehand", "text"',
+    ]
+    assert not VALIDATOR.validate("Feedback", feedback(content=None)).valid
+
+
+def test_errors_never_echo_the_value() -> None:
+    result = VALIDATOR.validate_request(
+        "/api/v1/feedbacks",
+        "POST",
+        {"video_id": VID, "timestamp": 1, "content": "x", "screenshot": 5, "priority": SCREENSHOT},
+    )
+    assert not result.valid
+    assert all(len(error) < 300 for error in result.errors), result.errors
+
+
+def test_request_bodies_are_checked() -> None:
+    good = {"video_id": VID, "timestamp": 30.5, "content": "Too loud", "priority": "high"}
+    assert VALIDATOR.validate_request("/api/v1/feedbacks", "POST", good).valid
+    result = VALIDATOR.validate_request("/api/v1/feedbacks", "POST", {**good, "priority": "urgent"})
+    assert result.details == {"priority": ['must be one of "low", "medium", "high", "critical"']}
+    assert not VALIDATOR.validate_request("/api/v1/feedbacks", "POST", None).valid
+    assert not VALIDATOR.validate_request(f"/api/v1/feedbacks/{FID}", "DELETE", good).valid
+
+
+def test_query_parameters_are_checked_by_their_types() -> None:
+    def check(**query: list[str]) -> list[str]:
+        return VALIDATOR.validate_request("/api/v1/feedbacks", "GET", query=query).errors
+
+    assert check(video_id=[VID], limit=["50"], status=["open"], **{"from": ["1.5"]}) == []
+    assert check() == ["query.video_id: required"]
+    assert check(video_id=["abc"]) == ["query.video_id: not a valid uuid"]
+    assert check(video_id=[VID], limit=["many"]) == ["query.limit: expected integer"]
+    assert check(video_id=[VID], status=["done"]) == [
+        'query.status: must be one of "closed", "in_progress", "open", "resolved"'
+    ]
+    assert check(video_id=[VID], sort=["new"]) == ["query.sort: not a documented parameter"]
+    assert check(video_id=[VID, VID]) == ["query.video_id: given more than once"]
+
+
+def test_path_parameters_are_checked() -> None:
+    result = VALIDATOR.validate_request("/api/v1/feedbacks/12", "GET")
+    assert result.errors == ["path.feedback_id: not a valid uuid"]
+
+
+def test_unknown_schema_path_method_or_status_is_an_invalid_result() -> None:
+    assert VALIDATOR.validate("Nope", {}).errors == ["Schema 'Nope' not found"]
+    assert not VALIDATOR.validate_response("/api/v1/x", "GET", 200, {}).valid
+    assert VALIDATOR.validate_response("/api/v1/me", "PUT", 200, {}).errors == [
+        "No operation for PUT /api/v1/me"
+    ]
+    assert VALIDATOR.validate_response("/api/v1/me", "GET", 418, {}).errors == [
+        "No schema for GET /api/v1/me -> 418"
+    ]
+    assert VALIDATOR.validate_request("/api/v1/x", "POST", {}).details == {
+        "non_field_errors": ["No operation for path /api/v1/x"]
+    }
+
+
+def test_responses_without_a_body() -> None:
+    assert VALIDATOR.validate_response(f"/api/v1/feedbacks/{FID}", "DELETE", 204, None).valid
+    assert not VALIDATOR.validate_response(f"/api/v1/feedbacks/{FID}", "DELETE", 204, {}).valid
+
+
+def test_ref_and_nullable_conversion() -> None:
+    schema = {"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": True}
+    assert to_json_schema(schema) == {
+        "if": {"type": "null"},
+        "else": {"allOf": [{"$ref": "urn:videoplanet:schema:X"}]},
+    }
+    assert to_json_schema({"type": "string", "nullable": True}) == {"type": ["string", "null"]}
+    assert to_json_schema({"enum": ["a"], "nullable": True}) == {"enum": ["a", None]}
+    assert to_json_schema({"type": "object", "properties": {}})["additionalProperties"] is False
+
+
+# -- the client-side check -----------------------------------------------------------------
+
+
+class Server:
+    """An httpx transport standing in for the network: counts what was actually sent."""
+
+    def __init__(self, status: int = 201, body: Any = None) -> None:
+        self.sent: list[httpx.Request] = []
+        self.status, self.body = status, feedback() if body is None else body
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request)
+        return httpx.Response(self.status, json=self.body)
+
+
+def client(server: Server, mode: Any, recorder: ViolationRecorder) -> Client:
+    return Client(
+        base_url="http://api.test",
+        token="t",
+        transport=httpx.MockTransport(server),
+        contract_validation=mode,
+        violation_recorder=recorder,
+    )
+
+
+def test_enforce_raises_before_sending_an_invalid_request() -> None:
+    server, recorder = Server(), MemoryRecorder()
+    with client(server, "enforce", recorder) as api, pytest.raises(ContractViolationError) as e:
+        api.feedbacks.create(video_id=VID, timestamp=30.5, content="x", priority="urgent")
+    assert server.sent == []
+    assert list(e.value.details) == ["priority"]
+    [violation] = recorder.violations
+    assert (violation.source, violation.type, violation.direction) == (
+        "videoplanet-client",
+        "request",
+        "outgoing",
+    )
+    assert violation.key == "POST:/api/v1/feedbacks:request"
+
+
+def test_report_records_and_sends_anyway() -> None:
+    server, recorder = Server(), MemoryRecorder()
+    with client(server, "report", recorder) as api:
+        api.feedbacks.create(video_id=VID, timestamp=30.5, content="x", priority="urgent")
+    assert len(server.sent) == 1
+    assert [v.type for v in recorder.violations] == ["request"]
+
+
+def test_valid_requests_and_responses_record_nothing() -> None:
+    server, recorder = Server(), MemoryRecorder()
+    with client(server, "enforce", recorder) as api:
+        api.feedbacks.create(video_id=VID, timestamp=30.5, content="x", priority="high")
+    assert len(server.sent) == 1
+    assert recorder.violations == []
+
+
+def test_a_response_that_breaks_the_contract_is_recorded_not_rejected() -> None:
+    server = Server(status=200, body=feedback(status="done"))
+    recorder = MemoryRecorder()
+    with client(server, "enforce", recorder) as api:
+        got = api.feedbacks.get(FID)
+    assert got.status == "done"
+    [violation] = recorder.violations
+    assert violation.endpoint == "/api/v1/feedbacks/{feedback_id}"
+    assert (violation.type, violation.direction, violation.status) == ("response", "incoming", 200)
+    assert violation.errors == (
+        '$.status: must be one of "open", "in_progress", "resolved", "closed"',
+    )
+
+
+def test_an_undocumented_status_is_a_violation() -> None:
+    server = Server(status=418, body={"code": "teapot", "message": "no", "details": {}})
+    recorder = MemoryRecorder()
+    with client(server, "report", recorder) as api, pytest.raises(Exception):  # noqa: B017
+        api.me()
+    assert recorder.violations[0].errors == ("No schema for GET /api/v1/me -> 418",)
+
+
+def test_off_checks_nothing() -> None:
+    server, recorder = Server(status=200, body={"nonsense": True}), MemoryRecorder()
+    with client(server, "off", recorder) as api, pytest.raises(Exception):  # noqa: B017
+        api.feedbacks.get("not-an-id")
+    assert len(server.sent) == 1
+    assert recorder.violations == []
+
+
+def test_a_server_enforcing_its_contract_maps_to_validation_failed() -> None:
+    envelope = {
+        "code": "contract_violation",
+        "message": "The request does not match the API's OpenAPI document.",
+        "details": {"priority": ["must be one of ..."]},
+    }
+    server, recorder = Server(status=400, body=envelope), MemoryRecorder()
+    with client(server, "off", recorder) as api, pytest.raises(ValidationFailed) as raised:
+        api.feedbacks.create(video_id=VID, timestamp=30.5, content="x")
+    assert raised.value.code == "contract_violation"
+
+
+def test_an_unknown_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match="contract_validation must be one of"):
+        ClientContract("strict")  # type: ignore[arg-type]
+
+
+def test_the_default_recorder_logs(caplog: pytest.LogCaptureFixture) -> None:
+    server = Server()
+    with (
+        caplog.at_level(logging.WARNING, "videoplanet_client.contract"),
+        Client(base_url="http://api.test", transport=httpx.MockTransport(server)) as api,
+    ):
+        api.feedbacks.create(video_id=VID, timestamp=30.5, content="x", priority="urgent")
+    assert "contract violation (videoplanet-client, outgoing request): POST /api/v1/feedbacks" in (
+        caplog.text
+    )
+
+
+def test_fan_out_survives_a_failing_recorder() -> None:
+    class Broken:
+        def record(self, violation: Any) -> None:
+            raise RuntimeError("down")
+
+    kept = MemoryRecorder()
+    server = Server()
+    with client(server, "report", FanOutRecorder([Broken(), kept])) as api:
+        api.feedbacks.create(video_id=VID, timestamp=30.5, content="x", priority="urgent")
+    assert len(kept.violations) == 1

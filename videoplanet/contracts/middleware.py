@@ -1,0 +1,173 @@
+"""Runtime contract validation of the REST API (seed §3.2, on the server).
+
+``settings.CONTRACT_VALIDATION`` decides, per request:
+
+- ``off``: nothing is checked;
+- ``report`` (development's default): an invalid request is logged and recorded, and
+  goes on to the view;
+- ``enforce`` (production's default): an invalid request body or query is answered
+  ``400 contract_violation`` in the error envelope, with the problems keyed by field
+  path in ``details``, before any view runs.
+
+In every mode but ``off`` each response is checked too, and a violation is only
+recorded: the response goes out unchanged.
+
+Only documented operations are checked; an unknown path or method is left to routing
+(404, 405). Some problems are recorded but never rejected, because their honest answer
+is not a 400: an undocumented query parameter (ignored, as before), a path parameter
+that is not a valid id (the object does not exist: 404), and a body sent to an
+operation that takes none. A request without credentials to an operation that needs
+them is left to the view, so it gets its 401 whatever its body.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from videoplanet_client import ContractViolation, Problem, SchemaValidator, ValidationResult
+
+from videoplanet.api.errors import ContractViolated, error_response
+
+from .validator import committed_validator
+from .violations import SOURCE, record
+
+_NOT_DOCUMENTED = "not a documented parameter"
+_NO_JSON = object()
+
+
+def _rejects(problem: Problem) -> bool:
+    """Whether enforce mode answers this problem with 400 (see the module docstring)."""
+    if problem.location == "path":
+        return False
+    return not (problem.location == "query" and problem.message == _NOT_DOCUMENTED)
+
+
+def _request_body(request: HttpRequest) -> Any:
+    """The parsed JSON body, None without one, _NO_JSON when the view should judge it."""
+    if not request.body:
+        return None
+    if request.content_type != "application/json":
+        return _NO_JSON  # the view answers 415
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _NO_JSON  # the view answers 400 malformed_json
+
+
+def _response_body(response: HttpResponse) -> Any:
+    data = getattr(response, "data", _NO_JSON)  # a DRF response, before rendering
+    if data is not _NO_JSON:
+        return data
+    if getattr(response, "streaming", False):
+        return _NO_JSON
+    if not response.content:
+        return None
+    if "json" not in response.get("Content-Type", ""):
+        return _NO_JSON
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return _NO_JSON
+
+
+class ContractValidationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        mode = settings.CONTRACT_VALIDATION
+        if mode == "off":
+            return self.get_response(request)
+        validator = committed_validator()
+        method = request.method or "GET"
+        template = validator.operation(request.path, method)
+        if not isinstance(template, str):
+            return self.get_response(request)  # not documented: routing answers
+        if self._credentials_missing(validator, template, method, request):
+            return self.get_response(request)
+        rejection = self._check_request(request, validator, template, method, mode)
+        if rejection is not None:
+            return rejection
+        response = self.get_response(request)
+        self._check_response(request, response, validator, template, method)
+        return response
+
+    @staticmethod
+    def _credentials_missing(
+        validator: SchemaValidator, template: str, method: str, request: HttpRequest
+    ) -> bool:
+        security = validator.document["paths"][template][method.lower()].get("security")
+        needs_auth = bool(security) and {} not in security
+        return needs_auth and "HTTP_AUTHORIZATION" not in request.META
+
+    @staticmethod
+    def _check_request(
+        request: HttpRequest, validator: SchemaValidator, template: str, method: str, mode: str
+    ) -> HttpResponse | None:
+        body = _request_body(request)
+        if body is _NO_JSON:
+            return None
+        query = {name: request.GET.getlist(name) for name in request.GET}
+        result = validator.validate_request(request.path, method, body, query=query)
+        if result.valid:
+            return None
+        record(
+            ContractViolation(
+                source=SOURCE,
+                endpoint=template,
+                method=method,
+                type="request",
+                direction="incoming",
+                errors=tuple(result.errors),
+            )
+        )
+        if mode != "enforce":
+            return None
+        if result.summary:
+            # Only a missing body is worth a 400; a body the operation ignores is not.
+            rejected = result if body is None else None
+        else:
+            problems = tuple(p for p in result.problems if _rejects(p))
+            rejected = ValidationResult(False, problems) if problems else None
+        if rejected is None:
+            return None
+        return error_response(ContractViolated(details=rejected.details))
+
+    @staticmethod
+    def _check_response(
+        request: HttpRequest,
+        response: HttpResponse,
+        validator: SchemaValidator,
+        template: str,
+        method: str,
+    ) -> None:
+        body = _response_body(response)
+        if body is _NO_JSON:
+            result = ValidationResult(False, summary="the response body is not JSON")
+        else:
+            try:
+                result = validator.validate_response(
+                    request.path, method, response.status_code, body
+                )
+            except (TypeError, ValueError):  # response.data held a non-JSON type
+                body = json.loads(response.content)
+                result = validator.validate_response(
+                    request.path, method, response.status_code, body
+                )
+        if result.valid:
+            return
+        record(
+            ContractViolation(
+                source=SOURCE,
+                endpoint=template,
+                method=method,
+                type="response",
+                direction="outgoing",
+                errors=tuple(result.errors),
+                status=response.status_code,
+            )
+        )
