@@ -38,6 +38,11 @@ What it does, in one run (about 2 minutes with the defaults):
    ``feedback.created`` a REST call caused, plus the cost of validating vs encoding one
    message. Its ``fanout.*`` entries are added to ``bench-results.json``.
    ``BENCH_FANOUT=0`` skips it; see ``bench.fanout`` for its settings.
+8. Before the fan-out part, the cost of runtime contract validation (``bench.contract``,
+   about 1.5 minutes): µs per check of a full feedback response with our validator vs
+   openapi-core, and list/create throughput with ``CONTRACT_VALIDATION`` off vs enforce
+   on two servers of the chosen kind. ``validator.*`` and ``contract_validation.*``
+   entries go to ``bench-results.json``; ``BENCH_CONTRACT=0`` skips it.
 
 Environment: ``BENCH_DURATION`` (10), ``BENCH_SELECT_DURATION`` (half of it, ≥ 3),
 ``BENCH_WARMUP`` (2), ``BENCH_CONNECTIONS`` (32), ``BENCH_SERVERS``
@@ -66,7 +71,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import fanout, wrk
+from . import contract, fanout, wrk
 from .dataset import ROOT, Dataset, prepare
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
@@ -202,16 +207,23 @@ class Measurement:
 
 
 def load(
-    server: Server, endpoint: Endpoint, auth: dict[str, str], seconds: float, workdir: Path
+    server: Server,
+    endpoint: Endpoint,
+    auth: dict[str, str],
+    seconds: float,
+    workdir: Path,
+    *,
+    warmup: float | None = None,
 ) -> Measurement:
-    """A warm-up run, then the measured run."""
+    """A warm-up run (``BENCH_WARMUP`` s unless ``warmup`` says), then the measured run."""
+    warmup = WARMUP if warmup is None else warmup
     script = None
     if endpoint.body is not None:
         script = wrk.post_script(workdir / f"{endpoint.key}.lua", json.dumps(endpoint.body))
     url = server.base_url + endpoint.path
     options: dict[str, Any] = {"connections": CONNECTIONS, "headers": auth, "script": script}
-    if WARMUP > 0:
-        wrk.run(url, seconds=WARMUP, **options)
+    if warmup > 0:
+        wrk.run(url, seconds=warmup, **options)
     busy, served, ours = machine_busy_seconds(), server.cpu_seconds(), _own_cpu_seconds()
     started = time.monotonic()
     result = wrk.run(url, seconds=seconds, **options)
@@ -380,6 +392,22 @@ def busy_warning(when: str) -> str | None:
     )
 
 
+def contract_part(
+    chosen: ServerSpec, data: Dataset, eps: dict[str, Endpoint], workdir: Path
+) -> None:
+    """The validator micro-benchmark and CONTRACT_VALIDATION off vs enforce (bench.contract)."""
+    rows, lines = contract.validator_rows()
+    mode_rows, mode_lines = contract.modes(chosen, data, eps, workdir, load)
+    rows += mode_rows
+    print("\nContract validation (ratio = improvement factor, > 1 is better):\n")
+    print_rows(rows)
+    print()
+    for line in [*lines, *mode_lines]:
+        print(line)
+    contract.save(rows, RESULTS)
+    print(f"\nWrote {len(rows)} validator.* and contract_validation.* entries to {RESULTS.name}")
+
+
 def main() -> int:
     # SIGTERM unwinds like Ctrl-C, so the finally blocks stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -433,6 +461,8 @@ def main() -> int:
             print(warning)
         RESULTS.write_text(json.dumps([asdict(m) for m in metrics], indent=2) + "\n")
         print(f"\nWrote {RESULTS.relative_to(ROOT)}")
+        if contract.ENABLED:
+            contract_part(chosen, data, eps, workdir)
         if fanout.ENABLED:
             fanout.run(data, workdir)
         if os.environ.get("BENCH_PROFILE") == "1":

@@ -2,8 +2,9 @@
 
 Only what the measurement needs differs from ``config.settings.local``: no DEBUG (it
 records every SQL query and makes whitenoise re-scan the disk), the URL map with the
-naive baseline endpoints added, logging at WARNING, and a sign-in throttle that cannot
-interfere. DATABASE_URL and MEDIA_ROOT come from the environment ``bench.run`` sets.
+naive baseline endpoints added, logging at WARNING, a sign-in throttle that cannot
+interfere, and CONTRACT_VALIDATION=enforce as in production. DATABASE_URL and
+MEDIA_ROOT come from the environment ``bench.run`` sets.
 """
 
 from config.settings.local import *  # noqa: F403
@@ -12,4 +13,6 @@ DEBUG = False
 WHITENOISE_AUTOREFRESH = False
 ROOT_URLCONF = "bench.urls"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/min"}}  # noqa: F405
+# Production's default; the off-vs-enforce comparison (bench.contract) sets it per server.
+CONTRACT_VALIDATION = env.str("CONTRACT_VALIDATION", default="enforce")  # noqa: F405
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
