@@ -1,7 +1,7 @@
-"""The OpenAPI diff names each change, where it is and how much it breaks.
+"""The OpenAPI diff names each change with its severity, and the release gate holds.
 
 Most tests mutate a copy of a small fixture document and check exactly which changes
-are reported where.
+are reported where; the gate tests use the committed document.
 """
 
 from __future__ import annotations
@@ -22,8 +22,12 @@ from videoplanet.contracts.diff import (
     KINDS,
     diff,
     latest_release,
+    load,
     main,
+    report,
+    unversioned_breaking_changes,
 )
+from videoplanet.contracts.openapi import COMMITTED
 
 ROOT = Path(__file__).resolve().parents[3]
 Doc = dict[str, Any]
@@ -870,3 +874,42 @@ def test_the_module_runs_as_a_command(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert "BREAKING (2)" in result.stdout
+
+
+# The release gate ----------------------------------------------------------------------
+
+
+def test_the_committed_document_has_no_unversioned_breaking_change() -> None:
+    released, current = load(latest_release()), load(COMMITTED)
+    changes = unversioned_breaking_changes(released, current)
+    assert changes == [], (
+        f"contracts/openapi.json breaks clients of {latest_release().relative_to(ROOT)} "
+        "without a new major version (see contracts/released/README.md):\n"
+        + report(changes, old=released, new=current)
+    )
+
+
+def _feedback_without_status() -> Doc:
+    current = copy.deepcopy(load(COMMITTED))
+    feedback = current["components"]["schemas"]["Feedback"]
+    del feedback["properties"]["status"]
+    feedback["required"].remove("status")
+    return current
+
+
+def test_the_gate_fails_on_a_removed_response_field() -> None:
+    changes = unversioned_breaking_changes(load(latest_release()), _feedback_without_status())
+    assert {(c.kind, c.location) for c in changes} == {
+        ("response-property-removed", "GET /api/v1/feedbacks -> 200 $[].status"),
+        ("response-property-removed", "POST /api/v1/feedbacks -> 201 $.status"),
+        ("response-property-removed", "GET /api/v1/feedbacks/{feedback_id} -> 200 $.status"),
+        ("response-property-removed", "PATCH /api/v1/feedbacks/{feedback_id} -> 200 $.status"),
+    }
+
+
+def test_the_gate_lets_a_new_major_version_break() -> None:
+    released, current = load(latest_release()), _feedback_without_status()
+    current["info"]["version"] = "1.1.0"
+    assert unversioned_breaking_changes(released, current) != []
+    current["info"]["version"] = "2.0.0"
+    assert unversioned_breaking_changes(released, current) == []
