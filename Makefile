@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: install run test provider lint format openapi asyncapi docs bench clean \
-	consumer-pacts contracts publish verify-broker can-i-deploy record-deployment
+	consumer-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
 
@@ -61,6 +61,11 @@ asyncapi: install
 
 ## make docs: both documents.
 docs: openapi asyncapi
+
+## make api-diff: every change since the last released OpenAPI document (contracts/released/);
+## exit 1 when one breaks clients.
+api-diff: install
+	$(PY) -m videoplanet.contracts diff contracts/released contracts/openapi.json
 
 bench: install
 	$(PY) -m bench.run
