@@ -701,6 +701,17 @@ def test_a_failed_report_is_kept_and_merged_with_what_came_in_meanwhile(
     http.close()
 
 
+def test_an_interrupted_report_is_kept(clock: Clock) -> None:
+    def reporter(report: dict[str, Any]) -> None:
+        raise KeyboardInterrupt
+
+    monitor = make_monitor(clock, reporter=reporter)
+    monitor.record(violation())
+    with pytest.raises(KeyboardInterrupt):
+        monitor.flush()
+    assert entry(monitor, "POST:/api/v1/feedbacks:request")["count"] == 1
+
+
 def test_failed_reports_are_retried_with_backoff(clock: Clock) -> None:
     reports = Reports(fail=lambda call: call <= 4)
     backoff = Backoff(base=1.0, factor=2.0, cap=4.0)

@@ -552,15 +552,18 @@ class ContractMonitor:
             for start in range(0, max(len(items), 1), MAX_REPORT_ENTRIES):
                 chunk = items[start : start + MAX_REPORT_ENTRIES]
                 chunk_dropped = dropped if start == 0 else 0
-                report: Report = {
-                    "timestamp": _iso(self._wall_clock()),
-                    "dropped": chunk_dropped,
-                    "violations": [entry.to_report(key) for key, entry in chunk],
-                }
                 try:
-                    self.reporter(report)
-                except Exception as exc:
+                    self.reporter(
+                        {
+                            "timestamp": _iso(self._wall_clock()),
+                            "dropped": chunk_dropped,
+                            "violations": [entry.to_report(key) for key, entry in chunk],
+                        }
+                    )
+                except BaseException as exc:
                     self._restore(dict(items[start:]), chunk_dropped)
+                    if not isinstance(exc, Exception):
+                        raise  # KeyboardInterrupt and the like: kept, and passed on
                     logger.warning(
                         "contract violation report not accepted (%s); %d key(s) kept for "
                         "the next attempt",
