@@ -11,6 +11,8 @@ import videoplanet_client
 
 PUBLIC = [
     "APIError",
+    "Alert",
+    "AlertSink",
     "AsyncClient",
     "Backoff",
     "BadRequest",
@@ -18,6 +20,7 @@ PUBLIC = [
     "ClientContract",
     "Comment",
     "CommentAdded",
+    "ContractMonitor",
     "ContractViolation",
     "ContractViolationError",
     "ErrorEvent",
@@ -27,6 +30,7 @@ PUBLIC = [
     "FeedbackCreated",
     "FeedbackDeleted",
     "FeedbackUpdated",
+    "HttpReporter",
     "LoggingRecorder",
     "Member",
     "MemoryRecorder",
@@ -44,6 +48,7 @@ PUBLIC = [
     "RealtimeClient",
     "RejectedMessage",
     "SchemaValidator",
+    "SentrySink",
     "ServerError",
     "Session",
     "Timeout",
@@ -60,6 +65,7 @@ PUBLIC = [
     "Video",
     "VideoPlanetError",
     "ViolationRecorder",
+    "WebhookSink",
     "__version__",
 ]
 
@@ -90,8 +96,15 @@ def test_constructors_are_keyword_only() -> None:
             "violation_recorder",
         ]
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params)
-    room = inspect.signature(videoplanet_client.RealtimeClient).parameters.values()
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in room)
+    for cls in (
+        videoplanet_client.RealtimeClient,
+        videoplanet_client.ContractMonitor,
+        videoplanet_client.HttpReporter,
+        videoplanet_client.WebhookSink,
+        videoplanet_client.SentrySink,
+    ):
+        params = inspect.signature(cls).parameters.values()
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params), cls
 
 
 def test_the_sdk_does_not_depend_on_django() -> None:

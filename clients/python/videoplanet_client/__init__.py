@@ -64,11 +64,14 @@ from ._models import (
     UserRef,
     Video,
 )
+from ._monitor import Alert, AlertSink, ContractMonitor, HttpReporter, SentrySink, WebhookSink
 from ._realtime import RealtimeClient, RejectedMessage
 from ._version import __version__
 
 __all__ = [
     "APIError",
+    "Alert",
+    "AlertSink",
     "AsyncClient",
     "Backoff",
     "BadRequest",
@@ -76,6 +79,7 @@ __all__ = [
     "ClientContract",
     "Comment",
     "CommentAdded",
+    "ContractMonitor",
     "ContractViolation",
     "ContractViolationError",
     "ErrorEvent",
@@ -85,6 +89,7 @@ __all__ = [
     "FeedbackCreated",
     "FeedbackDeleted",
     "FeedbackUpdated",
+    "HttpReporter",
     "LoggingRecorder",
     "Member",
     "MemoryRecorder",
@@ -102,6 +107,7 @@ __all__ = [
     "RealtimeClient",
     "RejectedMessage",
     "SchemaValidator",
+    "SentrySink",
     "ServerError",
     "Session",
     "Timeout",
@@ -118,5 +124,6 @@ __all__ = [
     "Video",
     "VideoPlanetError",
     "ViolationRecorder",
+    "WebhookSink",
     "__version__",
 ]
