@@ -33,6 +33,7 @@ from typing import Any
 from videoplanet_client import SchemaValidator
 from videoplanet_client._contract import to_json_schema
 
+from .dataset import five_shapes
 from .report import Row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +49,7 @@ PATH = f"/api/v1/feedbacks/{FEEDBACK_ID}"
 
 
 def full_feedback() -> dict[str, Any]:
-    """A feedback as the API returns it, with 5 shapes of every kind but freehand and text."""
-    style = {"color": "#FF0000", "width": 3}
+    """A feedback as the API returns it, with the 5 shapes the benchmark posts."""
     return {
         "id": FEEDBACK_ID,
         "video_id": "550e8400-e29b-41d4-a716-446655440002",
@@ -57,24 +57,7 @@ def full_feedback() -> dict[str, Any]:
         "timestamp_end": None,
         "content": "The logo in the top-left corner is cut off; move it 20 px right.",
         "screenshot_url": "http://127.0.0.1:8000/media/screenshots/3f/3fa2c1.png",
-        "drawing_data": {
-            "shapes": [
-                {"type": "rectangle", "coordinates": [100, 80, 420, 300], "style": style},
-                {"type": "ellipse", "coordinates": [600, 200, 760, 330], "style": style},
-                {"type": "arrow", "coordinates": [900, 500, 700, 320], "style": style},
-                {
-                    "type": "freehand",
-                    "coordinates": [10, 10, 14, 18, 22, 30, 35, 41, 50, 47],
-                    "style": {"color": "#00FF00", "width": 2},
-                },
-                {
-                    "type": "text",
-                    "coordinates": [120, 640],
-                    "style": {"color": "#FFD700", "width": 1},
-                    "text": "Logo is cut off here",
-                },
-            ]
-        },
+        "drawing_data": five_shapes(),
         "priority": "high",
         "status": "open",
         "user": {

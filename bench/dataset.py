@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "bench.settings"
@@ -73,3 +74,26 @@ def prepare(workdir: Path) -> Dataset:
         comments=info["comments"],
         reactions=info["reactions"],
     )
+
+
+def five_shapes() -> dict[str, Any]:
+    """Drawing data with one shape of each kind but line: what the benchmark posts."""
+    red = {"color": "#FF0000", "width": 3}
+    return {
+        "shapes": [
+            {"type": "rectangle", "coordinates": [100, 80, 420, 300], "style": red},
+            {"type": "ellipse", "coordinates": [600, 200, 760, 330], "style": red},
+            {"type": "arrow", "coordinates": [900, 500, 700, 320], "style": red},
+            {
+                "type": "freehand",
+                "coordinates": [10, 10, 14, 18, 22, 30, 35, 41, 50, 47],
+                "style": {"color": "#00FF00", "width": 2},
+            },
+            {
+                "type": "text",
+                "coordinates": [120, 640],
+                "style": {"color": "#FFD700", "width": 1},
+                "text": "Logo is cut off here",
+            },
+        ]
+    }

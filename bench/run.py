@@ -72,7 +72,7 @@ from pathlib import Path
 from typing import Any
 
 from . import contract, fanout, wrk
-from .dataset import ROOT, Dataset, prepare
+from .dataset import ROOT, Dataset, five_shapes, prepare
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
 
@@ -113,28 +113,6 @@ class Metric:
     baseline_other_cpu: float | None = None
 
 
-def _drawing() -> dict[str, Any]:
-    red = {"color": "#FF0000", "width": 3}
-    return {
-        "shapes": [
-            {"type": "rectangle", "coordinates": [100, 80, 420, 300], "style": red},
-            {"type": "ellipse", "coordinates": [600, 200, 760, 330], "style": red},
-            {"type": "arrow", "coordinates": [900, 500, 700, 320], "style": red},
-            {
-                "type": "freehand",
-                "coordinates": [10, 10, 14, 18, 22, 30, 35, 41, 50, 47],
-                "style": {"color": "#00FF00", "width": 2},
-            },
-            {
-                "type": "text",
-                "coordinates": [120, 640],
-                "style": {"color": "#FFD700", "width": 1},
-                "text": "Logo is cut off here",
-            },
-        ]
-    }
-
-
 def _png_data_url() -> str:
     from PIL import Image
 
@@ -152,7 +130,7 @@ def endpoints(data: Dataset) -> dict[str, Endpoint]:
         "timestamp": 42.5,
         "content": "The logo in the top-left corner is cut off; move it 20 px right.",
         "priority": "high",
-        "drawing_data": _drawing(),
+        "drawing_data": five_shapes(),
     }
     naive_create = {**create, "video": create["video_id"]}
     del naive_create["video_id"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -74,6 +74,27 @@ def _response_body(response: HttpResponse) -> Any:
         return _NO_JSON
 
 
+def _record(
+    template: str,
+    method: str,
+    result: ValidationResult,
+    kind: Literal["request", "response"],
+    *,
+    status: int | None = None,
+) -> None:
+    record(
+        ContractViolation(
+            source=SOURCE,
+            endpoint=template,
+            method=method,
+            type=kind,
+            direction="incoming" if kind == "request" else "outgoing",
+            errors=tuple(result.errors),
+            status=status,
+        )
+    )
+
+
 class ContractValidationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -115,16 +136,7 @@ class ContractValidationMiddleware:
         result = validator.validate_request(request.path, method, body, query=query)
         if result.valid:
             return None
-        record(
-            ContractViolation(
-                source=SOURCE,
-                endpoint=template,
-                method=method,
-                type="request",
-                direction="incoming",
-                errors=tuple(result.errors),
-            )
-        )
+        _record(template, method, result, "request")
         if mode != "enforce":
             return None
         if result.summary:
@@ -158,16 +170,5 @@ class ContractValidationMiddleware:
                 result = validator.validate_response(
                     request.path, method, response.status_code, body
                 )
-        if result.valid:
-            return
-        record(
-            ContractViolation(
-                source=SOURCE,
-                endpoint=template,
-                method=method,
-                type="response",
-                direction="outgoing",
-                errors=tuple(result.errors),
-                status=response.status_code,
-            )
-        )
+        if not result.valid:
+            _record(template, method, result, "response", status=response.status_code)
