@@ -177,6 +177,14 @@ def test_ref_and_nullable_conversion() -> None:
     assert to_json_schema({"type": "string", "nullable": True}) == {"type": ["string", "null"]}
     assert to_json_schema({"enum": ["a"], "nullable": True}) == {"enum": ["a", None]}
     assert to_json_schema({"type": "object", "properties": {}})["additionalProperties"] is False
+    assert to_json_schema({"type": "number", "minimum": 0, "exclusiveMinimum": True}) == {
+        "type": "number",
+        "exclusiveMinimum": 0,
+    }
+    assert to_json_schema({"type": "number", "maximum": 5, "exclusiveMaximum": False}) == {
+        "type": "number",
+        "maximum": 5,
+    }
 
 
 # -- the client-side check -----------------------------------------------------------------

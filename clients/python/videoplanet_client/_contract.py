@@ -117,6 +117,7 @@ _URN = "urn:videoplanet:schema:"
 def to_json_schema(node: Any) -> Any:
     """An OpenAPI 3.0 schema as JSON Schema 2020-12.
 
+    ``exclusiveMinimum: true`` next to ``minimum`` becomes 2020-12's numeric bound;
     ``nullable: true`` admits null (as an ``if null / else`` so a non-null value gets
     the detailed errors of its schema); an object schema with ``properties`` and no
     ``additionalProperties`` rejects properties it does not list, so an undocumented
@@ -127,6 +128,12 @@ def to_json_schema(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {key: to_json_schema(value) for key, value in node.items() if key != "nullable"}
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        flag = out.get(exclusive)
+        if isinstance(flag, bool):  # OpenAPI 3.0 flags the bound; 2020-12 names it
+            del out[exclusive]
+            if flag and bound in out:
+                out[exclusive] = out.pop(bound)
     ref = out.get("$ref")
     if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
         out["$ref"] = _URN + ref[len(_REF_PREFIX) :]
