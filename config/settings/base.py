@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "videoplanet.feedback",
     "videoplanet.contracts",
     "videoplanet.realtime",
+    "videoplanet.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,10 @@ CONTRACT_VIOLATION_RECORDERS = env.list(
 
 # The Pact provider-state endpoint resets the database: only `make provider` turns it on.
 PACT_PROVIDER_STATES_ENABLED = False
+
+# Contract monitoring (README "Contract monitoring"). Violations last seen longer ago
+# than the retention are deleted by `manage.py monitoring_prune`; totals are kept.
+MONITORING_RETENTION_DAYS = env.int("MONITORING_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

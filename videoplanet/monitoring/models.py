@@ -1,0 +1,103 @@
+"""Contract monitoring: who may report, what was reported, all-time totals.
+
+Sized for about a million ``Violation`` rows (30 days of reports from several
+consumers): every dashboard query filters on a time range or a column that leads an
+index, and aggregates in SQL.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+# What ``source`` holds for violations the server itself saw (its middleware and rooms).
+SERVER_SOURCE = "server"
+
+
+class Reporter(models.Model):
+    """A consumer allowed to report violations. Only the token's SHA-256 digest is stored."""
+
+    name = models.CharField(max_length=100, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # DRF's request.user is the reporter on the intake; it is an authenticated principal.
+    is_authenticated = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ViolationType(models.TextChoices):
+    REQUEST = "request"
+    RESPONSE = "response"
+    MESSAGE = "message"
+
+
+class Direction(models.TextChoices):
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
+class Violation(models.Model):
+    """One aggregated report entry: ``count`` violations of one key between two times."""
+
+    source = models.CharField(max_length=100)
+    method = models.CharField(max_length=10)
+    endpoint = models.CharField(max_length=255)
+    type = models.CharField(max_length=10, choices=ViolationType.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    count = models.PositiveIntegerField()
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    unique_errors = models.PositiveIntegerField()
+    errors = models.JSONField(default=list)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Newest first, the `since` filter, and the time ranges of trends, coverage
+            # and pruning.
+            models.Index(fields=["-last_seen", "-id"], name="monitoring_violation_recent"),
+            # Newest first within one endpoint, source or type.
+            models.Index(
+                fields=["endpoint", "-last_seen", "-id"], name="monitoring_violation_endpoint"
+            ),
+            models.Index(
+                fields=["source", "-last_seen", "-id"], name="monitoring_violation_source"
+            ),
+            models.Index(fields=["type", "-last_seen", "-id"], name="monitoring_violation_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method}:{self.endpoint}:{self.type} x{self.count} from {self.source}"
+
+
+class ViolationTotal(models.Model):
+    """All-time count per key and source; never pruned (Prometheus' counter)."""
+
+    source = models.CharField(max_length=100)
+    method = models.CharField(max_length=10)
+    endpoint = models.CharField(max_length=255)
+    type = models.CharField(max_length=10, choices=ViolationType.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "method", "endpoint", "type"], name="monitoring_total_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method}:{self.endpoint}:{self.type} from {self.source}: {self.count}"
+
+
+class DroppedTotal(models.Model):
+    """All-time count of violations a source's bounded buffer could not keep."""
+
+    source = models.CharField(max_length=100, unique=True)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.count} dropped"

@@ -1,0 +1,133 @@
+"""Writes for contract monitoring: reporters, violation reports, pruning."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from videoplanet.accounts.models import token_digest
+from videoplanet.api.errors import ValidationFailed
+from videoplanet.contracts.validator import committed_validator
+
+from .models import SERVER_SOURCE, DroppedTotal, Reporter, Violation, ViolationTotal
+from .reports import WS, report_parse
+
+TOKEN_PREFIX = "vpr_"
+PRUNE_BATCH = 10_000
+
+
+@transaction.atomic
+def reporter_issue(*, name: str) -> tuple[Reporter, str, bool]:
+    """Create the reporter ``name``, or rotate its token; return it, the key and whether it
+    is new. The key is visible only now; a rotated reporter's old key stops working and
+    the reporter is active again."""
+    name = name.strip()
+    if not name or len(name) > Reporter._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ValidationFailed.field("name", "Must be 1 to 100 characters.")
+    if name == SERVER_SOURCE:
+        raise ValidationFailed.field("name", f"{SERVER_SOURCE!r} names the server's own reports.")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    reporter, created = Reporter.objects.select_for_update().get_or_create(
+        name=name, defaults={"digest": token_digest(key)}
+    )
+    if not created:
+        reporter.digest = token_digest(key)
+        reporter.is_active = True
+        reporter.save(update_fields=["digest", "is_active"])
+    return reporter, key, created
+
+
+def _template(method: str, endpoint: str) -> str:
+    """An HTTP endpoint as its OpenAPI path template when it is a concrete documented path,
+    so one operation's violations count under one name whatever ids they carried."""
+    if method == WS:
+        return endpoint
+    return committed_validator().match_path(endpoint) or endpoint
+
+
+@transaction.atomic
+def violations_store(*, source: str, report: Mapping[str, Any]) -> int:
+    """Store one report (``reports`` module docstring) from ``source``; return its entries.
+
+    All or nothing: an invalid report raises ``ValidationFailed`` and writes no row. Times
+    a reporter's clock puts in the future are clamped to when the report arrived.
+    """
+    parsed = report_parse(report)
+    now = timezone.now()
+    rows = []
+    for entry in parsed.entries:
+        last_seen = min(entry.last_seen, now)
+        rows.append(
+            Violation(
+                source=source,
+                method=entry.method,
+                endpoint=_template(entry.method, entry.endpoint),
+                type=entry.type,
+                direction=entry.direction,
+                count=entry.count,
+                first_seen=min(entry.first_seen, last_seen),
+                last_seen=last_seen,
+                unique_errors=entry.unique_errors,
+                errors=list(entry.errors),
+                received_at=now,
+            )
+        )
+    Violation.objects.bulk_create(rows, batch_size=500)
+    totals: Counter[tuple[str, ...]] = Counter()
+    for row in rows:
+        totals[(source, row.method, row.endpoint, row.type)] += row.count
+    _add_counts(ViolationTotal, ("source", "method", "endpoint", "type"), totals)
+    if parsed.dropped:
+        _add_counts(DroppedTotal, ("source",), {(source,): parsed.dropped})
+    return len(rows)
+
+
+def _add_counts(
+    model: type[models.Model], keys: Sequence[str], increments: Mapping[tuple[str, ...], int]
+) -> None:
+    """``count += n`` per key, inserting missing rows: one upsert statement per batch.
+
+    ``INSERT ... ON CONFLICT DO UPDATE SET count = count + excluded.count`` is atomic per
+    row on PostgreSQL and SQLite, so concurrent reports never lose an increment; keys are
+    written in sorted order so two transactions cannot deadlock on each other's rows.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(name) for name in (*keys, "count"))
+    conflict = ", ".join(quote(name) for name in keys)
+    count = quote("count")
+    row = "(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"
+    with connection.cursor() as cursor:
+        items = sorted(increments.items())
+        for start in range(0, len(items), 200):
+            chunk = items[start : start + 200]
+            params: list[Any] = [value for key, n in chunk for value in (*key, n)]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) "
+                f"DO UPDATE SET {count} = {table}.{count} + EXCLUDED.{count}",
+                params,
+            )
+
+
+def violations_prune(*, older_than: datetime) -> int:
+    """Delete violations last seen before ``older_than``, in batches; return how many.
+
+    Totals are kept: Prometheus' counters must never go down.
+    """
+    deleted = 0
+    while True:
+        batch = list(
+            Violation.objects.filter(last_seen__lt=older_than).values_list("pk", flat=True)[
+                :PRUNE_BATCH
+            ]
+        )
+        if not batch:
+            return deleted
+        deleted += Violation.objects.filter(pk__in=batch).delete()[0]
