@@ -27,16 +27,18 @@ from videoplanet.contracts.validator import committed_validator
 from videoplanet.feedback.models import Feedback
 from videoplanet.projects.models import Project, Role, Video
 
+CHECKED_PREFIXES = ("/api/v1/", "/api/monitoring/")
+
 
 class ContractCheckedClient(APIClient):
     """An APIClient that fails the test when a request or response is not in the OpenAPI
     document.
 
-    Every /api/v1 response must be documented (status and body). A request must be too
-    (body, query and path parameters) whenever the server accepted it with a 2xx: a
-    server that accepts what its document forbids, or a field the document does not
-    list, is a drift someone would notice. Requests that fail are often invalid on
-    purpose and are not held to the document. Opt out per test with
+    Every /api/v1 and /api/monitoring response must be documented (status and body). A
+    request must be too (body, query and path parameters) whenever the server accepted
+    it with a 2xx: a server that accepts what its document forbids, or a field the
+    document does not list, is a drift someone would notice. Requests that fail are
+    often invalid on purpose and are not held to the document. Opt out per test with
     ``@pytest.mark.contract_unchecked("why")``.
     """
 
@@ -52,7 +54,7 @@ class ContractCheckedClient(APIClient):
     def request(self, **kwargs: Any) -> Any:
         response = super().request(**kwargs)
         request = response.wsgi_request
-        if self.check_contract and request.path.startswith("/api/v1/"):
+        if self.check_contract and request.path.startswith(CHECKED_PREFIXES):
             self._check(request, response)
         return response
 

@@ -1,4 +1,5 @@
-"""URL map: the versioned API, its OpenAPI document and docs, admin, media."""
+"""URL map: the versioned API, its OpenAPI document and docs, contract monitoring,
+admin, media."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -20,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    path("api/monitoring/", include("videoplanet.monitoring.urls")),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("pact/provider-states", ProviderStateApi.as_view(), name="pact-provider-states"),
     path("admin/", admin.site.urls),

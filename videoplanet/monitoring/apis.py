@@ -1,0 +1,52 @@
+"""Contract monitoring endpoints.
+
+- ``POST /api/monitoring/contract-violations``: a reporter's report (reporter token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from videoplanet.api.errors import ValidationFailed
+from videoplanet.api.schema import error_responses
+
+from .authentication import IsReporter, ReporterRequest, ReporterTokenAuthentication
+from .reports import ReportSerializer
+from .services import violations_store
+
+
+class ContractViolationCollectionApi(APIView):
+    """POST: reporters (reporter token only)."""
+
+    authentication_classes = [ReporterTokenAuthentication]
+    permission_classes = [IsReporter]
+
+    class ContractViolationAcceptedSerializer(serializers.Serializer):
+        accepted = serializers.IntegerField(help_text="How many entries were stored.")
+
+    @extend_schema(
+        operation_id="contract_violations_report",
+        summary="Report aggregated contract violations (a consumer's ContractMonitor)",
+        description=(
+            "Authenticated with a reporter token, never a user's API token. The report is "
+            "stored whole or not at all. Limits: 1000 entries, 50 errors of 1000 "
+            "characters each per entry, endpoints of 255 characters; `key` must be "
+            "`{method}:{endpoint}:{type}`, `count` at least 1, `firstSeen` not after "
+            "`lastSeen`. A concrete documented path is stored as its path template."
+        ),
+        request=ReportSerializer,
+        responses={
+            202: ContractViolationAcceptedSerializer,
+            **error_responses(400, 401, 413, 415),
+        },
+    )
+    def post(self, request: ReporterRequest) -> Response:
+        if not isinstance(request.data, Mapping):
+            raise ValidationFailed.field("non_field_errors", "The report must be a JSON object.")
+        accepted = violations_store(source=request.user.name, report=request.data)
+        return Response({"accepted": accepted}, status=status.HTTP_202_ACCEPTED)
