@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     MEDIA_ROOT=/data/media \
-    STATIC_ROOT=/app/static
+    STATIC_ROOT=/app/static \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 
 WORKDIR /app
 COPY clients/python ./clients/python
@@ -22,4 +23,5 @@ USER videoplanet
 EXPOSE 8000
 # REST and WebSocket from one ASGI server; see the README for splitting REST onto
 # gunicorn sync workers when throughput matters.
-CMD ["sh", "-c", "python manage.py migrate --noinput && uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --proxy-headers"]
+# /metrics sums the workers' request counters from PROMETHEUS_MULTIPROC_DIR, emptied first.
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python manage.py migrate --noinput && uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --proxy-headers"]

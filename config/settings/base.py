@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "videoplanet.monitoring.middleware.RequestMetricsMiddleware",
     "videoplanet.api.middleware.RequestBodyLimitMiddleware",
     "videoplanet.contracts.middleware.ContractValidationMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -193,6 +194,13 @@ PACT_PROVIDER_STATES_ENABLED = False
 # Contract monitoring (README "Contract monitoring"). Violations last seen longer ago
 # than the retention are deleted by `manage.py monitoring_prune`; totals are kept.
 MONITORING_RETENTION_DAYS = env.int("MONITORING_RETENTION_DAYS", default=30)
+# How often each server process writes the operations it served to the coverage
+# matrix's sightings (one small upsert per interval).
+MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", default=60.0)
+# GET /metrics: with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets
+# in; without it, /metrics is open when METRICS_PUBLIC (off in production), else 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=True)
 
 LOGGING = {
     "version": 1,

@@ -28,3 +28,5 @@ if not env.str("DATABASE_URL", default=""):
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# Sightings are flushed by the tests that look at them, never by the clock.
+MONITORING_SEEN_FLUSH_SECONDS = float("inf")

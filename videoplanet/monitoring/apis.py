@@ -1,21 +1,35 @@
 """Contract monitoring endpoints.
 
-- ``POST /api/monitoring/contract-violations``: a reporter's report (reporter token).
+- ``POST /api/monitoring/contract-violations``: a reporter's report (reporter token);
+- ``GET /metrics``: Prometheus text format (``METRICS_TOKEN``, ``METRICS_PUBLIC``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
 from drf_spectacular.utils import extend_schema
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from videoplanet.api.errors import ValidationFailed
+from videoplanet.api.errors import (
+    AuthenticationFailed,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    ValidationFailed,
+    error_response,
+)
 from videoplanet.api.schema import error_responses
 
 from .authentication import IsReporter, ReporterRequest, ReporterTokenAuthentication
+from .metrics import exposition
 from .reports import ReportSerializer
 from .services import violations_store
 
@@ -50,3 +64,20 @@ class ContractViolationCollectionApi(APIView):
             raise ValidationFailed.field("non_field_errors", "The report must be a JSON object.")
         accepted = violations_store(source=request.user.name, report=request.data)
         return Response({"accepted": accepted}, status=status.HTTP_202_ACCEPTED)
+
+
+def metrics(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """``GET /metrics``. With ``METRICS_TOKEN`` set, only ``Authorization: Bearer <it>``
+    gets in; without it, the endpoint is open when ``METRICS_PUBLIC``, else 404."""
+    if request.method not in ("GET", "HEAD"):
+        return error_response(MethodNotAllowed())
+    token = settings.METRICS_TOKEN
+    if token:
+        scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+        if not scheme:
+            return error_response(NotAuthenticated())
+        if scheme.lower() != "bearer" or not constant_time_compare(credentials.strip(), token):
+            return error_response(AuthenticationFailed("The metrics token is wrong."))
+    elif not settings.METRICS_PUBLIC:
+        return error_response(NotFound())
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_PLAIN_0_0_4)

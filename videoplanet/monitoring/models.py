@@ -1,4 +1,4 @@
-"""Contract monitoring: who may report, what was reported, all-time totals.
+"""Contract monitoring: who may report, what was reported, all-time totals, sightings.
 
 Sized for about a million ``Violation`` rows (30 days of reports from several
 consumers): every dashboard query filters on a time range or a column that leads an
@@ -101,3 +101,23 @@ class DroppedTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.count} dropped"
+
+
+class Sighting(models.Model):
+    """When this server last handled an operation (or room message type) successfully.
+
+    method: an HTTP method or ``WS``; endpoint: the OpenAPI path template or the message
+    type. Written by each server process at most once per flush interval.
+    """
+
+    method = models.CharField(max_length=10)
+    endpoint = models.CharField(max_length=255)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["method", "endpoint"], name="monitoring_sighting_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.endpoint} at {self.last_seen}"

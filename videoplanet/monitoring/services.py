@@ -1,10 +1,10 @@
-"""Writes for contract monitoring: reporters, violation reports, pruning."""
+"""Writes for contract monitoring: reporters, violation reports, pruning, sightings."""
 
 from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from videoplanet.accounts.models import token_digest
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.contracts.validator import committed_validator
 
-from .models import SERVER_SOURCE, DroppedTotal, Reporter, Violation, ViolationTotal
+from .models import SERVER_SOURCE, DroppedTotal, Reporter, Sighting, Violation, ViolationTotal
 from .reports import WS, report_parse
 
 TOKEN_PREFIX = "vpr_"
@@ -131,3 +131,14 @@ def violations_prune(*, older_than: datetime) -> int:
         if not batch:
             return deleted
         deleted += Violation.objects.filter(pk__in=batch).delete()[0]
+
+
+@transaction.atomic
+def sightings_record(*, seen: Iterable[tuple[str, str, datetime]]) -> None:
+    """Upsert ``(method, endpoint, when)`` sightings (``monitoring.sightings``)."""
+    Sighting.objects.bulk_create(
+        [Sighting(method=m, endpoint=e, last_seen=when) for m, e, when in sorted(seen)],
+        update_conflicts=True,
+        unique_fields=["method", "endpoint"],
+        update_fields=["last_seen"],
+    )

@@ -17,6 +17,8 @@ from uuid import UUID
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from videoplanet.monitoring.sightings import ws_message_observed
+
 from .contract import WebSocketContract, server_contract
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ def room_event(message: dict[str, Any]) -> dict[str, Any] | None:
     if not outgoing.validate_outgoing(message).valid:
         stats.count("invalid")
         return None
+    ws_message_observed(message["type"], "outgoing")
     return {"type": "room.event", "text": encode(message)}
 
 

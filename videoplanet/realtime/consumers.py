@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from videoplanet.api.errors import NotFound
 from videoplanet.api.fields import isoformat_z
+from videoplanet.monitoring.sightings import sightings, ws_message_observed
 from videoplanet.projects.selectors import video_get
 
 from .broadcast import abroadcast, encode, outgoing, room_group
@@ -68,6 +69,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         if not await _is_member(user, video_id):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        if sightings.due():  # a process serving only sockets flushes here
+            await database_sync_to_async(sightings.flush)()
         self.video_id = video_id
         self.user_id, self.user_name = str(user.pk), user.name
         self.group = room_group(video_id)
@@ -133,6 +136,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         if not result.success or result.data is None:
             await self._error("the message does not match the contract", result.errors)
             return
+        ws_message_observed(result.data.type, "incoming")
         if result.data.type == "ping":
             await self.send_message(pong_message(getattr(result.data.payload, "id", None)))
 
@@ -142,6 +146,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     async def send_message(self, msg: dict[str, Any]) -> None:
         """Send a message built here, after checking it against its schema."""
         if outgoing.validate_outgoing(msg).valid:
+            ws_message_observed(msg["type"], "outgoing")
             await self.send(text_data=encode(msg))
 
     async def dispatch(self, message: dict[str, Any]) -> None:

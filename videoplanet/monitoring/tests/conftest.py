@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.factories import UserFactory
 from videoplanet.monitoring.models import Reporter, Violation
 from videoplanet.monitoring.services import reporter_issue
+from videoplanet.monitoring.sightings import sightings
 
 URL = "/api/monitoring/contract-violations"
 
@@ -77,6 +78,13 @@ def violation(**fields: Any) -> Violation:
         "received_at": last_seen,
     }
     return Violation.objects.create(**{**defaults, **fields})
+
+
+@pytest.fixture(autouse=True)
+def _no_pending_sightings() -> Iterator[None]:
+    sightings.clear()
+    yield
+    sightings.clear()
 
 
 @pytest.fixture
