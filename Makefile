@@ -75,10 +75,11 @@ consumer-pacts: install
 	PACT_OUTPUT_DIR=$(CURDIR)/pacts $(PY) -m pytest clients/python/tests/test_pact_consumer.py
 
 ## make contracts: consumer pacts, the pact/OpenAPI cross-check, then verification
-## of the pacts against a real provider process.
+## of the pacts against a real provider process; its results go to
+## var/pact-verification.json for the contract coverage matrix.
 contracts: consumer-pacts
 	$(PY) -m videoplanet.contracts.crosscheck pacts/*.json
-	$(PY) -m pytest tests/contract
+	PACT_VERIFICATION_REPORT=$(CURDIR)/var/pact-verification.json $(PY) -m pytest tests/contract
 
 ## Pact Broker workflow (seed §5): versioned by git sha and branch; each stops with a
 ## clear message and exit 2 when PACT_BROKER_URL is not set.
