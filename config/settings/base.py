@@ -173,6 +173,9 @@ SPECTACULAR_SETTINGS = {
         "ContractViolationType": "videoplanet.monitoring.models.ViolationType",
         "ContractViolationDirection": "videoplanet.monitoring.models.Direction",
         "ContractViolationMethod": "videoplanet.monitoring.reports.METHODS",
+        "CoverageKind": "videoplanet.monitoring.selectors.KINDS",
+        "CoverageVerification": "videoplanet.monitoring.selectors.VERIFICATION_STATUSES",
+        "CoverageStatus": "videoplanet.monitoring.selectors.STATUSES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -197,6 +200,12 @@ MONITORING_RETENTION_DAYS = env.int("MONITORING_RETENTION_DAYS", default=30)
 # How often each server process writes the operations it served to the coverage
 # matrix's sightings (one small upsert per interval).
 MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", default=60.0)
+# The consumer pacts and the last provider verification of each (`make contracts`
+# writes it), both read by the coverage matrix.
+PACT_DIR = env.path("PACT_DIR", default=str(BASE_DIR / "pacts"))
+PACT_VERIFICATION_REPORT = env.path(
+    "PACT_VERIFICATION_REPORT", default=str(VAR_DIR / "pact-verification.json")
+)
 # GET /metrics: with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets
 # in; without it, /metrics is open when METRICS_PUBLIC (off in production), else 404.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

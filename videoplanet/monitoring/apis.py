@@ -1,23 +1,36 @@
 """Contract monitoring endpoints.
 
 - ``POST /api/monitoring/contract-violations``: a reporter's report (reporter token);
+- ``GET /api/monitoring/contract-violations``, ``GET /api/monitoring/coverage``: staff
+  only, through a staff user's API token or a staff session (the dashboard page);
 - ``GET /metrics``: Prometheus text format (``METRICS_TOKEN``, ``METRICS_PUBLIC``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from rest_framework import serializers, status
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.permissions import BasePermission, IsAdminUser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from videoplanet.accounts.authentication import BearerTokenAuthentication
 from videoplanet.api.errors import (
     AuthenticationFailed,
     MethodNotAllowed,
@@ -26,19 +39,88 @@ from videoplanet.api.errors import (
     ValidationFailed,
     error_response,
 )
-from videoplanet.api.schema import error_responses
+from videoplanet.api.schema import ErrorSerializer, error_responses
 
 from .authentication import IsReporter, ReporterRequest, ReporterTokenAuthentication
 from .metrics import exposition
+from .models import ViolationType
 from .reports import ReportSerializer
+from .selectors import KINDS, STATUSES, VERIFICATION_STATUSES, coverage_matrix, violation_list
 from .services import violations_store
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+DEFAULT_WINDOW_HOURS = 24
+MAX_WINDOW_HOURS = 24 * 90
+
+_STAFF_ONLY = {
+    403: OpenApiResponse(
+        response=ErrorSerializer, description="Only staff users may read monitoring data."
+    )
+}
+
+
+# The bearer scheme first: its challenge keeps an anonymous call a 401, not a 403.
+_STAFF_AUTHENTICATION = (BearerTokenAuthentication, SessionAuthentication)
+
+
+def _cursor_encode(last_seen: datetime, violation_id: int) -> str:
+    raw = json.dumps([last_seen.isoformat(), violation_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        last_seen, violation_id = json.loads(raw)
+        moment = datetime.fromisoformat(last_seen)
+        if not isinstance(violation_id, int) or moment.tzinfo is None:
+            raise ValueError(violation_id)
+        return moment, violation_id
+    except (binascii.Error, ValueError, TypeError, AttributeError) as exc:
+        raise ValidationFailed.field("cursor", "Invalid cursor.") from exc
+
+
+class ContractViolationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = serializers.CharField()
+    endpoint = serializers.CharField()
+    type = serializers.ChoiceField(choices=ViolationType.choices)
+    direction = serializers.CharField()
+    count = serializers.IntegerField()
+    first_seen = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField()
+    unique_errors = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "ContractViolation"
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # Declared here: class attributes named so would hide Field.source, Serializer.errors.
+        fields["source"] = serializers.CharField(help_text="The reporter's name, or `server`.")
+        fields["errors"] = serializers.ListField(child=serializers.CharField())
+        return fields
 
 
 class ContractViolationCollectionApi(APIView):
-    """POST: reporters (reporter token only)."""
+    """POST: reporters (reporter token only); GET: staff."""
 
-    authentication_classes = [ReporterTokenAuthentication]
-    permission_classes = [IsReporter]
+    _reporting = False
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # Authentication depends on the method; DRF asks for it before self.request is set.
+        self._reporting = request.method == "POST"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        if self._reporting:
+            return [ReporterTokenAuthentication()]
+        return [auth() for auth in _STAFF_AUTHENTICATION]
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [IsReporter()] if self._reporting else [IsAdminUser()]
 
     class ContractViolationAcceptedSerializer(serializers.Serializer):
         accepted = serializers.IntegerField(help_text="How many entries were stored.")
@@ -64,6 +146,152 @@ class ContractViolationCollectionApi(APIView):
             raise ValidationFailed.field("non_field_errors", "The report must be a JSON object.")
         accepted = violations_store(source=request.user.name, report=request.data)
         return Response({"accepted": accepted}, status=status.HTTP_202_ACCEPTED)
+
+    class ContractViolationListQuerySerializer(serializers.Serializer):
+        endpoint = serializers.CharField(required=False, max_length=255)
+        type = serializers.ChoiceField(choices=ViolationType.choices, required=False)
+        since = serializers.DateTimeField(required=False)
+        limit = serializers.IntegerField(
+            min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+        )
+        cursor = serializers.CharField(required=False, max_length=200)
+
+        def get_fields(self) -> dict[str, serializers.Field]:
+            fields = super().get_fields()
+            fields["source"] = serializers.CharField(required=False, max_length=100)
+            return fields
+
+    @extend_schema(
+        operation_id="contract_violations_list",
+        summary="Recent contract violations, newest first (staff)",
+        description=(
+            "Ordered by `last_seen`, newest first. The body is a bare array; when there "
+            'are more, the `Link` header holds the next page: `<url>; rel="next"`.'
+        ),
+        parameters=[
+            OpenApiParameter("endpoint", str, description="Path template or message type."),
+            OpenApiParameter("type", str, enum=ViolationType.values),
+            OpenApiParameter("source", str, description="A reporter's name, or `server`."),
+            OpenApiParameter(
+                "since", OpenApiTypes.DATETIME, description="Only those last seen at or after."
+            ),
+            OpenApiParameter(
+                "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE})."
+            ),
+            OpenApiParameter("cursor", str, description="Opaque; from the Link header."),
+            OpenApiParameter(
+                "Link",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                response=[200],
+                description='`<url>; rel="next"` when there is a next page.',
+            ),
+        ],
+        responses={
+            200: ContractViolationOutputSerializer(many=True),
+            **error_responses(400, 401),
+            **_STAFF_ONLY,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = self.ContractViolationListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        limit = params["limit"]
+        rows = list(
+            violation_list(
+                endpoint=params.get("endpoint"),
+                type=params.get("type"),
+                source=params.get("source"),
+                since=params.get("since"),
+                before=_cursor_decode(params["cursor"]) if "cursor" in params else None,
+                limit=limit + 1,
+            )
+        )
+        page = rows[:limit]
+        response = Response(ContractViolationOutputSerializer(page, many=True).data)
+        if len(rows) > limit:
+            next_query = request.query_params.copy()
+            next_query["cursor"] = _cursor_encode(page[-1].last_seen, page[-1].id)
+            url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
+            response["Link"] = f'<{url}>; rel="next"'
+        return response
+
+
+class CoverageRowOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KINDS)
+    method = serializers.CharField(help_text="HTTP method, or `WS` for a room message type.")
+    endpoint = serializers.CharField(help_text="Path template or room message type.")
+    documented = serializers.BooleanField(
+        help_text="False for an endpoint known only from violations."
+    )
+    pact_interactions = serializers.IntegerField(
+        help_text="Consumer pact interactions exercising it."
+    )
+    verification = serializers.ChoiceField(
+        choices=VERIFICATION_STATUSES,
+        help_text="The last provider verification of those interactions.",
+    )
+    verified_at = serializers.DateTimeField(allow_null=True)
+    last_seen = serializers.DateTimeField(
+        allow_null=True, help_text="When the server last handled it successfully."
+    )
+    seen = serializers.BooleanField(help_text="`last_seen` is within the window.")
+    violations = serializers.IntegerField(help_text="Violations last seen within the window.")
+    status = serializers.ChoiceField(choices=STATUSES)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        ref_name = "CoverageRow"
+
+
+class CoverageOutputSerializer(serializers.Serializer):
+    window_hours = serializers.IntegerField()
+    generated_at = serializers.DateTimeField()
+    rows = CoverageRowOutputSerializer(many=True)
+
+    class Meta:
+        ref_name = "Coverage"
+
+
+class CoverageApi(APIView):
+    authentication_classes = list(_STAFF_AUTHENTICATION)
+    permission_classes = [IsAdminUser]
+
+    class CoverageQuerySerializer(serializers.Serializer):
+        window_hours = serializers.IntegerField(
+            min_value=1, max_value=MAX_WINDOW_HOURS, default=DEFAULT_WINDOW_HOURS
+        )
+
+    @extend_schema(
+        operation_id="contract_coverage",
+        summary="The contract coverage matrix (staff)",
+        description=(
+            "One row per documented operation and room message type, then any endpoint "
+            "with violations that is neither. `status` is red with violations in the "
+            "window or a failed provider verification; amber without a consumer pact, "
+            "with one never verified, or when not seen in the window; green otherwise."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "window_hours",
+                int,
+                description=f"1–{MAX_WINDOW_HOURS} ({DEFAULT_WINDOW_HOURS}).",
+            )
+        ],
+        responses={200: CoverageOutputSerializer, **error_responses(400, 401), **_STAFF_ONLY},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.CoverageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        hours = query.validated_data["window_hours"]
+        now = timezone.now()
+        rows = coverage_matrix(window=timedelta(hours=hours), now=now)
+        return Response(
+            CoverageOutputSerializer(
+                {"window_hours": hours, "generated_at": now, "rows": rows}
+            ).data
+        )
 
 
 def metrics(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .apis import ContractViolationCollectionApi
+from .apis import ContractViolationCollectionApi, CoverageApi
 
 urlpatterns = [
     path(
@@ -8,4 +8,5 @@ urlpatterns = [
         ContractViolationCollectionApi.as_view(),
         name="monitoring-contract-violations",
     ),
+    path("coverage", CoverageApi.as_view(), name="monitoring-coverage"),
 ]

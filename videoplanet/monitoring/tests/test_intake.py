@@ -271,3 +271,9 @@ def test_a_reporter_token_opens_nothing_under_api_v1(as_reporter: Any) -> None:
     assert response.json()["code"] == "authentication_failed"
     response = as_reporter.post("/api/v1/projects", {"name": "x"}, format="json")
     assert response.status_code == 401
+
+
+def test_a_reporter_token_cannot_read_what_was_reported(as_reporter: Any) -> None:
+    response = as_reporter.get(URL)
+    assert response.status_code == 401
+    assert as_reporter.get("/api/monitoring/coverage").status_code == 401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -125,3 +126,15 @@ async def test_room_messages_are_counted_and_a_socket_process_flushes_on_connect
     await ws.disconnect()
     await second.disconnect()
     reset_memory_presence()
+
+
+@pytest.mark.django_db
+def test_sightings_older_than_the_window_do_not_count_as_seen() -> None:
+    from videoplanet.monitoring.selectors import coverage_matrix
+
+    Sighting.objects.create(
+        method="GET", endpoint="/api/v1/me", last_seen=timezone.now() - timedelta(hours=25)
+    )
+    rows = {(r.method, r.endpoint): r for r in coverage_matrix(window=timedelta(hours=24))}
+    assert rows[("GET", "/api/v1/me")].seen is False
+    assert rows[("GET", "/api/v1/me")].last_seen is not None
