@@ -188,8 +188,22 @@ SPECTACULAR_SETTINGS = {
 # recorded. Violations go to every recorder listed (dotted paths of classes or factories).
 CONTRACT_VALIDATION = env.str("CONTRACT_VALIDATION", default="report")
 CONTRACT_VIOLATION_RECORDERS = env.list(
-    "CONTRACT_VIOLATION_RECORDERS", default=["videoplanet.contracts.violations.log_recorder"]
+    "CONTRACT_VIOLATION_RECORDERS",
+    default=[
+        "videoplanet.contracts.violations.log_recorder",
+        # counted per process and stored with source "server" (videoplanet.monitoring)
+        "videoplanet.monitoring.recorder.monitor_recorder",
+    ],
 )
+# The server's own violations: stored every MONITORING_REPORT_SECONDS (and at exit);
+# more than CONTRACT_ALERT_THRESHOLD of one METHOD:endpoint:type within
+# CONTRACT_ALERT_WINDOW_SECONDS raise one alert, logged and sent to the webhook and
+# Sentry when configured.
+MONITORING_REPORT_SECONDS = env.float("MONITORING_REPORT_SECONDS", default=60.0)
+CONTRACT_ALERT_THRESHOLD = env.int("CONTRACT_ALERT_THRESHOLD", default=10)
+CONTRACT_ALERT_WINDOW_SECONDS = env.float("CONTRACT_ALERT_WINDOW_SECONDS", default=60.0)
+CONTRACT_ALERT_WEBHOOK_URL = env.str("CONTRACT_ALERT_WEBHOOK_URL", default="")
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
 
 # The Pact provider-state endpoint resets the database: only `make provider` turns it on.
 PACT_PROVIDER_STATES_ENABLED = False

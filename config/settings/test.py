@@ -30,3 +30,6 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 # Sightings are flushed by the tests that look at them, never by the clock.
 MONITORING_SEEN_FLUSH_SECONDS = float("inf")
+# No monitor thread per test process: tests that store the server's violations build
+# their own monitor and flush it (videoplanet/monitoring/tests/test_recorder.py).
+CONTRACT_VIOLATION_RECORDERS = ["videoplanet.contracts.violations.log_recorder"]
