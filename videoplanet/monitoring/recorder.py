@@ -12,6 +12,7 @@ is. Threshold alerts go to the log, and to ``CONTRACT_ALERT_WEBHOOK_URL`` and Se
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,7 +27,11 @@ from .services import violations_store
 
 def store_report(report: Mapping[str, Any]) -> None:
     """The monitor's reporter: one report into the store, as source ``server``."""
-    close_old_connections()  # the monitor's thread keeps no connection past its use
+    if threading.current_thread() is threading.main_thread():
+        # flush() by hand or at exit: the caller's connection is the caller's business.
+        violations_store(source=SOURCE, report=report)
+        return
+    close_old_connections()  # the monitor's own thread: like a request, a fresh start
     try:
         violations_store(source=SOURCE, report=report)
     finally:
