@@ -1,6 +1,7 @@
 """Reads for contract monitoring, shared by the API, /metrics and the dashboard page.
 
 - ``violation_list``: recent violations, newest first, filtered, keyset-paginated;
+- ``violation_sources``: the values ``source`` may hold, for the dashboard's filter;
 - ``violation_trends``: violations per endpoint per time bucket, summed in SQL;
 - ``coverage_matrix``: one row per documented operation and room message type, with
   its pact coverage, last provider verification, runtime sightings and violations.
@@ -29,7 +30,7 @@ from videoplanet.contracts.validator import committed_validator
 from videoplanet.contracts.verification import PASSED, Verification, verifications
 from videoplanet.realtime.events import CLIENT_MESSAGES, SERVER_EVENTS
 
-from .models import DroppedTotal, Reporter, Sighting, Violation, ViolationTotal
+from .models import SERVER_SOURCE, DroppedTotal, Reporter, Sighting, Violation, ViolationTotal
 from .reports import WS
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,12 @@ def violation_list(
         last_seen, last_id = before
         qs = qs.filter(Q(last_seen__lt=last_seen) | Q(last_seen=last_seen, id__lt=last_id))
     return qs.order_by("-last_seen", "-id")[:limit]
+
+
+def violation_sources() -> list[str]:
+    """What ``source`` may hold: the server's own, then every reporter's name (one query on
+    the small reporter table, not a DISTINCT over the violations)."""
+    return [SERVER_SOURCE, *Reporter.objects.order_by("name").values_list("name", flat=True)]
 
 
 # -- trends --------------------------------------------------------------------------------
