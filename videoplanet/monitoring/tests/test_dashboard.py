@@ -386,6 +386,7 @@ def test_the_page_costs_the_same_few_queries_however_much_is_stored(
     for name in ("A", "B", "C"):
         reporter_issue(name=name)
     assert queries() == few
-    with django_assert_max_num_queries(7):
-        # session, user, trends, coverage (sightings, violations), recent, sources
+    with django_assert_max_num_queries(8):
+        # session, user, trends, coverage (sightings, hourly sums, the first partial
+        # hour), recent, sources
         staff_client.get(URL, {"window": "7d", "type": "request", "source": "reporter-1"})
