@@ -129,8 +129,9 @@ def _reports(now: datetime, rng: random.Random) -> dict[str, list[dict[str, Any]
             count = _hourly_count(key, hours_ago, rng)
             if count:
                 # Somewhere in that clock hour, never later than a minute ago.
+                latest = 59 if hours_ago else max(0, now.minute - 1)
                 last_seen = min(
-                    hour - timedelta(hours=hours_ago) + timedelta(minutes=rng.randint(0, 59)),
+                    hour - timedelta(hours=hours_ago, minutes=-rng.randint(0, latest)),
                     now - timedelta(minutes=1),
                 )
                 entries.setdefault(key.source, []).append(
