@@ -19,7 +19,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -121,9 +123,12 @@ def sign_in(page: Page, server: ProviderServer) -> None:
 
 
 def screenshot(path: Path, workdir: Path) -> None:
+    """The whole page, its recent list filtered to the last two hours to keep it short."""
     with demo_server(workdir) as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         sign_in(page, server)
+        since = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+        page.goto(f"{server.url}{DASHBOARD}?{urlencode({'window': '24h', 'since': since})}")
         page.screenshot(path=str(path), full_page=True)
 
 
