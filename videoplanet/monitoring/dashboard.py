@@ -107,6 +107,8 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 944, 14, 248
 class Tick:
     position: float
     label: str
+    anchor: str = "middle"
+    """SVG text-anchor: labels at the ends of the x axis stay inside the picture."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,12 @@ def nice_step(peak: int, ticks: int = 4) -> int:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _anchor(x: float, room: float = 40) -> str:
+    if x - LEFT < room:
+        return "start"
+    return "end" if RIGHT - x < room else "middle"
+
+
 def trend_chart(trends: Trends, window: Window, *, top: int = TOP_SERIES) -> Chart:
     """``trends`` as lines: the ``top`` series with the most violations, then "other"."""
     shown = trends.series[:top]
@@ -205,7 +213,7 @@ def trend_chart(trends: Trends, window: Window, *, top: int = TOP_SERIES) -> Cha
         series.append(ChartSeries(label, values, sum(values), colour, dash, points, other))
     every = int(window.tick_every.total_seconds())
     x_ticks = [
-        Tick(round(x(i), 1), start.strftime(window.tick_format))
+        Tick(round(x(i), 1), start.strftime(window.tick_format), _anchor(x(i)))
         for i, start in enumerate(trends.buckets)
         if int(start.timestamp()) % every == 0
     ]

@@ -205,9 +205,11 @@ def test_chart_coordinates_and_axis_labels() -> None:
         bucket=timedelta(hours=6),
         series=[TrendSeries("GET", "/api/v1/me", [1] * 28)],
     )
-    labels = [t.label for t in trend_chart(week, WINDOWS["7d"]).x_ticks]
-    assert labels == ["Tue 17 Nov", "Wed 18 Nov", "Thu 19 Nov", "Fri 20 Nov", "Sat 21 Nov",
-                      "Sun 22 Nov", "Mon 23 Nov"]  # fmt: skip
+    ticks = trend_chart(week, WINDOWS["7d"]).x_ticks
+    assert [t.label for t in ticks] == ["Tue 17 Nov", "Wed 18 Nov", "Thu 19 Nov", "Fri 20 Nov",
+                                        "Sat 21 Nov", "Sun 22 Nov", "Mon 23 Nov"]  # fmt: skip
+    # The label at the left edge starts there instead of being cut in half.
+    assert [t.anchor for t in ticks] == ["start", *["middle"] * 6]
 
 
 @pytest.mark.parametrize(
