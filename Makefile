@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test provider lint format openapi asyncapi docs bench clean \
+.PHONY: install run test provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
 	consumer-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
@@ -69,6 +69,11 @@ api-diff: install
 
 bench: install
 	$(PY) -m bench.run
+
+## make dashboard-screenshot: docs/dashboard.png, the contract dashboard on monitoring_demo's
+## data in the system Chromium (what the browser test drives); commit it with the README.
+dashboard-screenshot: install
+	$(PY) -m tests.browser.dashboard docs/dashboard.png
 
 ## make consumer-pacts: the SDK's consumer contract tests, writing pacts/ (commit them).
 consumer-pacts: install

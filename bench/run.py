@@ -43,6 +43,11 @@ What it does, in one run (about 2 minutes with the defaults):
    openapi-core, and list/create throughput with ``CONTRACT_VALIDATION`` off vs enforce
    on two servers of the chosen kind. ``validator.*`` and ``contract_validation.*``
    entries go to ``bench-results.json``; ``BENCH_CONTRACT=0`` skips it.
+9. Last, the contract dashboard page at 1,000,000 stored violations (``bench.dashboard``,
+   about a minute, in its own process and throwaway database): median and p95 render
+   time of ``/monitoring/contracts`` for both windows and a filtered list vs the 500 ms
+   target, with each query's plan. ``dashboard.*`` entries go to ``bench-results.json``;
+   ``BENCH_DASHBOARD=0`` skips it.
 
 Environment: ``BENCH_DURATION`` (10), ``BENCH_SELECT_DURATION`` (half of it, ≥ 3),
 ``BENCH_WARMUP`` (2), ``BENCH_CONNECTIONS`` (32), ``BENCH_SERVERS``
@@ -71,7 +76,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import contract, fanout, wrk
+from . import contract, dashboard, fanout, wrk
 from .dataset import ROOT, Dataset, five_shapes, prepare
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
@@ -443,6 +448,9 @@ def main() -> int:
             contract_part(chosen, data, eps, workdir)
         if fanout.ENABLED:
             fanout.run(data, workdir)
+        if dashboard.ENABLED:
+            # Its own process: Django is configured once per process, on its own database.
+            subprocess.run([sys.executable, "-m", "bench.dashboard"], cwd=ROOT, check=True)
         if os.environ.get("BENCH_PROFILE") == "1":
             print("\nIn-process profile (bench.profile):", flush=True)
             subprocess.run(

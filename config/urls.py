@@ -1,5 +1,5 @@
-"""URL map: the versioned API, its OpenAPI document and docs, contract monitoring and
-metrics, admin, media."""
+"""URL map: the versioned API, its OpenAPI document and docs, contract monitoring (the
+API, the staff dashboard page) and metrics, admin, media."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from videoplanet.api.errors import api_not_found
 from videoplanet.contracts.apis import ProviderStateApi
 from videoplanet.monitoring.apis import metrics
+from videoplanet.monitoring.views import contract_dashboard
 from videoplanet.realtime.apis import asyncapi_document
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/monitoring/", include("videoplanet.monitoring.urls")),
     path("metrics", metrics, name="metrics"),
+    path("monitoring/contracts", contract_dashboard, name="monitoring-dashboard"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("pact/provider-states", ProviderStateApi.as_view(), name="pact-provider-states"),
     path("admin/", admin.site.urls),

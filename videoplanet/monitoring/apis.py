@@ -8,9 +8,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,6 +39,7 @@ from videoplanet.api.errors import (
 from videoplanet.api.schema import ErrorSerializer, error_responses
 
 from .authentication import IsReporter, ReporterRequest, ReporterTokenAuthentication
+from .cursors import cursor_decode, cursor_encode
 from .metrics import exposition
 from .models import ViolationType
 from .reports import ReportSerializer
@@ -64,20 +62,10 @@ _STAFF_ONLY = {
 _STAFF_AUTHENTICATION = (BearerTokenAuthentication, SessionAuthentication)
 
 
-def _cursor_encode(last_seen: datetime, violation_id: int) -> str:
-    raw = json.dumps([last_seen.isoformat(), violation_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def _cursor_decode(cursor: str) -> tuple[datetime, int]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        last_seen, violation_id = json.loads(raw)
-        moment = datetime.fromisoformat(last_seen)
-        if not isinstance(violation_id, int) or moment.tzinfo is None:
-            raise ValueError(violation_id)
-        return moment, violation_id
-    except (binascii.Error, ValueError, TypeError, AttributeError) as exc:
+        return cursor_decode(cursor)
+    except ValueError as exc:
         raise ValidationFailed.field("cursor", "Invalid cursor.") from exc
 
 
@@ -212,7 +200,7 @@ class ContractViolationCollectionApi(APIView):
         response = Response(ContractViolationOutputSerializer(page, many=True).data)
         if len(rows) > limit:
             next_query = request.query_params.copy()
-            next_query["cursor"] = _cursor_encode(page[-1].last_seen, page[-1].id)
+            next_query["cursor"] = cursor_encode(page[-1].last_seen, page[-1].id)
             url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
             response["Link"] = f'<{url}>; rel="next"'
         return response

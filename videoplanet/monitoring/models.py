@@ -1,8 +1,10 @@
-"""Contract monitoring: who may report, what was reported, all-time totals, sightings.
+"""Contract monitoring: who may report, what was reported, hourly sums, all-time totals,
+sightings.
 
 Sized for about a million ``Violation`` rows (30 days of reports from several
 consumers): every dashboard query filters on a time range or a column that leads an
-index, and aggregates in SQL.
+index, and aggregates in SQL; trends and coverage add up ``ViolationHour`` sums rather
+than the rows themselves.
 """
 
 from __future__ import annotations
@@ -71,6 +73,31 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method}:{self.endpoint}:{self.type} x{self.count} from {self.source}"
+
+
+class ViolationHour(models.Model):
+    """SUM(count) of the violations last seen within one clock hour (UTC), per endpoint.
+
+    ``services.violations_add`` adds every stored row to its hour, so the trends and the
+    coverage matrix add up at most 24 rows per endpoint and day instead of every
+    violation in the window (a week can hold a million). Pruned with the violations.
+    """
+
+    hour = models.DateTimeField()
+    method = models.CharField(max_length=10)
+    endpoint = models.CharField(max_length=255)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index of every read: a range of hours.
+            models.UniqueConstraint(
+                fields=["hour", "method", "endpoint"], name="monitoring_violation_hour_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method}:{self.endpoint} in the hour of {self.hour}: {self.count}"
 
 
 class ViolationTotal(models.Model):

@@ -1,6 +1,7 @@
 """Reads for contract monitoring, shared by the API, /metrics and the dashboard page.
 
 - ``violation_list``: recent violations, newest first, filtered, keyset-paginated;
+- ``violation_sources``: the values ``source`` may hold, for the dashboard's filter;
 - ``violation_trends``: violations per endpoint per time bucket, summed in SQL;
 - ``coverage_matrix``: one row per documented operation and room message type, with
   its pact coverage, last provider verification, runtime sightings and violations.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,15 @@ from videoplanet.contracts.validator import committed_validator
 from videoplanet.contracts.verification import PASSED, Verification, verifications
 from videoplanet.realtime.events import CLIENT_MESSAGES, SERVER_EVENTS
 
-from .models import DroppedTotal, Reporter, Sighting, Violation, ViolationTotal
+from .models import (
+    SERVER_SOURCE,
+    DroppedTotal,
+    Reporter,
+    Sighting,
+    Violation,
+    ViolationHour,
+    ViolationTotal,
+)
 from .reports import WS
 
 logger = logging.getLogger(__name__)
@@ -72,6 +81,12 @@ def violation_list(
         last_seen, last_id = before
         qs = qs.filter(Q(last_seen__lt=last_seen) | Q(last_seen=last_seen, id__lt=last_id))
     return qs.order_by("-last_seen", "-id")[:limit]
+
+
+def violation_sources() -> list[str]:
+    """What ``source`` may hold: the server's own, then every reporter's name (one query on
+    the small reporter table, not a DISTINCT over the violations)."""
+    return [SERVER_SOURCE, *Reporter.objects.order_by("name").values_list("name", flat=True)]
 
 
 # -- trends --------------------------------------------------------------------------------
@@ -128,7 +143,9 @@ def violation_trends(
     Buckets start at whole multiples of ``bucket`` since the Unix epoch (hours on the
     hour, days at 00:00 UTC), so a chart does not shift between refreshes; the last one
     holds ``now``, and there are ceil(window / bucket) of them. A violation counts in the
-    bucket of its ``last_seen``. The grouping and summing happen in SQL (one query).
+    bucket of its ``last_seen``. The grouping and summing happen in SQL (one query), over
+    the hourly sums (``ViolationHour``) when the bucket is a whole number of hours, else
+    over the violations themselves.
     """
     size = int(bucket.total_seconds())
     if size < 1 or size != bucket.total_seconds():
@@ -141,11 +158,17 @@ def violation_trends(
     first = last - (count - 1) * size
     start = datetime.fromtimestamp(first, UTC)
     end = datetime.fromtimestamp(last + size, UTC)
+    summed: QuerySet[Any]
+    if size % 3600 == 0:
+        # Buckets of whole clock hours: add up the hourly sums, not the rows.
+        summed, column = ViolationHour.objects.filter(hour__gte=start, hour__lt=end), "hour"
+    else:
+        summed = Violation.objects.filter(last_seen__gte=start, last_seen__lt=end)
+        column = "last_seen"
     rows = (
-        Violation.objects.filter(last_seen__gte=start, last_seen__lt=end)
-        .annotate(
+        summed.annotate(
             bucket=ExpressionWrapper(
-                (_EpochSeconds(F("last_seen")) - Value(first)) / Value(size),
+                (_EpochSeconds(F(column)) - Value(first)) / Value(size),
                 output_field=BigIntegerField(),
             )
         )
@@ -265,7 +288,8 @@ def coverage_matrix(*, window: timedelta, now: datetime | None = None) -> list[C
       failed if any of them failed, passed if all passed, else never_verified (no_pact
       without interactions);
     - seen / last_seen: ``Sighting`` rows written by every server process;
-    - violations: SUM(count) in SQL over the window, every source.
+    - violations: SUM(count) in SQL over the window, every source: the hourly sums of the
+      window's whole hours plus the violations of the part of an hour it starts with.
 
     Status: **red** with violations in the window or a failed verification; **amber**
     without a pact interaction, with one never verified, or not seen in the window;
@@ -278,13 +302,15 @@ def coverage_matrix(*, window: timedelta, now: datetime | None = None) -> list[C
     sightings = {(m, e): when for m, e, when in Sighting.objects.values_list(
         "method", "endpoint", "last_seen"
     )}  # fmt: skip
-    violations = {
-        (row["method"], row["endpoint"]): row["total"]
-        for row in Violation.objects.filter(last_seen__gte=since)
-        .values("method", "endpoint")
-        .annotate(total=Sum("count"))
-        .order_by()
-    }
+    violations: Counter[tuple[str, str]] = Counter()
+    # The whole hours from their sums; the start of the window, within an hour, from rows.
+    edge = _hour_at_or_after(since)
+    for summed in (
+        ViolationHour.objects.filter(hour__gte=edge),
+        Violation.objects.filter(last_seen__gte=since, last_seen__lt=edge),
+    ):
+        for row in summed.values("method", "endpoint").annotate(total=Sum("count")).order_by():
+            violations[(row["method"], row["endpoint"])] += row["total"]
     keys: list[tuple[Kind, str, str, bool]] = [(k, m, e, True) for k, m, e in _operations()]
     documented = {(m, e) for _, m, e, _ in keys}
     for method, endpoint in sorted(violations.keys() - documented):
@@ -323,6 +349,11 @@ def coverage_matrix(*, window: timedelta, now: datetime | None = None) -> list[C
             )
         )
     return rows
+
+
+def _hour_at_or_after(moment: datetime) -> datetime:
+    hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return hour if hour == moment else hour + timedelta(hours=1)
 
 
 def _verification(

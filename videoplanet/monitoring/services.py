@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -15,7 +15,15 @@ from videoplanet.accounts.models import token_digest
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.contracts.validator import committed_validator
 
-from .models import SERVER_SOURCE, DroppedTotal, Reporter, Sighting, Violation, ViolationTotal
+from .models import (
+    SERVER_SOURCE,
+    DroppedTotal,
+    Reporter,
+    Sighting,
+    Violation,
+    ViolationHour,
+    ViolationTotal,
+)
 from .reports import WS, report_parse
 
 TOKEN_PREFIX = "vpr_"
@@ -78,7 +86,7 @@ def violations_store(*, source: str, report: Mapping[str, Any]) -> int:
                 received_at=now,
             )
         )
-    Violation.objects.bulk_create(rows, batch_size=500)
+    violations_add(rows=rows)
     totals: Counter[tuple[str, ...]] = Counter()
     for row in rows:
         totals[(source, row.method, row.endpoint, row.type)] += row.count
@@ -86,6 +94,23 @@ def violations_store(*, source: str, report: Mapping[str, Any]) -> int:
     if parsed.dropped:
         _add_counts(DroppedTotal, ("source",), {(source,): parsed.dropped})
     return len(rows)
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+@transaction.atomic
+def violations_add(*, rows: Sequence[Violation]) -> list[Violation]:
+    """Insert ``rows`` and add each one's count to the hour of its ``last_seen``
+    (``ViolationHour``, what the trends and the coverage matrix add up)."""
+    created = Violation.objects.bulk_create(rows, batch_size=500)
+    hours: Counter[tuple[Any, ...]] = Counter()
+    adapt = connection.ops.adapt_datetimefield_value  # the value a raw upsert must carry
+    for row in rows:
+        hours[(adapt(_hour(row.last_seen)), row.method, row.endpoint)] += row.count
+    _add_counts(ViolationHour, ("hour", "method", "endpoint"), hours)
+    return created
 
 
 def _add_counts(
@@ -119,8 +144,11 @@ def _add_counts(
 def violations_prune(*, older_than: datetime) -> int:
     """Delete violations last seen before ``older_than``, in batches; return how many.
 
-    Totals are kept: Prometheus' counters must never go down.
+    Their hourly sums go too, for the hours that ended by ``older_than`` (the hour that
+    straddles it keeps its sum until the next prune). Totals are kept: Prometheus'
+    counters must never go down.
     """
+    ViolationHour.objects.filter(hour__lte=older_than - timedelta(hours=1)).delete()
     deleted = 0
     while True:
         batch = list(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from videoplanet.monitoring.models import Reporter, Violation
-from videoplanet.monitoring.services import reporter_issue
+from videoplanet.monitoring.services import reporter_issue, violations_add
 from videoplanet.monitoring.sightings import sightings
 
 URL = "/api/monitoring/contract-violations"
@@ -62,7 +62,8 @@ def report(*entries: dict[str, Any], dropped: int | None = None) -> dict[str, An
 
 
 def violation(**fields: Any) -> Violation:
-    """A stored violation row (bypassing the intake), for selector tests."""
+    """A stored violation row with its hourly sum (bypassing the intake's parsing and
+    totals), for selector tests."""
     last_seen = fields.pop("last_seen", timezone.now())
     defaults: dict[str, Any] = {
         "source": "VideoPlanet-Frontend",
@@ -77,7 +78,8 @@ def violation(**fields: Any) -> Violation:
         "errors": ["$.priority: must be one of low, medium, high, critical"],
         "received_at": last_seen,
     }
-    return Violation.objects.create(**{**defaults, **fields})
+    [row] = violations_add(rows=[Violation(**{**defaults, **fields})])
+    return row
 
 
 @pytest.fixture(autouse=True)

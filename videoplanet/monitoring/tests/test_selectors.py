@@ -11,7 +11,7 @@ import pytest
 
 from videoplanet.contracts.validator import committed_validator
 from videoplanet.contracts.verification import verification_record
-from videoplanet.monitoring.models import Sighting
+from videoplanet.monitoring.models import Sighting, ViolationHour
 from videoplanet.monitoring.selectors import (
     CoverageRow,
     coverage_matrix,
@@ -278,3 +278,37 @@ def test_recording_a_verification_keeps_the_other_providers(report_file: Path) -
     assert rows[("GET", "/api/v1/me")].verification == "passed"
     assert rows[("WS", "feedback.created")].verification == "passed"
     assert "output" not in json.loads(report_file.read_text())["VideoPlanet-Backend"]["report"]
+
+
+# -- hourly sums ---------------------------------------------------------------------------
+
+
+def test_the_window_starts_within_an_hour_and_counts_each_violation_once(
+    report_file: Path,
+) -> None:
+    since = NOW - timedelta(hours=24)  # 10:30 yesterday
+    violation(last_seen=since - timedelta(minutes=1), count=100)  # just before the window
+    violation(last_seen=since, count=1)  # its first instant, in a partial hour
+    violation(last_seen=since + timedelta(minutes=29), count=2)  # the same partial hour
+    violation(last_seen=since + timedelta(minutes=30), count=4)  # the first whole hour
+    violation(last_seen=NOW - timedelta(minutes=1), count=8)
+    assert rows_by_key()[("POST", "/api/v1/feedbacks")].violations == 15
+
+
+def test_hourly_sums_follow_the_stored_violations() -> None:
+    violation(last_seen=at(9, 0), count=2)
+    violation(last_seen=at(9, 59, 59, 999_999), count=3)
+    violation(last_seen=at(10, 0), count=4)
+    violation(last_seen=at(9, 30), endpoint="user.left", method="WS", type="message")
+    sums = {(h.hour, h.method, h.endpoint): h.count for h in ViolationHour.objects.all()}
+    assert sums == {
+        (at(9), "POST", "/api/v1/feedbacks"): 5,
+        (at(10), "POST", "/api/v1/feedbacks"): 4,
+        (at(9), "WS", "user.left"): 1,
+    }
+    six_hours = violation_trends(window=timedelta(hours=12), bucket=timedelta(hours=6), now=NOW)
+    assert six_hours.buckets == [at(0), at(6)]
+    assert [(s.endpoint, s.counts) for s in six_hours.series] == [
+        ("/api/v1/feedbacks", [0, 9]),
+        ("user.left", [0, 1]),
+    ]

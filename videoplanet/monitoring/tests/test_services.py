@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as timezone_offset
 from typing import Any
 
 import pytest
@@ -14,7 +15,13 @@ from django.utils import timezone
 
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.monitoring import services
-from videoplanet.monitoring.models import DroppedTotal, Reporter, Violation, ViolationTotal
+from videoplanet.monitoring.models import (
+    DroppedTotal,
+    Reporter,
+    Violation,
+    ViolationHour,
+    ViolationTotal,
+)
 from videoplanet.monitoring.selectors import reporter_for_token
 from videoplanet.monitoring.services import reporter_issue, violations_prune, violations_store
 
@@ -162,3 +169,39 @@ def test_a_reporter_cannot_take_the_servers_name_or_a_bad_one(name: str) -> None
     with pytest.raises(CommandError):
         call_command("monitoring_reporter", name, stdout=io.StringIO(), stderr=io.StringIO())
     assert not Reporter.objects.exists()
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def test_reports_add_up_per_clock_hour_in_utc() -> None:
+    hour = _hour(timezone.now()) - timedelta(hours=3)
+    india = timezone_offset(timedelta(hours=5, minutes=30))
+    late = (hour + timedelta(minutes=50)).astimezone(india).isoformat()
+    violations_store(
+        source="server",
+        report=report(
+            entry(count=2, last_seen=hour + timedelta(minutes=5)),
+            entry(count=3, firstSeen=late, lastSeen=late),  # the same UTC hour, other offset
+            entry(count=4, last_seen=hour + timedelta(hours=1)),
+            entry(endpoint="user.left", method="WS", type="message", last_seen=hour),
+        ),
+    )
+    violations_store(source="VideoPlanet-Frontend", report=report(entry(count=10, last_seen=hour)))
+    sums = {(h.hour, h.method, h.endpoint): h.count for h in ViolationHour.objects.all()}
+    assert sums == {
+        (hour, "POST", "/api/v1/feedbacks"): 15,
+        (hour + timedelta(hours=1), "POST", "/api/v1/feedbacks"): 4,
+        (hour, "WS", "user.left"): 12,
+    }
+
+
+def test_prune_drops_the_hourly_sums_of_the_hours_that_ended() -> None:
+    cutoff = _hour(timezone.now() - timedelta(days=30)) + timedelta(minutes=30)
+    violation(last_seen=cutoff - timedelta(hours=2), count=1)
+    violation(last_seen=cutoff - timedelta(minutes=10), count=2)  # its hour straddles the cut
+    kept = violation(last_seen=cutoff + timedelta(minutes=10), count=4)
+    assert violations_prune(older_than=cutoff) == 2
+    assert list(Violation.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert list(ViolationHour.objects.values_list("hour", "count")) == [(_hour(cutoff), 6)]
