@@ -168,6 +168,10 @@ SPECTACULAR_SETTINGS = {
         "MemberRole": "videoplanet.projects.models.Role",
         "ShapeType": "videoplanet.feedback.drawing.ShapeType",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "videoplanet.api.schema.postprocess_response_links",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -21,7 +21,7 @@ from videoplanet.api.fields import (
     StrictNumberField,
     StrictUUIDField,
 )
-from videoplanet.api.schema import error_responses
+from videoplanet.api.schema import error_responses, link, response_links
 from videoplanet.projects.selectors import video_get
 
 from .drawing import DrawingDataSerializer
@@ -158,6 +158,39 @@ class FeedbackCollectionApi(APIView):
         summary="Pin feedback to a moment of a video",
         request=FeedbackCreateInputSerializer,
         responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        extensions=response_links(
+            201,
+            GetFeedback=link(
+                "feedbacks_retrieve",
+                "The feedback just created.",
+                parameters={"path.feedback_id": "$response.body#/id"},
+            ),
+            UpdateFeedback=link(
+                "feedbacks_partial_update",
+                "Change its content, priority or status.",
+                parameters={"path.feedback_id": "$response.body#/id"},
+            ),
+            DeleteFeedback=link(
+                "feedbacks_destroy",
+                "Delete it.",
+                parameters={"path.feedback_id": "$response.body#/id"},
+            ),
+            ListComments=link(
+                "comments_list",
+                "Its comments.",
+                parameters={"query.feedback_id": "$response.body#/id"},
+            ),
+            AddComment=link(
+                "comments_create",
+                "Comment on it.",
+                body={"feedback_id": "$response.body#/id"},
+            ),
+            ListVideoFeedback=link(
+                "feedbacks_list",
+                "All feedback on the same video.",
+                parameters={"query.video_id": "$response.body#/video_id"},
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.FeedbackCreateInputSerializer(data=request.data)
@@ -249,6 +282,32 @@ class CommentCollectionApi(APIView):
         summary="Comment on feedback or reply to a comment",
         request=CommentCreateInputSerializer,
         responses={201: CommentOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        extensions=response_links(
+            201,
+            AddReaction=link(
+                "comment_reactions_create",
+                "React to the comment.",
+                parameters={"path.comment_id": "$response.body#/id"},
+            ),
+            Reply=link(
+                "comments_create",
+                "Reply to the comment.",
+                body={
+                    "feedback_id": "$response.body#/feedback_id",
+                    "parent_id": "$response.body#/id",
+                },
+            ),
+            ListComments=link(
+                "comments_list",
+                "The thread the comment belongs to.",
+                parameters={"query.feedback_id": "$response.body#/feedback_id"},
+            ),
+            GetFeedback=link(
+                "feedbacks_retrieve",
+                "The feedback commented on.",
+                parameters={"path.feedback_id": "$response.body#/feedback_id"},
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CommentCreateInputSerializer(data=request.data)
@@ -275,6 +334,17 @@ class ReactionCreateApi(APIView):
         summary="React to a comment; reacting twice with the same emoji changes nothing",
         request=ReactionInputSerializer,
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        extensions=response_links(
+            200,
+            RemoveReaction=link(
+                "comment_reactions_destroy",
+                "Take the same reaction back.",
+                parameters={
+                    "path.comment_id": "$request.path.comment_id",
+                    "path.emoji": "$request.body#/emoji",
+                },
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest, comment_id: uuid.UUID) -> Response:
         data = self.ReactionInputSerializer(data=request.data)
