@@ -41,7 +41,8 @@ class EmojiField(serializers.CharField):
     default_error_messages = {"invalid": "Must be a single emoji, e.g. 👍."}
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("min_length", 1)
+        kwargs.setdefault("max_length", MAX_EMOJI_CODEPOINTS)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
