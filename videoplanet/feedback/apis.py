@@ -73,14 +73,23 @@ class FeedbackCollectionApi(APIView):
         status = serializers.ChoiceField(choices=Status.choices, required=False)
         priority = serializers.ChoiceField(choices=Priority.choices, required=False)
         limit = serializers.IntegerField(
-            min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+            min_value=1,
+            max_value=MAX_PAGE_SIZE,
+            default=DEFAULT_PAGE_SIZE,
+            help_text=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE}).",
         )
-        cursor = serializers.CharField(required=False, max_length=200)
+        cursor = serializers.CharField(
+            required=False, max_length=200, help_text="Opaque; from the Link header."
+        )
 
         def get_fields(self) -> dict[str, serializers.Field]:
             fields = super().get_fields()
-            fields["from"] = FiniteFloatField(required=False, min_value=0)
-            fields["to"] = FiniteFloatField(required=False, min_value=0)
+            fields["from"] = FiniteFloatField(
+                required=False, min_value=0, help_text="Only feedback at or after (s)."
+            )
+            fields["to"] = FiniteFloatField(
+                required=False, min_value=0, help_text="Only feedback at or before (s)."
+            )
             return fields
 
     @extend_schema(
@@ -91,15 +100,7 @@ class FeedbackCollectionApi(APIView):
             'next page: `<url>; rel="next"`.'
         ),
         parameters=[
-            OpenApiParameter("video_id", uuid.UUID, required=True),
-            OpenApiParameter("status", str, enum=Status.values),
-            OpenApiParameter("priority", str, enum=Priority.values),
-            OpenApiParameter("from", float, description="Only feedback at or after (s)."),
-            OpenApiParameter("to", float, description="Only feedback at or before (s)."),
-            OpenApiParameter(
-                "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE})."
-            ),
-            OpenApiParameter("cursor", str, description="Opaque; from the Link header."),
+            FeedbackListQuerySerializer,
             OpenApiParameter(
                 "Link",
                 OpenApiTypes.STR,
@@ -114,7 +115,9 @@ class FeedbackCollectionApi(APIView):
         },
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        query = self.FeedbackListQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value of an optional
+        # field as "not sent", but `?cursor=` is a blank cursor, which the document refuses.
+        query = self.FeedbackListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
         limit = params["limit"]

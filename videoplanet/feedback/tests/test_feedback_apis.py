@@ -395,6 +395,11 @@ class TestList:
             ({"cursor": base64.urlsafe_b64encode(b'["x", 1]').decode()}, "cursor"),
             ({"status": "done"}, "status"),
             ({"from": "nan"}, "from"),
+            # Present but empty is not the same as absent: the document allows neither.
+            ({"cursor": ""}, "cursor"),
+            ({"status": ""}, "status"),
+            ({"from": ""}, "from"),
+            ({"limit": ""}, "limit"),
         ],
     )
     def test_bad_query_is_400(self, world: Any, as_user: Any, query: Any, field: str) -> None:
