@@ -65,12 +65,18 @@ class ValidationResult:
 
 
 def to_json_schema(node: Any) -> Any:
-    """OpenAPI 3.0 schema → JSON Schema 2020-12 (nullable, $ref targets)."""
+    """OpenAPI 3.0 schema → JSON Schema 2020-12 (nullable, exclusive bounds, $ref targets)."""
     if isinstance(node, list):
         return [to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
     out = {key: to_json_schema(value) for key, value in node.items() if key != "nullable"}
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        flag = out.get(exclusive)
+        if isinstance(flag, bool):  # OpenAPI 3.0 flags the bound; 2020-12 names it
+            del out[exclusive]
+            if flag and bound in out:
+                out[exclusive] = out.pop(bound)
     if "$ref" in out:
         out["$ref"] = out["$ref"].replace("#/components/schemas/", "urn:schema:")
     if node.get("nullable"):

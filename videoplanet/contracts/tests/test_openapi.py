@@ -7,7 +7,7 @@ import json
 import pytest
 
 from videoplanet.contracts.openapi import COMMITTED, generate, render
-from videoplanet.contracts.validator import SchemaValidator
+from videoplanet.contracts.validator import SchemaValidator, to_json_schema
 
 
 def test_committed_document_matches_the_code() -> None:
@@ -83,3 +83,9 @@ class TestValidator:
         }
         assert self.validator.validate("Video", video).valid
         assert not self.validator.validate("Video", {**video, "title": None}).valid
+
+    def test_openapi_30_exclusive_bounds(self) -> None:
+        schema = {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 9}
+        assert to_json_schema(schema) == {"type": "number", "exclusiveMinimum": 0, "maximum": 9}
+        flagged_off = {"type": "number", "maximum": 9, "exclusiveMaximum": False}
+        assert to_json_schema(flagged_off) == {"type": "number", "maximum": 9}
