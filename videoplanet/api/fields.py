@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -73,6 +74,19 @@ class StrictNumberField(serializers.FloatField):
             self.fail("invalid")
         super().to_internal_value(data)  # range checks
         return data  # type: ignore[no-any-return]
+
+
+@extend_schema_field({"type": "number", "format": "double", "minimum": 0, "exclusiveMinimum": True})
+class PositiveNumberField(StrictNumberField):
+    """A JSON number greater than 0."""
+
+    default_error_messages = {"not_positive": "Must be greater than 0."}
+
+    def to_internal_value(self, data: Any) -> float:
+        value = super().to_internal_value(data)
+        if value <= 0:
+            self.fail("not_positive")
+        return value
 
 
 class StrictUUIDField(serializers.UUIDField):

@@ -12,10 +12,10 @@ from rest_framework.views import APIView
 from videoplanet.accounts.apis import UserOutputSerializer
 from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.fields import (
+    PositiveNumberField,
     StrictCharField,
     StrictChoiceField,
     StrictEmailField,
-    StrictNumberField,
     StrictURLField,
     StrictUUIDField,
 )
@@ -175,8 +175,8 @@ class VideoCollectionApi(APIView):
         project_id = StrictUUIDField()
         title = StrictCharField(max_length=300)
         url = StrictURLField(max_length=2000)
-        duration = StrictNumberField(
-            required=False, allow_null=True, min_value=0, help_text="Length in seconds."
+        duration = PositiveNumberField(
+            required=False, allow_null=True, help_text="Length in seconds."
         )
 
     @extend_schema(
