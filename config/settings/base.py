@@ -166,7 +166,9 @@ SPECTACULAR_SETTINGS = {
         "FeedbackPriority": "videoplanet.feedback.models.Priority",
         "FeedbackStatus": "videoplanet.feedback.models.Status",
         "MemberRole": "videoplanet.projects.models.Role",
-        "ShapeType": "videoplanet.feedback.drawing.ShapeType",
+        "ShapeTwoPointType": "videoplanet.feedback.schema.TWO_POINT",
+        "ShapeFreehandType": "videoplanet.feedback.schema.FREEHAND",
+        "ShapeTextType": "videoplanet.feedback.schema.TEXT",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

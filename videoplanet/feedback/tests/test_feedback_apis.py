@@ -15,6 +15,7 @@ from django.db import DatabaseError
 from PIL import Image
 
 from tests.factories import CommentFactory, FeedbackFactory, image_data_url
+from videoplanet.contracts.validator import committed_validator
 from videoplanet.feedback.models import Comment, Feedback
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +209,7 @@ class TestDrawingValidation:
         )
         assert response.status_code == 201, response.json()
         assert response.json()["drawing_data"] == {"shapes": [shape]}
+        assert committed_validator().validate("Shape", shape).valid
 
     @pytest.mark.parametrize(
         ("shape", "field"),
@@ -233,6 +235,17 @@ class TestDrawingValidation:
         )
         assert response.status_code == 400
         assert field in response.json()["details"], response.json()
+        assert not committed_validator().validate("Shape", shape).valid
+
+    def test_an_odd_freehand_count_is_the_rule_only_the_description_states(
+        self, world: Any, as_user: Any
+    ) -> None:
+        shape = {**SHAPE, "type": "freehand", "coordinates": [1, 2, 3, 4, 5]}
+        response = as_user(world.reviewer).post(
+            URL, body(world, drawing_data={"shapes": [shape]}), format="json"
+        )
+        assert response.status_code == 400
+        assert committed_validator().validate("Shape", shape).valid
 
     def test_at_most_500_shapes(self, world: Any, as_user: Any) -> None:
         client = as_user(world.reviewer)
@@ -243,6 +256,7 @@ class TestDrawingValidation:
         )
         assert too_many.status_code == 400
         assert "drawing_data.shapes" in too_many.json()["details"]
+        assert not committed_validator().validate("DrawingData", {"shapes": [SHAPE] * 501}).valid
 
 
 class TestCreateValidation:
