@@ -21,14 +21,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-# What str.strip() removes (str.isspace()), spelled out because Python's and ECMAScript's
-# \s differ; the NUL character is refused by every DRF CharField.
-_SPACE = (
+# What str.strip() removes (str.isspace(), Python's \s), spelled out for patterns in the
+# OpenAPI document because ECMAScript's \s differs; the NUL character is refused by every
+# DRF CharField.
+WHITESPACE = (
     r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a"
     r"\u2028\u2029\u202f\u205f\u3000"
 )
 NO_NUL = r"^[^\u0000]*$"
-VISIBLE_TEXT = rf"^[^\u0000]*[^\u0000{_SPACE}][^\u0000]*$"
+VISIBLE_TEXT = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
 
 
 class StrictCharField(serializers.CharField):

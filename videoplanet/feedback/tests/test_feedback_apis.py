@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -167,6 +168,20 @@ class TestScreenshotValidation:
         assert list(error["details"]) == ["screenshot"]
         assert Feedback.objects.count() == 1  # only the other project's
         assert stored_screenshots() == []
+
+    @pytest.mark.parametrize(
+        ("value", "documented"),
+        [
+            (_data_url("png", _png_bytes((2, 2))), True),
+            ("data:image/png;base64,\n" + base64.b64encode(_png_bytes((2, 2))).decode(), True),
+            ("https://example.com/a.png", False),
+            (_data_url("gif", b"GIF89a"), False),
+            ("data:image/png;base64,iVBOR%%%", False),
+        ],
+    )
+    def test_the_document_states_the_data_url_form(self, value: str, documented: bool) -> None:
+        data = {"video_id": str(uuid.uuid4()), "timestamp": 1, "content": "c", "screenshot": value}
+        assert committed_validator().validate("FeedbackCreateInput", data).valid == documented
 
     def test_larger_than_5_mb_decoded(self, world: Any, as_user: Any) -> None:
         too_big = _data_url("png", b"\x89PNG" + b"\0" * (5 * 1024 * 1024))
