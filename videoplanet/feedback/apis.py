@@ -185,8 +185,12 @@ class FeedbackCollectionApi(APIView):
             ),
             AddComment=link(
                 "comments_create",
-                "Comment on it.",
-                body={"feedback_id": "$response.body#/id"},
+                "Comment on it, mentioning its author.",
+                body={
+                    "feedback_id": "$response.body#/id",
+                    "parent_id": None,
+                    "mentions": ["$response.body#/user/id"],
+                },
             ),
             ListVideoFeedback=link(
                 "feedbacks_list",
@@ -294,10 +298,11 @@ class CommentCollectionApi(APIView):
             ),
             Reply=link(
                 "comments_create",
-                "Reply to the comment.",
+                "Reply to the comment, mentioning its author.",
                 body={
                     "feedback_id": "$response.body#/feedback_id",
                     "parent_id": "$response.body#/id",
+                    "mentions": ["$response.body#/user/id"],
                 },
             ),
             ListComments=link(
