@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.password_validation import (
+    MinimumLengthValidator,
+    get_default_password_validators,
+)
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -54,6 +58,16 @@ class AuthTokenApi(APIView):
         return Response(TokenOutputSerializer({"token": token, "user": user}).data)
 
 
+def password_min_length() -> int:
+    """The shortest password AUTH_PASSWORD_VALIDATORS accept, for the OpenAPI document."""
+    lengths = [
+        v.min_length
+        for v in get_default_password_validators()
+        if isinstance(v, MinimumLengthValidator)
+    ]
+    return max(lengths, default=1)
+
+
 class RegisterApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -63,7 +77,13 @@ class RegisterApi(APIView):
     class RegisterInputSerializer(serializers.Serializer):
         name = StrictCharField(max_length=150)
         email = StrictEmailField(max_length=254)
-        password = StrictCharField(max_length=128, trim_whitespace=False)
+        password = StrictCharField(
+            min_length=password_min_length(),
+            max_length=128,
+            trim_whitespace=False,
+            help_text="Checked by the password validators: not common, not all digits, "
+            "not like your name or email.",
+        )
 
     @extend_schema(
         operation_id="auth_register",

@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -209,7 +210,11 @@ def error_response(error: ApiError) -> JsonResponse:
     return response
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """No API operation at this path. Exempt from CSRF like every API view (the API takes
+    bearer tokens, not cookies), so a POST or DELETE gets this 404 rather than Django's
+    HTML CSRF page."""
     return error_response(NotFound(f"No API endpoint at {request.path}."))
 
 

@@ -1,7 +1,11 @@
-"""OpenAPI pieces shared by every API: the Error envelope and its documented statuses."""
+"""OpenAPI pieces shared by every API: the Error envelope and its documented statuses, and
+the links between operations."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
@@ -34,3 +38,82 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(response=ErrorSerializer, description=_DESCRIPTIONS[status])
         for status in statuses
     }
+
+
+# -- OpenAPI links ---------------------------------------------------------------------
+# drf-spectacular has no field for a response's `links`, so an operation declares them as
+# a specification extension in its own @extend_schema(extensions=response_links(...)),
+# and the postprocessing hook below moves them to `responses[status].links`.
+
+LINKS_EXTENSION = "x-response-links"
+
+
+def link(
+    operation_id: str,
+    description: str,
+    *,
+    parameters: dict[str, str] | None = None,
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One OpenAPI Link Object to ``operation_id``.
+
+    ``parameters`` maps the target's parameters (``path.feedback_id``, ``query.video_id``)
+    to runtime expressions (``$response.body#/id``); ``body`` holds request body fields,
+    whose values may be expressions too.
+    """
+    definition: dict[str, Any] = {"operationId": operation_id, "description": description}
+    if parameters:
+        definition["parameters"] = parameters
+    if body is not None:
+        definition["requestBody"] = body
+    return definition
+
+
+def response_links(status: int, **links: dict[str, Any]) -> dict[str, Any]:
+    """``extensions=`` for @extend_schema: name → :func:`link` for the ``status`` response."""
+    return {LINKS_EXTENSION: {str(status): links}}
+
+
+def postprocess_response_links(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """SPECTACULAR_SETTINGS hook: move each operation's declared links onto its response.
+
+    Fails the generation when a link names a response the operation does not document,
+    an operationId that does not exist, or a parameter the target does not take.
+    """
+    operations = {
+        operation["operationId"]: operation
+        for item in result.get("paths", {}).values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for operation in operations.values():
+        declared = operation.pop(LINKS_EXTENSION, None)
+        for status, links in (declared or {}).items():
+            response = operation["responses"].get(status)
+            if response is None:
+                raise ImproperlyConfigured(
+                    f"{operation['operationId']} links from an undocumented {status} response"
+                )
+            for name, definition in links.items():
+                _check_link(operations, operation["operationId"], name, definition)
+            if links:
+                response["links"] = links
+    return result
+
+
+def _check_link(
+    operations: dict[str, dict[str, Any]], source: str, name: str, definition: dict[str, Any]
+) -> None:
+    target = operations.get(definition["operationId"])
+    if target is None:
+        raise ImproperlyConfigured(
+            f"{source} link {name}: no operation {definition['operationId']}"
+        )
+    taken = {f"{p['in']}.{p['name']}" for p in target.get("parameters", [])}
+    for parameter in definition.get("parameters", {}):
+        if parameter not in taken:
+            raise ImproperlyConfigured(
+                f"{source} link {name}: {definition['operationId']} takes no {parameter}"
+            )

@@ -21,7 +21,7 @@ from videoplanet.api.fields import (
     StrictNumberField,
     StrictUUIDField,
 )
-from videoplanet.api.schema import error_responses
+from videoplanet.api.schema import error_responses, link, response_links
 from videoplanet.projects.selectors import video_get
 
 from .drawing import DrawingDataSerializer
@@ -73,14 +73,23 @@ class FeedbackCollectionApi(APIView):
         status = serializers.ChoiceField(choices=Status.choices, required=False)
         priority = serializers.ChoiceField(choices=Priority.choices, required=False)
         limit = serializers.IntegerField(
-            min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+            min_value=1,
+            max_value=MAX_PAGE_SIZE,
+            default=DEFAULT_PAGE_SIZE,
+            help_text=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE}).",
         )
-        cursor = serializers.CharField(required=False, max_length=200)
+        cursor = serializers.CharField(
+            required=False, max_length=200, help_text="Opaque; from the Link header."
+        )
 
         def get_fields(self) -> dict[str, serializers.Field]:
             fields = super().get_fields()
-            fields["from"] = FiniteFloatField(required=False, min_value=0)
-            fields["to"] = FiniteFloatField(required=False, min_value=0)
+            fields["from"] = FiniteFloatField(
+                required=False, min_value=0, help_text="Only feedback at or after (s)."
+            )
+            fields["to"] = FiniteFloatField(
+                required=False, min_value=0, help_text="Only feedback at or before (s)."
+            )
             return fields
 
     @extend_schema(
@@ -91,15 +100,7 @@ class FeedbackCollectionApi(APIView):
             'next page: `<url>; rel="next"`.'
         ),
         parameters=[
-            OpenApiParameter("video_id", uuid.UUID, required=True),
-            OpenApiParameter("status", str, enum=Status.values),
-            OpenApiParameter("priority", str, enum=Priority.values),
-            OpenApiParameter("from", float, description="Only feedback at or after (s)."),
-            OpenApiParameter("to", float, description="Only feedback at or before (s)."),
-            OpenApiParameter(
-                "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE})."
-            ),
-            OpenApiParameter("cursor", str, description="Opaque; from the Link header."),
+            FeedbackListQuerySerializer,
             OpenApiParameter(
                 "Link",
                 OpenApiTypes.STR,
@@ -114,7 +115,9 @@ class FeedbackCollectionApi(APIView):
         },
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        query = self.FeedbackListQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value of an optional
+        # field as "not sent", but `?cursor=` is a blank cursor, which the document refuses.
+        query = self.FeedbackListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
         limit = params["limit"]
@@ -158,6 +161,43 @@ class FeedbackCollectionApi(APIView):
         summary="Pin feedback to a moment of a video",
         request=FeedbackCreateInputSerializer,
         responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        extensions=response_links(
+            201,
+            GetFeedback=link(
+                "feedbacks_retrieve",
+                "The feedback just created.",
+                parameters={"path.feedback_id": "$response.body#/id"},
+            ),
+            UpdateFeedback=link(
+                "feedbacks_partial_update",
+                "Change its content, priority or status.",
+                parameters={"path.feedback_id": "$response.body#/id"},
+            ),
+            DeleteFeedback=link(
+                "feedbacks_destroy",
+                "Delete it.",
+                parameters={"path.feedback_id": "$response.body#/id"},
+            ),
+            ListComments=link(
+                "comments_list",
+                "Its comments.",
+                parameters={"query.feedback_id": "$response.body#/id"},
+            ),
+            AddComment=link(
+                "comments_create",
+                "Comment on it, mentioning its author.",
+                body={
+                    "feedback_id": "$response.body#/id",
+                    "parent_id": None,
+                    "mentions": ["$response.body#/user/id"],
+                },
+            ),
+            ListVideoFeedback=link(
+                "feedbacks_list",
+                "All feedback on the same video.",
+                parameters={"query.video_id": "$response.body#/video_id"},
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.FeedbackCreateInputSerializer(data=request.data)
@@ -249,6 +289,33 @@ class CommentCollectionApi(APIView):
         summary="Comment on feedback or reply to a comment",
         request=CommentCreateInputSerializer,
         responses={201: CommentOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        extensions=response_links(
+            201,
+            AddReaction=link(
+                "comment_reactions_create",
+                "React to the comment.",
+                parameters={"path.comment_id": "$response.body#/id"},
+            ),
+            Reply=link(
+                "comments_create",
+                "Reply to the comment, mentioning its author.",
+                body={
+                    "feedback_id": "$response.body#/feedback_id",
+                    "parent_id": "$response.body#/id",
+                    "mentions": ["$response.body#/user/id"],
+                },
+            ),
+            ListComments=link(
+                "comments_list",
+                "The thread the comment belongs to.",
+                parameters={"query.feedback_id": "$response.body#/feedback_id"},
+            ),
+            GetFeedback=link(
+                "feedbacks_retrieve",
+                "The feedback commented on.",
+                parameters={"path.feedback_id": "$response.body#/feedback_id"},
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CommentCreateInputSerializer(data=request.data)
@@ -275,6 +342,17 @@ class ReactionCreateApi(APIView):
         summary="React to a comment; reacting twice with the same emoji changes nothing",
         request=ReactionInputSerializer,
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        extensions=response_links(
+            200,
+            RemoveReaction=link(
+                "comment_reactions_destroy",
+                "Take the same reaction back.",
+                parameters={
+                    "path.comment_id": "$request.path.comment_id",
+                    "path.emoji": "$request.body#/emoji",
+                },
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest, comment_id: uuid.UUID) -> Response:
         data = self.ReactionInputSerializer(data=request.data)

@@ -10,11 +10,17 @@ import unicodedata
 import uuid
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from videoplanet.api.errors import ValidationFailed
 
-from .screenshots import DecodedScreenshot, InvalidScreenshot, screenshot_decode
+from .screenshots import (
+    DATA_URL_PATTERN,
+    DecodedScreenshot,
+    InvalidScreenshot,
+    screenshot_decode,
+)
 
 # Characters an emoji sequence may contain besides symbols: modifiers, variation
 # selectors, zero-width joiners, tags, keycap marks and the keycap bases.
@@ -41,7 +47,8 @@ class EmojiField(serializers.CharField):
     default_error_messages = {"invalid": "Must be a single emoji, e.g. 👍."}
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("min_length", 1)
+        kwargs.setdefault("max_length", MAX_EMOJI_CODEPOINTS)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
@@ -56,6 +63,7 @@ def emoji_from_path(value: str) -> str:
     return value
 
 
+@extend_schema_field({"type": "string", "pattern": DATA_URL_PATTERN})
 class ScreenshotField(serializers.CharField):
     """A data URL in, a verified image out."""
 

@@ -19,11 +19,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
+from videoplanet.api.fields import WHITESPACE
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 8192
 DIRECTORY = "screenshots"
 
-_DATA_URL = re.compile(r"^data:image/(webp|png|jpeg);base64,([A-Za-z0-9+/=\s]*)$")
+# Base64 may be wrapped with whitespace; the pattern is the OpenAPI document's too.
+DATA_URL_PATTERN = rf"^data:image/(webp|png|jpeg);base64,([A-Za-z0-9+/={WHITESPACE}]*)$"
+_DATA_URL = re.compile(DATA_URL_PATTERN)
 _FORMATS = {"webp": ("WEBP", "webp"), "png": ("PNG", "png"), "jpeg": ("JPEG", "jpg")}
 
 

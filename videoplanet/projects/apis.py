@@ -12,14 +12,14 @@ from rest_framework.views import APIView
 from videoplanet.accounts.apis import UserOutputSerializer
 from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.fields import (
+    PositiveNumberField,
     StrictCharField,
     StrictChoiceField,
     StrictEmailField,
-    StrictNumberField,
     StrictURLField,
     StrictUUIDField,
 )
-from videoplanet.api.schema import error_responses
+from videoplanet.api.schema import error_responses, link, response_links
 
 from .models import Role
 from .selectors import member_list, membership_get, project_list, video_get, video_list
@@ -73,6 +73,34 @@ class ProjectCollectionApi(APIView):
         summary="Create a project; you become its owner",
         request=ProjectCreateInputSerializer,
         responses={201: ProjectOutputSerializer, **error_responses(400, 401, 413, 415)},
+        extensions=response_links(
+            201,
+            GetProject=link(
+                "projects_retrieve",
+                "The project just created.",
+                parameters={"path.project_id": "$response.body#/id"},
+            ),
+            ListMembers=link(
+                "project_members_list",
+                "Its members (you, as owner).",
+                parameters={"path.project_id": "$response.body#/id"},
+            ),
+            AddMember=link(
+                "project_members_create",
+                "Add a registered user to it.",
+                parameters={"path.project_id": "$response.body#/id"},
+            ),
+            ListVideos=link(
+                "videos_list",
+                "Its videos.",
+                parameters={"query.project_id": "$response.body#/id"},
+            ),
+            AddVideo=link(
+                "videos_create",
+                "Add a video to it.",
+                body={"project_id": "$response.body#/id"},
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.ProjectCreateInputSerializer(data=request.data)
@@ -147,8 +175,8 @@ class VideoCollectionApi(APIView):
         project_id = StrictUUIDField()
         title = StrictCharField(max_length=300)
         url = StrictURLField(max_length=2000)
-        duration = StrictNumberField(
-            required=False, allow_null=True, min_value=0, help_text="Length in seconds."
+        duration = PositiveNumberField(
+            required=False, allow_null=True, help_text="Length in seconds."
         )
 
     @extend_schema(
@@ -156,6 +184,24 @@ class VideoCollectionApi(APIView):
         summary="Add a video to a project (owners and editors)",
         request=VideoCreateInputSerializer,
         responses={201: VideoOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        extensions=response_links(
+            201,
+            GetVideo=link(
+                "videos_retrieve",
+                "The video just added.",
+                parameters={"path.video_id": "$response.body#/id"},
+            ),
+            ListFeedback=link(
+                "feedbacks_list",
+                "Its feedback.",
+                parameters={"query.video_id": "$response.body#/id"},
+            ),
+            AddFeedback=link(
+                "feedbacks_create",
+                "Pin feedback to it.",
+                body={"video_id": "$response.body#/id"},
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.VideoCreateInputSerializer(data=request.data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
 
 @pytest.mark.django_db
@@ -25,3 +26,15 @@ def test_unknown_api_path_gets_the_envelope(anon: Any) -> None:
         "message": "No API endpoint at /api/v2/anything.",
         "details": {},
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_unknown_api_path_gets_the_envelope_for_writes_too(method: str) -> None:
+    """A path parameter that is not a UUID matches no route; a write there is a 404 in
+    the envelope, not Django's HTML CSRF page."""
+    client = APIClient(enforce_csrf_checks=True)
+    response = getattr(client, method)("/api/v1/feedbacks/not-a-uuid", {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"

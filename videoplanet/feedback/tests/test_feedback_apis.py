@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from django.db import DatabaseError
 from PIL import Image
 
 from tests.factories import CommentFactory, FeedbackFactory, image_data_url
+from videoplanet.contracts.validator import committed_validator
 from videoplanet.feedback.models import Comment, Feedback
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +169,20 @@ class TestScreenshotValidation:
         assert Feedback.objects.count() == 1  # only the other project's
         assert stored_screenshots() == []
 
+    @pytest.mark.parametrize(
+        ("value", "documented"),
+        [
+            (_data_url("png", _png_bytes((2, 2))), True),
+            ("data:image/png;base64,\n" + base64.b64encode(_png_bytes((2, 2))).decode(), True),
+            ("https://example.com/a.png", False),
+            (_data_url("gif", b"GIF89a"), False),
+            ("data:image/png;base64,iVBOR%%%", False),
+        ],
+    )
+    def test_the_document_states_the_data_url_form(self, value: str, documented: bool) -> None:
+        data = {"video_id": str(uuid.uuid4()), "timestamp": 1, "content": "c", "screenshot": value}
+        assert committed_validator().validate("FeedbackCreateInput", data).valid == documented
+
     def test_larger_than_5_mb_decoded(self, world: Any, as_user: Any) -> None:
         too_big = _data_url("png", b"\x89PNG" + b"\0" * (5 * 1024 * 1024))
         response = as_user(world.reviewer).post(URL, body(world, screenshot=too_big), format="json")
@@ -208,6 +224,7 @@ class TestDrawingValidation:
         )
         assert response.status_code == 201, response.json()
         assert response.json()["drawing_data"] == {"shapes": [shape]}
+        assert committed_validator().validate("Shape", shape).valid
 
     @pytest.mark.parametrize(
         ("shape", "field"),
@@ -233,6 +250,17 @@ class TestDrawingValidation:
         )
         assert response.status_code == 400
         assert field in response.json()["details"], response.json()
+        assert not committed_validator().validate("Shape", shape).valid
+
+    def test_an_odd_freehand_count_is_the_rule_only_the_description_states(
+        self, world: Any, as_user: Any
+    ) -> None:
+        shape = {**SHAPE, "type": "freehand", "coordinates": [1, 2, 3, 4, 5]}
+        response = as_user(world.reviewer).post(
+            URL, body(world, drawing_data={"shapes": [shape]}), format="json"
+        )
+        assert response.status_code == 400
+        assert committed_validator().validate("Shape", shape).valid
 
     def test_at_most_500_shapes(self, world: Any, as_user: Any) -> None:
         client = as_user(world.reviewer)
@@ -243,6 +271,7 @@ class TestDrawingValidation:
         )
         assert too_many.status_code == 400
         assert "drawing_data.shapes" in too_many.json()["details"]
+        assert not committed_validator().validate("DrawingData", {"shapes": [SHAPE] * 501}).valid
 
 
 class TestCreateValidation:
@@ -395,6 +424,11 @@ class TestList:
             ({"cursor": base64.urlsafe_b64encode(b'["x", 1]').decode()}, "cursor"),
             ({"status": "done"}, "status"),
             ({"from": "nan"}, "from"),
+            # Present but empty is not the same as absent: the document allows neither.
+            ({"cursor": ""}, "cursor"),
+            ({"status": ""}, "status"),
+            ({"from": ""}, "from"),
+            ({"limit": ""}, "limit"),
         ],
     )
     def test_bad_query_is_400(self, world: Any, as_user: Any, query: Any, field: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
 from tests.factories import UserFactory
+from videoplanet.contracts.validator import committed_validator
 from videoplanet.projects.models import Membership, Video
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,7 @@ def test_videos_create_list_get(world: Any, as_user: Any) -> None:
         ("outsider", {}, 404),
         ("owner", {"url": "not a url"}, 400),
         ("owner", {"duration": -5}, 400),
+        ("owner", {"duration": 0}, 400),
         ("owner", {"duration": "90"}, 400),
         ("owner", {"project_id": "nope"}, 400),
     ],
@@ -118,6 +121,13 @@ def test_video_create_rules(world: Any, as_user: Any, who: str, payload: Any, st
     response = as_user(getattr(world, who)).post("/api/v1/videos", data, format="json")
     assert response.status_code == status
     assert Video.objects.filter(title="t").count() == 0
+
+
+def test_the_document_also_refuses_a_zero_duration() -> None:
+    data = {"project_id": str(uuid.uuid4()), "title": "t", "url": "https://example.com/v.mp4"}
+    validator = committed_validator()
+    assert validator.validate("VideoCreateInput", {**data, "duration": 0.5}).valid
+    assert not validator.validate("VideoCreateInput", {**data, "duration": 0}).valid
 
 
 def test_videos_of_other_projects_are_404(world: Any, as_user: Any) -> None:
