@@ -138,7 +138,7 @@ def test_query_parameters_are_checked_by_their_types() -> None:
     assert check(video_id=["abc"]) == ["query.video_id: not a valid uuid"]
     assert check(video_id=[VID], limit=["many"]) == ["query.limit: expected integer"]
     assert check(video_id=[VID], status=["done"]) == [
-        'query.status: must be one of "closed", "in_progress", "open", "resolved"'
+        'query.status: must be one of "open", "in_progress", "resolved", "closed"'
     ]
     assert check(video_id=[VID], sort=["new"]) == ["query.sort: not a documented parameter"]
     assert check(video_id=[VID, VID]) == ["query.video_id: given more than once"]
@@ -312,3 +312,13 @@ def test_fan_out_survives_a_failing_recorder() -> None:
     with client(server, "report", FanOutRecorder([Broken(), kept])) as api:
         api.feedbacks.create(video_id=VID, timestamp=30.5, content="x", priority="urgent")
     assert len(kept.violations) == 1
+
+
+def test_a_value_that_fits_no_alternative_is_explained_by_the_closest_one() -> None:
+    shape = {"type": "rectangle", "coordinates": [1], "style": {"color": "red", "width": 2}}
+    body = {"video_id": VID, "timestamp": 1, "content": "x", "drawing_data": {"shapes": [shape]}}
+    result = VALIDATOR.validate_request("/api/v1/feedbacks", "POST", body)
+    assert result.errors == [
+        "$.drawing_data.shapes[0].coordinates: fewer than 4 items",
+        "$.drawing_data.shapes[0].style.color: does not match ^#[0-9A-F]{6}$",
+    ]

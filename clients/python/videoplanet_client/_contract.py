@@ -186,19 +186,46 @@ def _problems(
         return ()
     out: list[Problem] = []
     for error in validator.iter_errors(data):
-        path = tuple(error.instance_path)
-        kind: Any = error.kind
-        name = type(kind).__name__
-        if name == "Required":
-            out.append(Problem(location, (*path, kind.property), "required"))
-        elif name == "AdditionalProperties":
-            out.extend(
-                Problem(location, (*path, extra), "not a documented field")
-                for extra in kind.unexpected
-            )
-        else:
-            out.append(Problem(location, path, _message(error)))
-    return tuple(sorted(out, key=lambda p: (p.location, [str(x) for x in p.path])))
+        _explain(error, location, out)
+    unique = dict.fromkeys(out)  # the same problem can come through several branches
+    return tuple(sorted(unique, key=lambda p: (p.location, [str(x) for x in p.path])))
+
+
+def _explain(error: jsonschema_rs.ValidationError, location: Location, out: list[Problem]) -> None:
+    path = tuple(error.instance_path)
+    kind: Any = error.kind
+    name = type(kind).__name__
+    if name == "Required":
+        out.append(Problem(location, (*path, kind.property), "required"))
+    elif name == "AdditionalProperties":
+        out.extend(
+            Problem(location, (*path, extra), "not a documented field") for extra in kind.unexpected
+        )
+    elif name in ("OneOfNotValid", "AnyOf") and kind.context:
+        # None of the alternatives fit: explain by the one that came closest (a
+        # rectangle with 3 coordinates is told about its coordinates, not its type).
+        closest = min(kind.context, key=len)
+        # A value every alternative refuses by the same enum (a shape's type) is told
+        # every value the alternatives allow together.
+        enums = [[e for e in branch if type(e.kind).__name__ == "Enum"] for branch in kind.context]
+        shared = {tuple(e.instance_path) for e in enums[0]}.intersection(
+            *({tuple(e.instance_path) for e in branch} for branch in enums[1:])
+        )
+        for inner in closest:
+            at = tuple(inner.instance_path)
+            if at in shared and type(inner.kind).__name__ == "Enum":
+                options = [
+                    o for branch in enums for e in branch if tuple(e.instance_path) == at
+                    for o in e.kind.options
+                ]  # fmt: skip
+                allowed = ", ".join(json.dumps(o) for o in dict.fromkeys(options))
+                out.append(Problem(location, at, f"must be one of {allowed}"))
+            else:
+                _explain(inner, location, out)
+    elif name == "OneOfMultipleValid":
+        out.append(Problem(location, path, "matches more than one of the allowed forms"))
+    else:
+        out.append(Problem(location, path, _message(error)))
 
 
 # -- the validator -------------------------------------------------------------------------
