@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
+.PHONY: install run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
 	consumer-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
@@ -28,7 +28,19 @@ run: install
 		--host 127.0.0.1 --port $(PORT) --no-access-log
 
 ## make test: the whole suite on SQLite, then again on DATABASE_URL when it is set.
-test: install
+## make test-tools: Debian's promtool (alert-rule tests) and Chromium (the dashboard's
+## browser test), installed with apt-get when missing.
+test-tools:
+	@command -v promtool >/dev/null 2>&1 || { echo "installing promtool (Debian's prometheus package)"; \
+		apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 || \
+		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends prometheus >/dev/null; } || \
+		echo "promtool could not be installed: the promtool tests will be skipped"; }
+	@test -x /usr/bin/chromium || { echo "installing Chromium (Debian's chromium package)"; \
+		apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } || \
+		echo "Chromium could not be installed: the dashboard's browser test will fail"; }
+
+test: install test-tools
 	env -u DATABASE_URL $(PY) -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== again on $$DATABASE_URL =="; \
