@@ -117,3 +117,35 @@ def _check_link(
             raise ImproperlyConfigured(
                 f"{source} link {name}: {definition['operationId']} takes no {parameter}"
             )
+
+
+def postprocess_closed_objects(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """SPECTACULAR_SETTINGS hook: every object schema lists all it may hold.
+
+    The contract middleware refuses a request body with a field the document does not
+    list (a typo such as ``priorty`` would otherwise be ignored silently), and the
+    server's responses carry nothing undocumented; ``additionalProperties: false``
+    says both in the document, so clients and generators (schemathesis) read the same
+    rule the validator applies. Schemas that set ``additionalProperties`` (the error
+    envelope's ``details`` map) keep theirs.
+    """
+
+    def close(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                close(item)
+        elif isinstance(node, dict):
+            if isinstance(node.get("properties"), dict) and "additionalProperties" not in node:
+                node["additionalProperties"] = False
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    for schema in value.values():
+                        close(schema)
+                elif key not in ("example", "examples"):
+                    close(value)
+
+    close(result.get("components", {}).get("schemas", {}))
+    close(result.get("paths", {}))
+    return result
