@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
 _DESCRIPTIONS = {
@@ -149,3 +150,13 @@ def postprocess_closed_objects(
     close(result.get("components", {}).get("schemas", {}))
     close(result.get("paths", {}))
     return result
+
+
+NEXT_PAGE_LINK = OpenApiParameter(
+    "Link",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description='`<url>; rel="next"` when there is a next page.',
+)
+"""The paged lists' response header, documented the same way everywhere."""

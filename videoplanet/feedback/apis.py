@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -21,7 +20,7 @@ from videoplanet.api.fields import (
     StrictNumberField,
     StrictUUIDField,
 )
-from videoplanet.api.schema import error_responses, link, response_links
+from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
 from videoplanet.projects.selectors import video_get
 
 from .drawing import DrawingDataSerializer
@@ -101,13 +100,7 @@ class FeedbackCollectionApi(APIView):
         ),
         parameters=[
             FeedbackListQuerySerializer,
-            OpenApiParameter(
-                "Link",
-                OpenApiTypes.STR,
-                location=OpenApiParameter.HEADER,
-                response=[200],
-                description='`<url>; rel="next"` when there is a next page.',
-            ),
+            NEXT_PAGE_LINK,
         ],
         responses={
             200: FeedbackOutputSerializer(many=True),

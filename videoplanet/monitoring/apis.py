@@ -36,7 +36,7 @@ from videoplanet.api.errors import (
     ValidationFailed,
     error_response,
 )
-from videoplanet.api.schema import ErrorSerializer, error_responses
+from videoplanet.api.schema import NEXT_PAGE_LINK, ErrorSerializer, error_responses
 
 from .authentication import IsReporter, ReporterRequest, ReporterTokenAuthentication
 from .cursors import cursor_decode, cursor_encode
@@ -167,13 +167,7 @@ class ContractViolationCollectionApi(APIView):
                 "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE})."
             ),
             OpenApiParameter("cursor", str, description="Opaque; from the Link header."),
-            OpenApiParameter(
-                "Link",
-                OpenApiTypes.STR,
-                location=OpenApiParameter.HEADER,
-                response=[200],
-                description='`<url>; rel="next"` when there is a next page.',
-            ),
+            NEXT_PAGE_LINK,
         ],
         responses={
             200: ContractViolationOutputSerializer(many=True),
