@@ -163,7 +163,7 @@ SPECTACULAR_SETTINGS = {
         "Timestamped video feedback, threaded comments and reactions. "
         "Every 4xx response uses the Error envelope."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "2.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "FeedbackPriority": "videoplanet.feedback.models.Priority",
