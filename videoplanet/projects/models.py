@@ -56,6 +56,13 @@ class Video(models.Model):
     title = models.CharField(max_length=300)
     url = models.URLField(max_length=2000)
     duration = models.FloatField(null=True, blank=True, help_text="Length in seconds.")
+    fps = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        help_text="Frame rate as an exact rational, e.g. 24000/1001; empty when unknown.",
+    )
+    frame_count = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
