@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 
 def _diff(argv: list[str]) -> int:
-    from .diff import main
+    from videoplanet.apidiff.cli import main
 
     return main(argv)
 

@@ -17,16 +17,9 @@ from typing import Any
 
 import pytest
 
+from videoplanet.apidiff import KINDS, diff, latest_release, load, unversioned_breaking_changes
+from videoplanet.apidiff.cli import main, report
 from videoplanet.contracts.__main__ import main as contracts_main
-from videoplanet.contracts.diff import (
-    KINDS,
-    diff,
-    latest_release,
-    load,
-    main,
-    report,
-    unversioned_breaking_changes,
-)
 from videoplanet.contracts.openapi import COMMITTED
 
 ROOT = Path(__file__).resolve().parents[3]

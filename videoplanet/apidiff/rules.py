@@ -1,0 +1,134 @@
+"""The rule table of the OpenAPI diff: every kind of change and its severity.
+
+The rules take the client's side: a request is what it sends, a response what it reads.
+
+- breaking: an operation removed; a success (1xx-3xx) status, a response media type, a
+  required response property or header removed, or one that became optional or
+  nullable; a type changed, except integer to number in a request or number to integer
+  in a response; a required request property, body or parameter added, or an optional
+  one made required; a request value that may no longer be null; a request enum value
+  removed; a narrower format or constraint in a request (``maxLength`` down, ``minimum``
+  up, ``pattern``, ``format`` or ``enum`` added, ...) or a wider one in a response; a
+  changed ``pattern`` or unrelated ``format``; a request property removed from a schema
+  that rejects unknown properties; a ``oneOf``/``anyOf`` variant removed from a request or
+  added to a response.
+- warning (reported, never fails): an enum value added to a response (strict clients may
+  reject it); an optional response property or header removed (clients had to cope with
+  its absence anyway); an error status (4xx, 5xx, default) removed; a request property,
+  body or query/header parameter removed (the server now ignores what clients still
+  send); a request default changed.
+- compatible: the mirror images, which clients may ignore or need not use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["breaking", "warning", "compatible"]
+Direction = Literal["request", "response"]
+
+KINDS: dict[str, Severity] = {
+    "operation-removed": "breaking",
+    "operation-added": "compatible",
+    "parameter-added-required": "breaking",
+    "parameter-became-required": "breaking",
+    "parameter-removed": "warning",
+    "parameter-added": "compatible",
+    "parameter-became-optional": "compatible",
+    "request-body-added-required": "breaking",
+    "request-body-became-required": "breaking",
+    "request-body-removed": "warning",
+    "request-body-added": "compatible",
+    "request-body-became-optional": "compatible",
+    "request-media-type-removed": "breaking",
+    "request-media-type-added": "compatible",
+    "response-success-status-removed": "breaking",
+    "response-error-status-removed": "warning",
+    "response-status-added": "compatible",
+    "response-media-type-removed": "breaking",
+    "response-media-type-added": "compatible",
+    "response-header-removed": "breaking",
+    "response-header-became-optional": "breaking",
+    "response-optional-header-removed": "warning",
+    "response-header-added": "compatible",
+    "request-property-added-required": "breaking",
+    "request-property-became-required": "breaking",
+    "request-property-rejected": "breaking",
+    "request-property-removed": "warning",
+    "request-property-added": "compatible",
+    "request-property-became-optional": "compatible",
+    "response-property-removed": "breaking",
+    "response-property-became-optional": "breaking",
+    "response-optional-property-removed": "warning",
+    "response-property-added": "compatible",
+    "response-property-became-required": "compatible",
+    "request-became-non-nullable": "breaking",
+    "response-became-nullable": "breaking",
+    "request-became-nullable": "compatible",
+    "response-became-non-nullable": "compatible",
+    "type-changed": "breaking",
+    "request-type-widened": "compatible",
+    "response-type-narrowed": "compatible",
+    "request-enum-value-removed": "breaking",
+    "response-enum-value-removed": "breaking",
+    "response-enum-value-added": "warning",
+    "request-enum-value-added": "compatible",
+    "format-changed": "breaking",
+    "request-format-narrowed": "breaking",
+    "response-format-widened": "breaking",
+    "request-format-widened": "compatible",
+    "response-format-narrowed": "compatible",
+    "constraint-changed": "breaking",
+    "request-constraint-narrowed": "breaking",
+    "response-constraint-widened": "breaking",
+    "request-constraint-widened": "compatible",
+    "response-constraint-narrowed": "compatible",
+    "request-variant-removed": "breaking",
+    "response-variant-added": "breaking",
+    "request-variant-added": "compatible",
+    "response-variant-removed": "compatible",
+    "request-default-changed": "warning",
+}
+SEVERITIES: tuple[Severity, ...] = ("breaking", "warning", "compatible")
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    location: str
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        return KINDS[self.kind]
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "severity": self.severity,
+            "kind": self.kind,
+            "location": self.location,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Where:
+    """``GET /api/v1/feedbacks -> 200 $[].status``: operation, part, then a JSON path."""
+
+    operation: str
+    part: str = ""
+    path: str = ""
+
+    def __str__(self) -> str:
+        return " ".join(
+            filter(None, (self.operation, "->" if self.part else "", self.part, self.path))
+        )
+
+    def child(self, suffix: str) -> Where:
+        return Where(self.operation, self.part, self.path + suffix)
+
+    def property(self, name: str) -> Where:
+        return self.child(f".{name}" if re.fullmatch(r"\w+", name) else f"[{json.dumps(name)}]")
