@@ -71,6 +71,13 @@ def main(argv: list[str]) -> int:
     except DiffError as error:
         print(f"diff: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a crash is not a verdict: never exit 1 ("breaking") on one
+        print(
+            f"diff: internal error ({type(error).__name__}: {error}); the documents were"
+            " not compared",
+            file=sys.stderr,
+        )
+        return 2
     if args.json:
         print(json.dumps([change.as_dict() for change in changes], indent=2, ensure_ascii=False))
     else:

@@ -13,10 +13,14 @@ new major version (see ``contracts/released/README.md``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from .document import Document, version_of
+from .document import DiffError, Document, version_of
 from .rules import KINDS, SEVERITIES, Change, Direction, Where
 
 _UPPER_BOUNDS = ("maxLength", "maxItems", "maxProperties", "maximum")
@@ -68,22 +72,170 @@ def _media_part(part: str, media_type: str) -> str:
     return part if media_type == "application/json" else f"{part} {media_type}"
 
 
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";")[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
+
+
+def _specialises(narrow: str, wide: str) -> bool:
+    """``application/problem+json`` is a kind of ``application/json`` (RFC 6839 suffixes)."""
+    narrow_type, _, narrow_sub = narrow.split(";")[0].strip().lower().partition("/")
+    wide_type, _, wide_sub = wide.split(";")[0].strip().lower().partition("/")
+    return narrow_type == wide_type and "+" not in wide_sub and narrow_sub.endswith(f"+{wide_sub}")
+
+
+def _sunset_passed(operation: dict[str, Any]) -> bool:
+    """True unless ``x-sunset`` names a date still to come (or one that cannot be read)."""
+    sunset = operation.get("x-sunset")
+    if sunset is None:
+        return True
+    try:
+        day = dt.date.fromisoformat(str(sunset)[:10])
+    except ValueError:
+        return False
+    return day <= dt.datetime.now(dt.UTC).date()
+
+
+def _canonical(items: Any) -> tuple[Any, ...]:
+    """A regular expression's parse tree with spellings of the same thing made one.
+
+    ECMA-262 ``\\d`` is ``[0-9]``; groups are transparent; ``aaa`` is ``a{3}``.
+    """
+    repeat = str(sre_constants.MAX_REPEAT)
+    out: list[Any] = []
+    for op, arg in items:
+        if op is sre_constants.SUBPATTERN and not arg[1] and not arg[2]:
+            out.extend(_canonical(arg[3]))
+            continue
+        if op is sre_constants.IN:
+            arg = tuple(
+                (sre_constants.RANGE, (48, 57))
+                if item == (sre_constants.CATEGORY, sre_constants.CATEGORY_DIGIT)
+                else item
+                for item in arg
+            )
+            if len(arg) == 1 and arg[0][0] is sre_constants.LITERAL:
+                op, arg = arg[0]
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            arg = (arg[0], arg[1], _canonical(arg[2]))
+        elif op is sre_constants.BRANCH:
+            arg = (None, tuple(_canonical(branch) for branch in arg[1]))
+        item = (str(op), arg)
+        last = out[-1] if out else None
+        if last == item:
+            out[-1] = (repeat, (2, 2, (item,)))
+        elif last and last[0] == repeat and last[1][0] == last[1][1] and last[1][2] == (item,):
+            out[-1] = (repeat, (last[1][0] + 1, last[1][0] + 1, (item,)))
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+def _pattern_key(pattern: Any) -> Any:
+    """What a pattern means, for comparing: None when it matches every string (or is absent).
+
+    A pattern (searched, not anchored, as JSON Schema reads it) that can match the
+    empty string without an anchor at both ends matches everything: ``""``, ``.*``,
+    ``^.*``. Patterns Python cannot parse are compared as written.
+    """
+    if not isinstance(pattern, str):
+        return pattern
+    try:
+        tree = _canonical(sre_parse.parse(pattern))
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError):
+        return pattern
+    at = str(sre_constants.AT)
+    begins = bool(tree) and tree[0] == (at, sre_constants.AT_BEGINNING)
+    ends = bool(tree) and tree[-1] == (at, sre_constants.AT_END)
+    core = tree[int(begins) : len(tree) - int(ends)]
+    repeats = (str(sre_constants.MAX_REPEAT), str(sre_constants.MIN_REPEAT))
+    if not (begins and ends) and all(op in repeats and arg[0] == 0 for op, arg in core):
+        return None
+    return tree
+
+
+# JSON Schema keywords with no 3.0 spelling: compared whole, as a constraint.
+_OPAQUE = (
+    "not", "contains", "minContains", "maxContains", "if", "then", "else", "prefixItems",
+    "dependentRequired", "dependentSchemas", "patternProperties", "propertyNames",
+    "unevaluatedProperties", "unevaluatedItems",
+)  # fmt: skip
+_SCHEMA_VALUED = frozenset(
+    {"not", "contains", "if", "then", "else", "propertyNames", "unevaluatedProperties",
+     "unevaluatedItems"}
+)  # fmt: skip
+_SCALARS = frozenset({"string", "integer", "number", "boolean"})
+
+
+def _disjoint(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """True when no value can match both schemas, as far as a quick look can tell.
+
+    Different types, disjoint enums, a required property both declare with disjoint
+    enums (a tag), or a closed object missing a property the other requires.
+    """
+    types_first, types_second = _types(first), _types(second)
+    numeric = frozenset({"integer", "number"})
+    if (
+        types_first is not None
+        and types_second is not None
+        and not types_first & types_second
+        and not (types_first & numeric and types_second & numeric)
+    ):
+        return True
+    enum_first, enum_second = first.get("enum"), second.get("enum")
+    if enum_first is not None and enum_second is not None:
+        return not any(value in enum_second for value in enum_first)
+    props_first, props_second = first.get("properties", {}), second.get("properties", {})
+    tags = set(first.get("required", [])) & set(second.get("required", []))
+    for name in tags & props_first.keys() & props_second.keys():
+        values_first = props_first[name].get("enum")
+        values_second = props_second[name].get("enum")
+        if (
+            values_first is not None
+            and values_second is not None
+            and not any(value in values_second for value in values_first)
+        ):
+            return True
+    return any(
+        closed.get("additionalProperties") is False
+        and any(name not in closed.get("properties", {}) for name in other.get("required", []))
+        for closed, other in ((first, second), (second, first))
+    )
+
+
 class _Differ:
     def __init__(self, old: Document, new: Document) -> None:
         self.old, self.new = old, new
         self.changes: list[Change] = []
         self._comparing: set[tuple[Any, Any]] = set()
+        # Inside a response header or a non-JSON body a value travels as text, so its
+        # declared JSON type is no wire change.
+        self._text = False
 
     def add(self, kind: str, where: Where, message: str) -> None:
         assert kind in KINDS, kind
         self.changes.append(Change(kind, str(where), message))
 
     def documents(self) -> None:
+        if self.old.raw.get("webhooks", {}) != self.new.raw.get("webhooks", {}):
+            raise DiffError(
+                "the webhooks changed, and this diff does not compare webhooks:"
+                " compare them by hand, or leave them out of both documents"
+            )
         old_ops, new_ops = self.old.operations(), self.new.operations()
         for key, (template, item, operation) in old_ops.items():
             label = f"{key[1].upper()} {template}"
             if key not in new_ops:
-                self.add("operation-removed", Where(label), f"{label} was removed")
+                if operation.get("deprecated") is True and _sunset_passed(operation):
+                    self.add(
+                        "operation-removed-deprecated",
+                        Where(label),
+                        f"{label} was removed after its deprecation",
+                    )
+                else:
+                    sunset = operation.get("x-sunset")
+                    before = f" before its sunset ({sunset})" if sunset is not None else ""
+                    self.add("operation-removed", Where(label), f"{label} was removed{before}")
                 continue
             new_template, new_item, new_operation = new_ops[key]
             where = Where(f"{key[1].upper()} {new_template}")
@@ -150,11 +302,19 @@ class _Differ:
                 self.add("request-body-added", at, "an optional request body was added")
             return
         if new is None:
-            self.add(
-                "request-body-removed",
-                at,
-                "the request body was removed: the server ignores it now",
-            )
+            if old.get("required"):
+                self.add(
+                    "request-required-body-removed",
+                    at,
+                    "the required request body was removed: every client sends one, and a"
+                    " server that takes none may refuse it",
+                )
+            else:
+                self.add(
+                    "request-body-removed",
+                    at,
+                    "the request body was removed: the server ignores it now",
+                )
             return
         if new.get("required") and not old.get("required"):
             self.add("request-body-became-required", at, "the request body became required")
@@ -203,23 +363,45 @@ class _Differ:
     def response(self, at: Where, old: dict[str, Any], new: dict[str, Any]) -> None:
         self.headers(at, old.get("headers", {}), new.get("headers", {}))
         old_content, new_content = old.get("content", {}), new.get("content", {})
+        specialised: set[str] = set()
         for media_type, media in old_content.items():
             part = _media_part(at.part, media_type)
+            now_type = media_type
             if media_type not in new_content:
-                self.add(
-                    "response-media-type-removed",
-                    Where(at.operation, part),
-                    f"the {media_type} body was removed",
+                now_type = next(
+                    (
+                        candidate
+                        for candidate in _added(new_content, old_content)
+                        if candidate not in specialised and _specialises(candidate, media_type)
+                    ),
+                    "",
                 )
-                continue
-            self.schema(
-                media.get("schema", {}),
-                new_content[media_type].get("schema", {}),
-                Where(at.operation, part, "$"),
-                "response",
-            )
+                if not now_type:
+                    self.add(
+                        "response-media-type-removed",
+                        Where(at.operation, part),
+                        f"the {media_type} body was removed",
+                    )
+                    continue
+                specialised.add(now_type)
+                self.add(
+                    "response-media-type-specialised",
+                    Where(at.operation, part),
+                    f"{media_type} → {now_type}, a kind of {media_type}",
+                )
+            self._text = not _is_json(media_type)
+            try:
+                self.schema(
+                    media.get("schema", {}),
+                    new_content[now_type].get("schema", {}),
+                    Where(at.operation, part, "$"),
+                    "response",
+                )
+            finally:
+                self._text = False
         for media_type in _added(new_content, old_content):
-            self.add("response-media-type-added", at, f"a {media_type} body was added")
+            if media_type not in specialised:
+                self.add("response-media-type-added", at, f"a {media_type} body was added")
 
     def headers(self, at: Where, old: dict[str, Any], new: dict[str, Any]) -> None:
         """Response headers, matched without regard to case."""
@@ -243,9 +425,13 @@ class _Differ:
                 self.add(
                     "response-header-became-optional", header_at, "the header may now be missing"
                 )
-            self.schema(
-                header.get("schema", {}), header_now.get("schema", {}), header_at, "response"
-            )
+            self._text = True
+            try:
+                self.schema(
+                    header.get("schema", {}), header_now.get("schema", {}), header_at, "response"
+                )
+            finally:
+                self._text = False
         for key in _added(now, was):
             self.add(
                 "response-header-added", Where(at.operation, part, now[key][0]), "a new header"
@@ -275,25 +461,53 @@ class _Differ:
         if not self._type(old, new, where, direction):
             return
         self._enum(old, new, where, direction)
+        self._enum(old, new, where, direction, keyword="x-extensible-enum")
         self._format(old, new, where, direction)
         self._constraints(old, new, where, direction)
-        if (
-            direction == "request"
-            and "default" in old
-            and "default" in new
-            and old["default"] != new["default"]
-        ):
-            self.add(
-                "request-default-changed",
-                where,
-                f"default {_show(old['default'])} → {_show(new['default'])}",
-            )
+        self._opaque(old, new, where, direction)
+        if direction == "request":
+            self._default(old, new, where)
         self._properties(old, new, where, direction)
         old_extra, new_extra = old.get("additionalProperties"), new.get("additionalProperties")
         if isinstance(old_extra, dict) and isinstance(new_extra, dict) and old_extra and new_extra:
             self.schema(old_extra, new_extra, where.child(".*"), direction)
         if "items" in old or "items" in new:
             self.schema(old.get("items", {}), new.get("items", {}), where.child("[]"), direction)
+
+    def _default(self, old: dict[str, Any], new: dict[str, Any], where: Where) -> None:
+        """What the server assumes when a client leaves a value out."""
+        if "default" in old and "default" in new:
+            if old["default"] != new["default"]:
+                self.add(
+                    "request-default-changed",
+                    where,
+                    f"default {_show(old['default'])} → {_show(new['default'])}",
+                )
+        elif "default" in new:
+            self.add("request-default-added", where, f"default {_show(new['default'])} was added")
+        elif "default" in old:
+            self.add(
+                "request-default-removed", where, f"default {_show(old['default'])} was removed"
+            )
+
+    def _opaque(
+        self, old: dict[str, Any], new: dict[str, Any], where: Where, direction: Direction
+    ) -> None:
+        """Keywords without a 3.0 spelling: added narrows, removed widens, changed changes."""
+        for keyword in _OPAQUE:
+            was, now = old.get(keyword), new.get(keyword)
+            if was is None and now is None:
+                continue
+            message = f"{keyword} {_show(was)} → {_show(now)}"
+            if was is None or now is None:
+                self._bound(where, direction, now is not None, message)
+            elif was != now and not (
+                keyword in _SCHEMA_VALUED
+                and isinstance(was, dict)
+                and isinstance(now, dict)
+                and not self._trial(was, now, where, direction)
+            ):
+                self.add("constraint-changed", where, message)
 
     def _nullable(
         self, old: dict[str, Any], new: dict[str, Any], where: Where, direction: Direction
@@ -314,6 +528,9 @@ class _Differ:
         if was == now:
             return True
         message = f"type {_type_name(was)} → {_type_name(now)}"
+        if self._text and was is not None and now is not None and (was | now) <= _SCALARS:
+            self.add("text-type-changed", where, f"{message}, but the value travels as text")
+            return True
         if direction == "request" and _covers(now, was):
             self.add("request-type-widened", where, message)
             return True
@@ -324,14 +541,25 @@ class _Differ:
         return False
 
     def _enum(
-        self, old: dict[str, Any], new: dict[str, Any], where: Where, direction: Direction
+        self,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        where: Where,
+        direction: Direction,
+        keyword: str = "enum",
     ) -> None:
-        was, now = old.get("enum"), new.get("enum")
+        """Enum values; an ``x-extensible-enum`` warns clients of new values in advance."""
+        was, now = old.get(keyword), new.get(keyword)
         if was is None and now is None:
             return
         if was is None or now is None:
-            self._bound(where, direction, now is not None, f"enum {_show(was)} → {_show(now)}")
+            self._bound(where, direction, now is not None, f"{keyword} {_show(was)} → {_show(now)}")
             return
+        added = (
+            "response-extensible-enum-value-added"
+            if keyword != "enum" and direction == "response"
+            else f"{direction}-enum-value-added"
+        )
         for value in was:
             if value not in now:
                 self.add(
@@ -341,9 +569,7 @@ class _Differ:
                 )
         for value in now:
             if value not in was:
-                self.add(
-                    f"{direction}-enum-value-added", where, f"enum value {_show(value)} was added"
-                )
+                self.add(added, where, f"enum value {_show(value)} was added")
 
     def _format(
         self, old: dict[str, Any], new: dict[str, Any], where: Where, direction: Direction
@@ -380,6 +606,18 @@ class _Differ:
                 self._bound(where, direction, now, f"{keyword} {_show(was)} → {_show(now)}")
         for keyword in ("pattern", "multipleOf"):
             was, now = old.get(keyword), new.get(keyword)
+            if keyword == "pattern":
+                was, now = _pattern_key(was), _pattern_key(now)
+                message = f"pattern {_show(old.get(keyword))} → {_show(new.get(keyword))}"
+                if was == now:
+                    continue  # one language written two ways, or both match anything
+                if was is not None and now is not None:
+                    self.add("constraint-changed", where, message)
+                elif direction == "response" and now is None:
+                    self.add("response-pattern-removed", where, message)
+                else:
+                    self._bound(where, direction, now is not None, message)
+                continue
             if was == now:
                 continue
             message = f"{keyword} {_show(was)} → {_show(now)}"
@@ -407,10 +645,18 @@ class _Differ:
     ) -> None:
         was, now = self._visible(self.old, old, direction), self._visible(self.new, new, direction)
         was_required, now_required = set(old.get("required", [])), set(new.get("required", []))
+        hidden = "readOnly" if direction == "request" else "writeOnly"
         for name, prop in was.items():
             at = where.property(name)
             if name not in now:
-                self._property_removed(at, name, direction, name in was_required, new)
+                if direction == "request" and name in new.get("properties", {}):
+                    self.add(
+                        "request-property-became-read-only",
+                        at,
+                        f"{name} became read-only: the server ignores it now",
+                    )
+                else:
+                    self._property_removed(at, name, direction, name in was_required, new)
                 continue
             if direction == "request" and name in now_required - was_required:
                 self.add("request-property-became-required", at, f"{name} became required")
@@ -423,8 +669,21 @@ class _Differ:
             self.schema(prop, now[name], at, direction)
         for name in _added(now, was):
             at = where.property(name)
+            moved = name in old.get("properties", {})  # it was there, read-only
             if direction == "response":
                 self.add("response-property-added", at, f"{name} was added")
+            elif name in now_required and moved:
+                self.add(
+                    "request-property-became-required",
+                    at,
+                    f"{name} is no longer {hidden} and is required",
+                )
+            elif name in now_required and "default" in self.new.schema(now[name])[0]:
+                self.add(
+                    "request-property-added-required-with-default",
+                    at,
+                    f"{name} was added as required, with a default for clients that leave it out",
+                )
             elif name in now_required:
                 self.add("request-property-added-required", at, f"{name} was added as required")
             else:
@@ -506,6 +765,8 @@ class _Differ:
             pairs.append((unpaired_old.pop(), unpaired_new.pop()))
         for variant_old, variant_new in pairs:
             self.schema(variant_old, variant_new, where, direction)
+        if direction == "request" and "oneOf" in new:
+            self._overlap(old, new, where)
         for variant in unpaired_old:
             self.add(
                 f"{direction}-variant-removed",
@@ -517,6 +778,30 @@ class _Differ:
                 f"{direction}-variant-added",
                 where,
                 f"variant {self._name(self.new, variant)} was added",
+            )
+
+    def _overlap(self, old: dict[str, Any], new: dict[str, Any], where: Where) -> None:
+        """A request ``oneOf`` whose branches newly overlap refuses what matches two.
+
+        ``oneOf`` is not ``anyOf``: a value that matches two branches matches none.
+        """
+
+        def overlapping(document: Document, variants: list[Any]) -> list[tuple[str, str]]:
+            flat = [document.schema(v)[0] for v in variants]
+            return [
+                (self._name(document, variants[i]), self._name(document, variants[j]))
+                for i in range(len(variants))
+                for j in range(i + 1, len(variants))
+                if "discriminator" not in new and not _disjoint(flat[i], flat[j])
+            ]
+
+        now = overlapping(self.new, new["oneOf"])
+        if now and not ("oneOf" in old and overlapping(self.old, old["oneOf"])):
+            first, second = now[0]
+            self.add(
+                "request-variants-overlap",
+                where,
+                f"oneOf variants {first} and {second} overlap: a value matching both is refused",
             )
 
     def _trial(self, old: Any, new: Any, where: Where, direction: Direction) -> list[Change]:

@@ -1,4 +1,15 @@
-"""One side of a comparison: reading a document, ``$ref`` resolution, ``allOf`` merging."""
+"""One side of a comparison: reading a document, ``$ref`` resolution, ``allOf`` merging.
+
+Documents are read leniently where a slip is common and the meaning is clear (a ``null``
+where an object or list belongs is empty), and refused where comparing would mean
+guessing (changed OpenAPI 3.1 ``webhooks``, which this diff does not compare).
+OpenAPI 3.1's JSON Schema spellings are brought to the 3.0 ones the differ compares:
+``type: [..., "null"]`` and a ``null`` branch of ``anyOf``/``oneOf`` are ``nullable``,
+``const`` is a one-value ``enum``, a numeric ``exclusiveMinimum``/``exclusiveMaximum`` is
+a bound with the 3.0 flag. Keywords without a 3.0 spelling (``not``, ``contains``,
+``if``/``then``/``else``, ``prefixItems``, ``patternProperties``, ...) are compared as
+opaque constraints by the differ.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +27,125 @@ class DiffError(Exception):
     """A document that cannot be read or compared (exit code 2)."""
 
 
+# Objects whose values are named objects: a null value there is an empty object.
+_MAPS = frozenset(
+    {
+        "paths", "properties", "responses", "content", "headers", "schemas", "parameters",
+        "requestBodies", "securitySchemes", "callbacks", "links", "examples", "encoding",
+        "patternProperties", "webhooks", "pathItems", "$defs", "definitions",
+    }
+)  # fmt: skip
+# Keywords where null is a value, not a slip.
+_NULL_IS_A_VALUE = frozenset({"default", "const", "example"})
+# Keywords that hold a list: a null there is an empty list.
+_LISTS = frozenset({"required", "parameters", "allOf", "anyOf", "oneOf", "tags", "security"})
+
+
+def _without_nulls(node: Any, key: str = "") -> Any:
+    """The document with ``null`` read as empty: ``responses: null`` is ``{}``.
+
+    A YAML indentation slip (``responses:`` with nothing under it) parses as null; read
+    literally it would crash the comparison or, worse, look like every response removed
+    in both documents alike. Inside a map of named objects a null value is an empty
+    object; a null list keyword is an empty list; other null keywords are absent, except
+    those where null is a real value (``default``, ``const``, ``example``, ``x-...``).
+    """
+    if isinstance(node, dict):
+        cleaned: dict[Any, Any] = {}
+        for name, value in node.items():
+            if value is None:
+                if key in _MAPS:
+                    cleaned[name] = {}
+                elif name in _LISTS and key not in _MAPS:
+                    cleaned[name] = []
+                elif name in _MAPS:
+                    cleaned[name] = {}
+                elif name in _NULL_IS_A_VALUE or str(name).startswith("x-"):
+                    cleaned[name] = None
+                continue
+            cleaned[name] = (
+                value
+                if name in _NULL_IS_A_VALUE and key not in _MAPS
+                else _without_nulls(value, name)
+            )
+        return cleaned
+    if isinstance(node, list):
+        return [_without_nulls(item, "") for item in node]
+    return node
+
+
+def _is_null_branch(node: Any) -> bool:
+    return isinstance(node, dict) and (
+        node.get("type") == "null" or node.get("enum") == [None] or node == {"nullable": True}
+    )
+
+
+def _normalized(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.1 spellings as their 3.0 equivalents (see the module docstring)."""
+    result = dict(schema)
+    types = result.get("type")
+    if isinstance(types, list):
+        if "null" in types:
+            result["nullable"] = True
+        kept = [t for t in types if t != "null"]
+        if len(kept) == 1:
+            result["type"] = kept[0]
+        elif kept:
+            result["type"] = kept
+        else:
+            del result["type"]
+    if "const" in result:
+        result["enum"] = [result.pop("const")]
+    for exclusive, inclusive, stricter in (
+        ("exclusiveMinimum", "minimum", max),
+        ("exclusiveMaximum", "maximum", min),
+    ):
+        bound = result.get(exclusive)
+        if isinstance(bound, int | float) and not isinstance(bound, bool):
+            current = result.get(inclusive)
+            if current is not None and stricter(current, bound) == current and current != bound:
+                del result[exclusive]  # the inclusive bound is the stricter one
+            else:
+                result[inclusive], result[exclusive] = bound, True
+    for keyword in ("anyOf", "oneOf"):
+        variants = result.get(keyword)
+        if isinstance(variants, list) and any(_is_null_branch(v) for v in variants):
+            result["nullable"] = True
+            result[keyword] = [v for v in variants if not _is_null_branch(v)]
+    return result
+
+
+_UPPER = frozenset({"maxLength", "maxItems", "maxProperties", "maximum"})
+_LOWER = frozenset({"minLength", "minItems", "minProperties", "minimum"})
+
+
+def _both(keyword: str, first: Any, second: Any) -> Any:
+    """What two ``allOf`` parts setting the same keyword demand together.
+
+    Every part must hold, so the stricter bound wins, enums intersect, and two
+    different patterns must both match; for anything else the later part wins.
+    """
+    if first == second:
+        return second
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (first, second))
+    if keyword in _UPPER and numbers:
+        return min(first, second)
+    if keyword in _LOWER and numbers:
+        return max(first, second)
+    if keyword == "enum" and isinstance(first, list) and isinstance(second, list):
+        return [value for value in first if value in second]
+    if keyword == "pattern" and isinstance(first, str) and isinstance(second, str):
+        return f"^(?=[\\s\\S]*?(?:{first}))(?=[\\s\\S]*?(?:{second}))"
+    return second
+
+
 class Document:
     """One side of the comparison: local ``$ref`` resolution and ``allOf`` merging."""
 
     def __init__(self, raw: Any, name: str) -> None:
         if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3."):
             raise DiffError(f"{name} is not an OpenAPI 3 document")
+        raw = _without_nulls(raw)
         if not isinstance(raw.get("paths", {}), dict):
             raise DiffError(f"{name}: paths is not an object")
         self.raw = raw
@@ -63,6 +187,13 @@ class Document:
         used = frozenset(refs)
         if not isinstance(schema, dict):
             return {}, used
+        schema = _normalized(schema)
+        for keyword in ("anyOf", "oneOf"):
+            variants = schema.get(keyword)
+            if isinstance(variants, list) and len(variants) == 1 and "allOf" not in schema:
+                # One branch (often what is left of a branch and null): the branch itself.
+                own = {k: v for k, v in schema.items() if k != keyword}
+                schema = {"allOf": [variants[0]], **own}
         if "allOf" not in schema:
             return schema, used
         if used & merging:
@@ -81,7 +212,13 @@ class Document:
                     {"allOf": [properties[name], prop]} if name in properties else prop
                 )
             required.update(flat.get("required", []))
-            merged.update({k: v for k, v in flat.items() if k not in ("properties", "required")})
+            for key, value in flat.items():
+                if key not in ("properties", "required"):
+                    merged[key] = (
+                        value
+                        if part is own or key not in merged
+                        else _both(key, merged[key], value)
+                    )
         if properties:
             merged["properties"] = properties
         if required:
@@ -99,7 +236,14 @@ class Document:
             if not isinstance(item, dict):
                 continue
             for method in _METHODS:
-                if isinstance(item.get(method), dict):
+                operation = item.get(method)
+                if isinstance(operation, dict):
+                    for key, kind in (("responses", dict), ("parameters", list)):
+                        if not isinstance(operation.get(key, kind()), kind):
+                            raise DiffError(
+                                f"{self.name}: {key} of {method.upper()} {template}"
+                                f" is not {'an object' if kind is dict else 'a list'}"
+                            )
                     found[(re.sub(r"\{[^}]*\}", "{}", template), method)] = (
                         template,
                         item,

@@ -2,22 +2,34 @@
 
 The rules take the client's side: a request is what it sends, a response what it reads.
 
-- breaking: an operation removed; a success (1xx-3xx) status, a response media type, a
-  required response property or header removed, or one that became optional or
-  nullable; a type changed, except integer to number in a request or number to integer
-  in a response; a required request property, body or parameter added, or an optional
-  one made required; a request value that may no longer be null; a request enum value
+- breaking: an operation removed (unless it was deprecated and its ``x-sunset``, if any,
+  has passed); a success (1xx-3xx) status, a response media type, a required response
+  property or header removed, or one that became optional or nullable; a type changed,
+  except integer to number in a request or number to integer in a response; a required
+  request property, body or parameter added, or an optional one made required; a
+  required request body removed (clients send one; the server may refuse it); a request
+  value that may no longer be null; a request enum (or ``x-extensible-enum``) value
   removed; a narrower format or constraint in a request (``maxLength`` down, ``minimum``
-  up, ``pattern``, ``format`` or ``enum`` added, ...) or a wider one in a response; a
-  changed ``pattern`` or unrelated ``format``; a request property removed from a schema
-  that rejects unknown properties; a ``oneOf``/``anyOf`` variant removed from a request or
-  added to a response.
+  up, ``pattern``, ``format``, ``enum`` or ``not`` added, ...) or a wider one in a
+  response; a changed ``pattern`` or unrelated ``format``; a request property removed
+  from a schema that rejects unknown properties; a ``oneOf``/``anyOf`` variant removed
+  from a request or added to a response; a request ``oneOf`` whose branches newly
+  overlap (a value matching two branches matches none).
 - warning (reported, never fails): an enum value added to a response (strict clients may
   reject it); an optional response property or header removed (clients had to cope with
   its absence anyway); an error status (4xx, 5xx, default) removed; a request property,
-  body or query/header parameter removed (the server now ignores what clients still
-  send); a request default changed.
-- compatible: the mirror images, which clients may ignore or need not use.
+  body or query/header parameter removed, or made read-only (the server now ignores what
+  clients still send); a request default added, changed or removed; a deprecated
+  operation removed after its sunset; a response header's or non-JSON body's declared
+  JSON type changed (the value travels as text either way).
+- compatible: the mirror images, which clients may ignore or need not use, and changes
+  that only narrow what the provider sends: a response enum value or ``pattern``
+  removed, a new ``x-extensible-enum`` value (clients were told to expect them),
+  ``application/json`` specialised to ``application/problem+json``, a required request
+  property added with a ``default``.
+
+Patterns are compared by meaning where Python's parser can tell (``\\d{3}`` is
+``[0-9][0-9][0-9]``; ``""``, ``.*`` and ``^.*`` match anything, which is no pattern).
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ Direction = Literal["request", "response"]
 
 KINDS: dict[str, Severity] = {
     "operation-removed": "breaking",
+    "operation-removed-deprecated": "warning",
     "operation-added": "compatible",
     "parameter-added-required": "breaking",
     "parameter-became-required": "breaking",
@@ -41,6 +54,7 @@ KINDS: dict[str, Severity] = {
     "request-body-added-required": "breaking",
     "request-body-became-required": "breaking",
     "request-body-removed": "warning",
+    "request-required-body-removed": "breaking",
     "request-body-added": "compatible",
     "request-body-became-optional": "compatible",
     "request-media-type-removed": "breaking",
@@ -50,11 +64,14 @@ KINDS: dict[str, Severity] = {
     "response-status-added": "compatible",
     "response-media-type-removed": "breaking",
     "response-media-type-added": "compatible",
+    "response-media-type-specialised": "compatible",
     "response-header-removed": "breaking",
     "response-header-became-optional": "breaking",
     "response-optional-header-removed": "warning",
     "response-header-added": "compatible",
     "request-property-added-required": "breaking",
+    "request-property-added-required-with-default": "compatible",
+    "request-property-became-read-only": "warning",
     "request-property-became-required": "breaking",
     "request-property-rejected": "breaking",
     "request-property-removed": "warning",
@@ -70,11 +87,13 @@ KINDS: dict[str, Severity] = {
     "request-became-nullable": "compatible",
     "response-became-non-nullable": "compatible",
     "type-changed": "breaking",
+    "text-type-changed": "warning",
     "request-type-widened": "compatible",
     "response-type-narrowed": "compatible",
     "request-enum-value-removed": "breaking",
-    "response-enum-value-removed": "breaking",
+    "response-enum-value-removed": "compatible",
     "response-enum-value-added": "warning",
+    "response-extensible-enum-value-added": "compatible",
     "request-enum-value-added": "compatible",
     "format-changed": "breaking",
     "request-format-narrowed": "breaking",
@@ -86,11 +105,15 @@ KINDS: dict[str, Severity] = {
     "response-constraint-widened": "breaking",
     "request-constraint-widened": "compatible",
     "response-constraint-narrowed": "compatible",
+    "response-pattern-removed": "compatible",
     "request-variant-removed": "breaking",
     "response-variant-added": "breaking",
     "request-variant-added": "compatible",
     "response-variant-removed": "compatible",
+    "request-variants-overlap": "breaking",
     "request-default-changed": "warning",
+    "request-default-added": "warning",
+    "request-default-removed": "warning",
 }
 SEVERITIES: tuple[Severity, ...] = ("breaking", "warning", "compatible")
 

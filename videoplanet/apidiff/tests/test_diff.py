@@ -236,6 +236,32 @@ def _size_default(d: Doc) -> None:
     _input(d)["properties"]["size"]["default"] = 1
 
 
+def _problem_json(d: Doc) -> None:
+    response = d["paths"]["/items/{item_id}"]["get"]["responses"]["404"] = copy.deepcopy(ERROR)
+    response["content"] = {"application/problem+json": response["content"].pop("application/json")}
+
+
+def _problem_json_request(d: Doc) -> None:
+    content = d["paths"]["/items"]["post"]["requestBody"]["content"]
+    content["application/problem+json"] = content.pop("application/json")
+
+
+def _extensible_colour(d: Doc) -> None:
+    colour = {"type": "string", "x-extensible-enum": ["red", "blue"]}
+    _item(d)["properties"]["colour"] = copy.deepcopy(colour)
+    _input(d)["properties"]["colour"] = copy.deepcopy(colour)
+
+
+def _required_priority(d: Doc) -> None:
+    _input(d)["properties"]["priority"] = {"type": "string", "default": "low"}
+    _input(d)["required"].append("priority")
+
+
+def _wrap_create_body(d: Doc, branch: dict[str, Any]) -> None:
+    media = d["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]
+    media["schema"] = {"oneOf": [media["schema"], branch]}
+
+
 def _add_video_variant(d: Doc) -> None:
     schemas(d)["Video"] = {
         "type": "object",
@@ -663,6 +689,169 @@ CASES = [
         [("constraint-changed", f"{PATCH} -> request $.name")],
         setup=lambda d: schemas(d)["ItemPatch"]["properties"]["name"].update(pattern="^[a-z]+$"),
     ),
+    # judgement: what other diff tools miss or cry wolf about
+    Case(
+        "deprecated operation removed",
+        lambda d: d["paths"]["/items/{item_id}"].pop("patch"),
+        [("operation-removed-deprecated", PATCH)],
+        setup=lambda d: d["paths"]["/items/{item_id}"]["patch"].update(deprecated=True),
+    ),
+    Case(
+        "deprecated operation removed before its sunset",
+        lambda d: d["paths"]["/items/{item_id}"].pop("patch"),
+        [("operation-removed", PATCH)],
+        setup=lambda d: d["paths"]["/items/{item_id}"]["patch"].update(
+            {"deprecated": True, "x-sunset": "2999-01-01"}
+        ),
+    ),
+    Case(
+        "required request body removed",
+        lambda d: d["paths"]["/items"]["post"].pop("requestBody"),
+        [("request-required-body-removed", f"{CREATE} -> request")],
+    ),
+    Case(
+        "error body specialised to problem+json",
+        _problem_json,
+        [("response-media-type-specialised", f"{ONE} -> 404")],
+    ),
+    Case(
+        "request body specialised to problem+json is no specialisation",
+        _problem_json_request,
+        [
+            ("request-media-type-removed", f"{CREATE} -> request"),
+            ("request-media-type-added", f"{CREATE} -> request"),
+        ],
+    ),
+    Case(
+        "response header's declared type changed",
+        lambda d: d["paths"]["/items"]["get"]["responses"]["200"]["headers"]["Link"][
+            "schema"
+        ].update(type="integer"),
+        [("text-type-changed", f"{LIST} -> 200 header Link")],
+    ),
+    Case(
+        "request default added",
+        _size_default,
+        [("request-default-added", f"{CREATE} -> request $.size")],
+    ),
+    Case(
+        "request default removed",
+        lambda d: _input(d)["properties"]["size"].pop("default"),
+        [("request-default-removed", f"{CREATE} -> request $.size")],
+        setup=_size_default,
+    ),
+    Case(
+        "parameter default added",
+        lambda d: _list_params(d)[1]["schema"].update(default=20),
+        [("request-default-added", f"{LIST} -> query limit")],
+    ),
+    Case(
+        "extensible enum value added to a response",
+        lambda d: _item(d)["properties"]["colour"]["x-extensible-enum"].append("green"),
+        [
+            ("response-extensible-enum-value-added", f"{LIST} -> 200 $[].colour"),
+            ("response-extensible-enum-value-added", f"{ONE} -> 200 $.colour"),
+        ],
+        setup=_extensible_colour,
+    ),
+    Case(
+        "extensible enum value removed from a request",
+        lambda d: _input(d)["properties"]["colour"]["x-extensible-enum"].remove("blue"),
+        [("request-enum-value-removed", f"{CREATE} -> request $.colour")],
+        setup=_extensible_colour,
+    ),
+    Case(
+        "response pattern removed",
+        lambda d: _item(d)["properties"]["name"].pop("pattern"),
+        [
+            ("response-pattern-removed", f"{LIST} -> 200 $[].name"),
+            ("response-pattern-removed", f"{ONE} -> 200 $.name"),
+        ],
+        setup=lambda d: _item(d)["properties"]["name"].update(pattern="^[a-z]+$"),
+    ),
+    Case(
+        "request pattern that matches anything added",
+        lambda d: schemas(d)["ItemPatch"]["properties"]["name"].update(pattern=".*"),
+        [],
+    ),
+    Case(
+        "empty request pattern added",
+        lambda d: schemas(d)["ItemPatch"]["properties"]["name"].update(pattern=""),
+        [],
+    ),
+    Case(
+        "request pattern written differently",
+        lambda d: schemas(d)["ItemPatch"]["properties"]["name"].update(
+            pattern="^(?:[0-9][0-9][0-9])$"
+        ),
+        [],
+        setup=lambda d: schemas(d)["ItemPatch"]["properties"]["name"].update(pattern=r"^\d{3}$"),
+    ),
+    Case(
+        "required request property added with a default",
+        _required_priority,
+        [("request-property-added-required-with-default", f"{CREATE} -> request $.priority")],
+    ),
+    Case(
+        "request property became read-only",
+        lambda d: _input(d)["properties"]["note"].update(readOnly=True),
+        [("request-property-became-read-only", f"{CREATE} -> request $.note")],
+    ),
+    Case(
+        "request body wrapped in a oneOf with an overlapping branch",
+        lambda d: _wrap_create_body(
+            d, {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+        ),
+        [
+            ("request-variants-overlap", f"{CREATE} -> request $"),
+            ("request-variant-added", f"{CREATE} -> request $"),
+        ],
+    ),
+    Case(
+        "request body wrapped in a oneOf with a disjoint branch",
+        lambda d: _wrap_create_body(d, {"type": "string"}),
+        [("request-variant-added", f"{CREATE} -> request $")],
+    ),
+    Case(
+        "allOf part with a required property added to a request",
+        lambda d: _input(d).update(
+            allOf=[{"properties": {"size": {"type": "integer"}}, "required": ["size"]}]
+        ),
+        [("request-property-became-required", f"{CREATE} -> request $.size")],
+    ),
+    Case(
+        "allOf part with a stricter bound added to a request",
+        lambda d: schemas(d)["ItemPatch"]["properties"].update(
+            name={"allOf": [{"type": "string", "maxLength": 50}, {"maxLength": 10}]}
+        ),
+        [("request-constraint-narrowed", f"{PATCH} -> request $.name")],
+    ),
+    Case(
+        "anyOf variant replaced in a request",
+        lambda d: schemas(d)["ItemPatch"]["properties"]["note"].update(
+            anyOf=[
+                {"type": "string"},
+                {"type": "object", "properties": {"b": {"type": "string"}}, "required": ["b"]},
+            ]
+        ),
+        [  # the one branch left on each side is compared with its successor, by content
+            ("request-property-added-required", f"{PATCH} -> request $.note.b"),
+            ("request-property-removed", f"{PATCH} -> request $.note.a"),
+        ],
+        setup=lambda d: schemas(d)["ItemPatch"]["properties"].update(
+            note={
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+                ]
+            }
+        ),
+    ),
+    Case(
+        "nullable reference re-wrapped as anyOf with null",
+        lambda d: _item(d)["properties"].update(parent={"anyOf": [ref("Item"), {"type": "null"}]}),
+        [],
+    ),
     # no change
     Case(
         "descriptions only",
@@ -836,6 +1025,110 @@ def test_exit_2_for_unreadable_documents(
     old_path = tmp_path / "absent.json" if old is None else write(tmp_path, "old.json", old)
     assert main([str(old_path), str(write(tmp_path, "new.json", BASE))]) == 2
     assert error in capsys.readouterr().err
+
+
+def test_null_where_an_object_belongs_is_empty_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = copy.deepcopy(BASE)
+    old["paths"]["/items/{item_id}"]["patch"]["responses"]["204"]["content"] = None
+    new = copy.deepcopy(old)
+    new["paths"]["/items/{item_id}"]["patch"]["responses"] = None
+    new["paths"]["/items/{item_id}"]["get"]["parameters"] = None
+    assert main([str(write(tmp_path, "old.json", old)), str(write(tmp_path, "new.json", new))]) == 1
+    out = capsys.readouterr().out
+    assert "response-success-status-removed  PATCH /items/{item_id} -> 204" in out
+    assert "parameter-removed  GET /items/{item_id} -> path item_id" in out
+
+
+def test_a_malformed_document_exits_2_never_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = copy.deepcopy(BASE)
+    new["paths"]["/items"]["get"]["responses"] = ["not", "an", "object"]
+    old_path, new_path = write(tmp_path, "old.json", BASE), write(tmp_path, "new.json", new)
+    assert main([str(old_path), str(new_path)]) == 2
+    assert "responses of GET /items is not an object" in capsys.readouterr().err
+
+
+def test_an_internal_error_exits_2_never_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(old: Doc, new: Doc) -> list[Any]:
+        raise KeyError("somewhere")
+
+    monkeypatch.setattr("videoplanet.apidiff.cli.diff", crash)
+    path = write(tmp_path, "same.json", BASE)
+    assert main([str(path), str(path)]) == 2
+    assert "internal error (KeyError" in capsys.readouterr().err
+
+
+def as_31(d: Doc) -> Doc:
+    """The document in OpenAPI 3.1's spelling of the same schemas."""
+    d = copy.deepcopy(d)
+    d["openapi"] = "3.1.0"
+    item = _item(d)["properties"]
+    item["note"] = {"type": ["string", "null"]}
+    item["parent"] = {"anyOf": [ref("Item"), {"type": "null"}]}
+    item["size"] = {"type": "integer", "minimum": 0}
+    _input(d)["properties"]["note"] = {"type": ["string", "null"]}
+    return d
+
+
+def test_openapi_31_spellings_of_the_same_schema_are_no_change() -> None:
+    old = copy.deepcopy(BASE)
+    _item(old)["properties"]["size"].update(minimum=0, exclusiveMinimum=True)
+    _item(old)["properties"]["kind"] = {"type": "string", "enum": ["item"]}
+    new = as_31(BASE)
+    _item(new)["properties"]["size"] = {"type": "integer", "exclusiveMinimum": 0}
+    _item(new)["properties"]["kind"] = {"type": "string", "const": "item"}
+    assert changes_of(old, new) == []
+
+
+def test_openapi_31_null_dropped_from_a_type_list_is_seen() -> None:
+    new = as_31(BASE)
+    _input(new)["properties"]["note"] = {"type": "string"}
+    assert changes_of(BASE, new) == [("request-became-non-nullable", f"{CREATE} -> request $.note")]
+
+
+@pytest.mark.parametrize(
+    ("keyword", "old_value", "new_value", "kind"),
+    [
+        ("not", None, {"enum": ["x"]}, "request-constraint-narrowed"),
+        ("not", {"enum": ["x"]}, None, "request-constraint-widened"),
+        ("not", {"enum": ["x"]}, {"enum": ["y"]}, "constraint-changed"),
+        ("propertyNames", None, {"maxLength": 3}, "request-constraint-narrowed"),
+        ("dependentRequired", {"a": ["b"]}, {"a": ["c"]}, "constraint-changed"),
+        ("prefixItems", [{"type": "string"}], [{"type": "integer"}], "constraint-changed"),
+    ],
+)
+def test_json_schema_keywords_without_a_30_spelling_are_compared_not_ignored(
+    keyword: str, old_value: Any, new_value: Any, kind: str
+) -> None:
+    old, new = as_31(BASE), as_31(BASE)
+    for document, value in ((old, old_value), (new, new_value)):
+        if value is not None:
+            schemas(document)["ItemPatch"][keyword] = value
+    assert changes_of(old, new) == [(kind, f"{PATCH} -> request $")]
+
+
+def test_the_same_not_through_a_renamed_component_is_no_change() -> None:
+    old, new = as_31(BASE), as_31(BASE)
+    schemas(old)["ItemPatch"]["not"] = ref("User")
+    schemas(new)["ItemPatch"]["not"] = ref("User")
+    rename(new, "User", "Person")
+    assert changes_of(old, new) == []
+
+
+def test_changed_webhooks_are_refused_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = as_31(BASE), as_31(BASE)
+    old["webhooks"] = {"itemMade": {"post": {"responses": {"200": {"description": ""}}}}}
+    new["webhooks"] = {}
+    assert main([str(write(tmp_path, "old.json", old)), str(write(tmp_path, "new.json", new))]) == 2
+    assert "webhooks" in capsys.readouterr().err
+    assert changes_of(old, copy.deepcopy(old)) == []
 
 
 def test_exit_2_for_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
