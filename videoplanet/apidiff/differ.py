@@ -214,7 +214,7 @@ class _Differ:
 
     def add(self, kind: str, where: Where, message: str) -> None:
         assert kind in KINDS, kind
-        self.changes.append(Change(kind, str(where), message))
+        self.changes.append(Change(kind, str(where), message, where))
 
     def documents(self) -> None:
         if self.old.raw.get("webhooks", {}) != self.new.raw.get("webhooks", {}):
@@ -222,6 +222,7 @@ class _Differ:
                 "the webhooks changed, and this diff does not compare webhooks:"
                 " compare them by hand, or leave them out of both documents"
             )
+        self.messages()
         old_ops, new_ops = self.old.operations(), self.new.operations()
         for key, (template, item, operation) in old_ops.items():
             label = f"{key[1].upper()} {template}"
@@ -250,6 +251,19 @@ class _Differ:
             if key not in old_ops:
                 label = f"{key[1].upper()} {template}"
                 self.add("operation-added", Where(label), f"{label} was added")
+
+    def messages(self) -> None:
+        """AsyncAPI messages, by type: what the server sends is read like a response,
+        what clients send is checked like a request."""
+        old_messages, new_messages = self.old.messages(), self.new.messages()
+        for name, (direction, payload) in old_messages.items():
+            label = Where(f"MESSAGE {name}")
+            if name not in new_messages:
+                self.add("message-removed", label, f"the {name} message was removed")
+                continue
+            self.schema(payload, new_messages[name][1], Where(label.operation, "", "$"), direction)
+        for name in _added(new_messages, old_messages):
+            self.add("message-added", Where(f"MESSAGE {name}"), f"the {name} message was added")
 
     def parameters(
         self,

@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .rules import Direction
+
 RELEASED = Path(__file__).resolve().parents[2] / "contracts" / "released"
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -143,8 +145,11 @@ class Document:
     """One side of the comparison: local ``$ref`` resolution and ``allOf`` merging."""
 
     def __init__(self, raw: Any, name: str) -> None:
-        if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3."):
-            raise DiffError(f"{name} is not an OpenAPI 3 document")
+        if not isinstance(raw, dict) or not (
+            str(raw.get("openapi", "")).startswith("3.")
+            or str(raw.get("asyncapi", "")).startswith(("2.", "3."))
+        ):
+            raise DiffError(f"{name} is not an OpenAPI 3 or AsyncAPI document")
         raw = _without_nulls(raw)
         if not isinstance(raw.get("paths", {}), dict):
             raise DiffError(f"{name}: paths is not an object")
@@ -224,6 +229,38 @@ class Document:
         if required:
             merged["required"] = sorted(required)
         return merged, used
+
+    def messages(self) -> dict[str, tuple[Direction, Any]]:
+        """An AsyncAPI document's messages by name (the message ``type``): who sends each
+        (``response``: the server, read by clients; ``request``: clients) and its payload.
+
+        AsyncAPI 3 says it with each operation's ``action`` (``send``: the application
+        sends); 2.x with ``subscribe`` (clients receive) and ``publish`` on channels.
+        """
+        found: dict[str, tuple[Direction, Any]] = {}
+
+        def take(raw: Any, direction: Direction) -> None:
+            message, _ = self.resolve(raw)
+            if not isinstance(message, dict):
+                return
+            for one in message.get("oneOf", []) or [message]:
+                one = self.resolve(one)[0]
+                if isinstance(one, dict) and isinstance(one.get("name"), str):
+                    found[one["name"]] = (direction, one.get("payload", {}))
+
+        if str(self.raw.get("asyncapi", "")).startswith("3."):
+            for operation in self.raw.get("operations", {}).values():
+                direction: Direction = (
+                    "response" if operation.get("action") == "send" else "request"
+                )
+                for raw in operation.get("messages", []):
+                    take(raw, direction)
+        else:
+            for channel in self.raw.get("channels", {}).values():
+                for verb, direction in (("subscribe", "response"), ("publish", "request")):
+                    if isinstance(channel.get(verb), dict):
+                        take(channel[verb].get("message", {}), direction)
+        return found
 
     def operations(self) -> dict[tuple[str, str], tuple[str, dict[str, Any], dict[str, Any]]]:
         """(path shape, method) → (path template, path item, operation).

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["breaking", "warning", "compatible"]
@@ -45,6 +45,8 @@ Direction = Literal["request", "response"]
 KINDS: dict[str, Severity] = {
     "operation-removed": "breaking",
     "operation-removed-deprecated": "warning",
+    "message-removed": "breaking",
+    "message-added": "compatible",
     "operation-added": "compatible",
     "parameter-added-required": "breaking",
     "parameter-became-required": "breaking",
@@ -120,9 +122,17 @@ SEVERITIES: tuple[Severity, ...] = ("breaking", "warning", "compatible")
 
 @dataclass(frozen=True)
 class Change:
+    """One change: its kind, where it is (as text and in parts), and what it means.
+
+    ``where`` holds the parts of ``location``: the operation (``GET /api/v1/feedbacks``,
+    or ``MESSAGE feedback.created`` in an AsyncAPI document), the part (``request``, a
+    status, ``query``, ``200 header``...) and the JSON path or parameter name in it.
+    """
+
     kind: str
     location: str
     message: str
+    where: Where | None = field(default=None, compare=False, repr=False)
 
     @property
     def severity(self) -> Severity:

@@ -893,8 +893,11 @@ def test_breaking_changes_come_first() -> None:
     assert severities[0] == "breaking" and "compatible" in severities
 
 
+ASYNCAPI_KINDS = {"message-added", "message-removed"}  # test_asyncapi_messages_...
+
+
 def test_every_kind_has_a_case() -> None:
-    assert {kind for case in CASES for kind, _ in case.expected} == KINDS.keys()
+    assert {kind for case in CASES for kind, _ in case.expected} | ASYNCAPI_KINDS == KINDS.keys()
 
 
 def test_a_change_in_a_recursive_schema_is_reported_once_per_use() -> None:
@@ -1013,7 +1016,7 @@ def with_item(schema: dict[str, Any]) -> Doc:
     [
         (None, "cannot read"),
         ("{not json", "is not JSON"),
-        ({"swagger": "2.0", "paths": {}}, "is not an OpenAPI 3 document"),
+        ({"swagger": "2.0", "paths": {}}, "is not an OpenAPI 3 or AsyncAPI document"),
         (with_item(ref("Missing")), "leads nowhere"),
         (with_item({"$ref": "other.json#/Item"}), "only local"),
     ],
@@ -1201,3 +1204,40 @@ def test_the_gate_lets_a_new_major_version_break() -> None:
     assert unversioned_breaking_changes(released, current) != []
     current["info"]["version"] = "2.0.0"
     assert unversioned_breaking_changes(released, current) == []
+
+
+# AsyncAPI -------------------------------------------------------------------------------
+
+ASYNCAPI = ROOT / "contracts" / "asyncapi.json"
+
+
+def _without_message(d: Doc, key: str) -> None:
+    d["components"]["messages"].pop(key)
+    d["channels"]["videoRoom"]["messages"].pop(key)
+    for operation in d["operations"].values():
+        operation["messages"] = [m for m in operation["messages"] if not m["$ref"].endswith(key)]
+
+
+def test_asyncapi_messages_are_compared_by_type_and_direction() -> None:
+    old = load(ASYNCAPI)
+    new = copy.deepcopy(old)
+    created = new["components"]["schemas"]["FeedbackCreated"]
+    del created["properties"]["content"]
+    created["required"].remove("content")
+    new["components"]["schemas"]["Ping"]["required"] = ["id"]
+    _without_message(new, "userLeft")
+    assert sorted(changes_of(old, new)) == [
+        ("message-removed", "MESSAGE user.left"),
+        # what clients send is a request: a field they may leave out became required
+        ("request-property-became-required", "MESSAGE ping $.payload.id"),
+        # what the server sends is read like a response
+        ("response-property-removed", "MESSAGE feedback.created $.payload.content"),
+    ]
+    assert sorted(changes_of(new, old)) == sorted(
+        [
+            ("message-added", "MESSAGE user.left"),
+            ("request-property-became-optional", "MESSAGE ping $.payload.id"),
+            ("response-property-added", "MESSAGE feedback.created $.payload.content"),
+        ]
+    )
+    assert changes_of(old, copy.deepcopy(old)) == []
