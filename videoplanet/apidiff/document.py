@@ -316,12 +316,32 @@ def version_of(document: dict[str, Any]) -> tuple[int, ...]:
     return tuple(int(n or 0) for n in numbers.groups())
 
 
-def latest_release(folder: Path = RELEASED) -> Path:
-    """The released document with the highest ``info.version``."""
-    documents = sorted(folder.glob("*.json"))
+def latest_release(folder: Path = RELEASED, kind: str = "openapi") -> Path:
+    """The released ``kind`` document (``openapi*.json``) with the highest ``info.version``."""
+    documents = sorted(folder.glob(f"{kind}*.json"))
     if not documents:
-        raise DiffError(f"no released document (*.json) in {folder}")
+        raise DiffError(f"no released document ({kind}*.json) in {folder}")
     return max(documents, key=lambda path: version_of(load(path)))
+
+
+def documents_in(path: Path) -> dict[str, dict[str, Any]]:
+    """``{"openapi": ..., "asyncapi": ...}`` from a document or a folder holding either.
+
+    In a folder, the one of each kind with the highest ``info.version``
+    (``contracts/released/``), or the only one (``contracts/``).
+    """
+    if not path.is_dir():
+        document = load(path)
+        return {"asyncapi" if "asyncapi" in document else "openapi": document}
+    found = {}
+    for kind in ("openapi", "asyncapi"):
+        if any(path.glob(f"{kind}*.json")):
+            found[kind] = load(latest_release(path, kind))
+    if not found:
+        raise DiffError(
+            f"no OpenAPI or AsyncAPI document (openapi*.json, asyncapi*.json) in {path}"
+        )
+    return found
 
 
 def load(path: Path) -> dict[str, Any]:

@@ -1,6 +1,10 @@
 """Contract tools that need no Django: ``python -m videoplanet.contracts COMMAND ...``.
 
-diff OLD NEW [--json]   what changed between two OpenAPI documents, and what breaks
+diff OLD NEW [--json]           what changed between two OpenAPI or AsyncAPI documents,
+                                and what breaks
+impact OLD NEW --pacts DIR ...  which consumer each breaking change breaks (pacts, usage)
+who-uses OPERATION [PATH] ...   every consumer, pact interaction and runtime use of an
+                                operation or message, or of one field in it
 """
 
 from __future__ import annotations
@@ -15,7 +19,23 @@ def _diff(argv: list[str]) -> int:
     return main(argv)
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"diff": _diff}
+def _impact(argv: list[str]) -> int:
+    from videoplanet.apidiff.cli import impact_main
+
+    return impact_main(argv)
+
+
+def _who_uses(argv: list[str]) -> int:
+    from videoplanet.apidiff.cli import who_uses_main
+
+    return who_uses_main(argv)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "diff": _diff,
+    "impact": _impact,
+    "who-uses": _who_uses,
+}
 
 
 def main(argv: list[str]) -> int:
