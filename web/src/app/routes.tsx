@@ -1,0 +1,17 @@
+import type { RouteObject } from "react-router";
+
+import { AppLayout } from "@/pages/app-layout";
+import { NotFoundPage } from "@/pages/not-found-page";
+import { ProjectsPage } from "@/pages/projects-page";
+import { SignInPage } from "@/pages/sign-in-page";
+
+export const routes: RouteObject[] = [
+  { path: "/sign-in", element: <SignInPage /> },
+  {
+    element: <AppLayout />,
+    children: [
+      { path: "/", element: <ProjectsPage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+];

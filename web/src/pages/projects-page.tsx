@@ -1,0 +1,11 @@
+import { CreateProjectForm, ProjectList } from "@/features/projects/components/project-list";
+
+export function ProjectsPage() {
+  return (
+    <section className="stack">
+      <h1>Your projects</h1>
+      <ProjectList />
+      <CreateProjectForm />
+    </section>
+  );
+}

@@ -1,0 +1,17 @@
+import { useNavigate, useSearchParams } from "react-router";
+
+import { SignInForm } from "@/features/auth/components/sign-in-form";
+
+export function SignInPage() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = params.get("next");
+  return (
+    <main className="narrow">
+      <h1>VideoPlanet</h1>
+      <p className="muted">Review videos together, frame by frame.</p>
+      <h2>Sign in</h2>
+      <SignInForm onSignedIn={() => navigate(next?.startsWith("/") ? next : "/", { replace: true })} />
+    </main>
+  );
+}
