@@ -3,6 +3,7 @@ import type { RouteObject } from "react-router";
 import { AppLayout } from "@/pages/app-layout";
 import { NotFoundPage } from "@/pages/not-found-page";
 import { ProjectsPage } from "@/pages/projects-page";
+import { ReviewPage } from "@/pages/review-page";
 import { SignInPage } from "@/pages/sign-in-page";
 
 export const routes: RouteObject[] = [
@@ -11,6 +12,7 @@ export const routes: RouteObject[] = [
     element: <AppLayout />,
     children: [
       { path: "/", element: <ProjectsPage /> },
+      { path: "/videos/:videoId", element: <ReviewPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },
