@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections, transaction
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from videoplanet.api.fields import WHITESPACE
 
@@ -75,7 +75,8 @@ class ScreenshotTooLarge(InvalidScreenshot):
 
 @dataclass(frozen=True)
 class DecodedScreenshot:
-    """A verified image, re-encoded: ``data`` is what gets stored."""
+    """A verified image, re-encoded: ``data`` is what gets stored, ``width`` and
+    ``height`` are its size."""
 
     data: bytes
     extension: str
@@ -122,6 +123,7 @@ def screenshot_decode(value: str) -> DecodedScreenshot:
             image.verify()
         with Image.open(io.BytesIO(data), formats=[pil_format]) as image:
             encoded = _reencode(image, pil_format, data)
+            width, height = image.size  # turned upright by the EXIF orientation
     except InvalidScreenshot:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -146,7 +148,12 @@ def _reencode(image: ImageFile.ImageFile, pil_format: str, data: bytes) -> bytes
     image.load()  # decodes; a truncated file fails here
     options: dict[str, Any] = {}
     if pil_format == "JPEG":
-        options["quality"] = "keep"  # the source's quantisation tables and subsampling
+        # The source's own quantisation tables and chroma subsampling: its quality.
+        # (Not quality="keep", which refuses a multi-picture JPEG from a phone.)
+        options["qtables"] = getattr(image, "quantization", None) or None
+        options["subsampling"] = JpegImagePlugin.get_sampling(image)
+        if not options["qtables"]:
+            options = {"quality": 95}
     elif pil_format == "WEBP":
         options.update({"lossless": True} if _webp_is_lossless(data) else {"quality": WEBP_QUALITY})
     ImageOps.exif_transpose(image, in_place=True)

@@ -185,10 +185,18 @@ def test_jpeg_orientation_is_applied_to_the_pixels() -> None:
     exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
     raw = encoded(gradient(size=(40, 20)), "JPEG", exif=exif)
     decoded = screenshot_decode(data_url("jpeg", raw))
-    assert (decoded.width, decoded.height) == (40, 20)  # as sent
+    assert (decoded.width, decoded.height) == (20, 40)  # as it was displayed
     with Image.open(io.BytesIO(decoded.data)) as image:
-        assert image.size == (20, 40)  # as it was displayed
+        assert image.size == (20, 40)
         assert 0x0112 not in image.getexif()
+
+
+def test_a_phones_multi_picture_jpeg_is_stored_as_its_first_picture() -> None:
+    frames = [gradient(size=(16, 12)), Image.new("RGB", (16, 12), (0, 0, 255))]
+    raw = encoded(frames[0], "MPO", save_all=True, append_images=frames[1:])
+    decoded = screenshot_decode(data_url("jpeg", raw))
+    with Image.open(io.BytesIO(decoded.data)) as image:
+        assert (image.format, image.size, getattr(image, "n_frames", 1)) == ("JPEG", (16, 12), 1)
 
 
 def test_jpeg_keeps_its_quality() -> None:
