@@ -231,13 +231,31 @@ def screenshot_store(image: DecodedScreenshot) -> StoredScreenshot:
     return StoredScreenshot(name=saved, created=True)
 
 
-def screenshots_discard_unused(names: Iterable[str]) -> None:
-    """Delete each of these stored screenshots that no feedback refers to any more."""
+def screenshots_discard_unused(names: Iterable[str]) -> int:
+    """Delete each of these stored screenshots that no feedback refers to any more;
+    returns how many were deleted."""
+    deleted = 0
     for name in sorted({name for name in names if name}):
         with transaction.atomic():
             screenshot_lock(name)
-            if not Feedback.objects.filter(screenshot=name).exists():
+            unused = not Feedback.objects.filter(screenshot=name).exists()
+            if unused and default_storage.exists(name):
                 default_storage.delete(name)
+                deleted += 1
+    return deleted
+
+
+def screenshots_prune() -> int:
+    """Delete every stored screenshot no feedback refers to (`manage.py screenshots_prune`).
+
+    Deletions clean up after themselves; this finds what a crash between a commit and
+    its clean-up, or an older version of the app, left behind. Safe while the app runs:
+    each file is checked under its lock, like any other clean-up.
+    """
+    if not default_storage.exists(DIRECTORY):
+        return 0
+    _, files = default_storage.listdir(DIRECTORY)
+    return screenshots_discard_unused(f"{DIRECTORY}/{name}" for name in files)
 
 
 def screenshot_release_on_delete(

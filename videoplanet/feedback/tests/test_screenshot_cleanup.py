@@ -3,6 +3,7 @@ never while another request is storing the same picture."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from tests.factories import MembershipFactory, VideoFactory, image_data_url
@@ -140,6 +142,16 @@ def test_a_failed_write_keeps_the_file_another_feedback_uses(
     with pytest.raises(DatabaseError):
         post(world.video, world.reviewer, BLUE)
     assert stored() == {file_of(kept)}  # the blue file this call wrote is gone again
+
+
+def test_prune_deletes_only_files_no_feedback_uses(world: Any) -> None:
+    used = post(world.video, world.reviewer, RED)
+    root = Path(settings.MEDIA_ROOT) / "screenshots"
+    (root / "left-behind.png").write_bytes(b"an orphan")
+    out = io.StringIO()
+    call_command("screenshots_prune", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 unused screenshots."
+    assert stored() == {file_of(used)}
 
 
 @pytest.mark.django_db(transaction=True)
