@@ -7,6 +7,7 @@ Django/DRF error into the envelope, so clients never string-match messages.
 
     ApiError (400 bad_request)
     ├── ValidationFailed (400 validation_error)
+    │   └── ImageTooLarge (400 image_too_large: more pixels than the server decodes)
     ├── ContractViolated (400 contract_violation: the body breaks the OpenAPI document)
     ├── MalformedJson (400 malformed_json)
     ├── NotAuthenticated (401 not_authenticated)
@@ -59,6 +60,14 @@ class ValidationFailed(ApiError):
     @classmethod
     def field(cls, field: str, message: str) -> ValidationFailed:
         return cls(details={field: [message]})
+
+
+class ImageTooLarge(ValidationFailed):
+    """An image's header declares more pixels than the server decodes; ``details`` names
+    the field. Clients may scale the image down and send it again."""
+
+    code = "image_too_large"
+    default_message = "The image has more pixels than the server accepts."
 
 
 class ContractViolated(ApiError):

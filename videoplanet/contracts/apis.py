@@ -13,11 +13,13 @@ from rest_framework.views import APIView
 from videoplanet.api.errors import NotFound
 from videoplanet.api.fields import StrictCharField
 
+from .provider import is_loopback
 from .provider_states import provider_state_apply
 
 
 class ProviderStateApi(APIView):
-    """Answers 404 unless PACT_PROVIDER_STATES_ENABLED (only `make provider` sets it)."""
+    """Answers 404 unless PACT_PROVIDER_STATES_ENABLED (only `make provider` sets it), and
+    to any client that is not on this machine's loopback."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -30,6 +32,8 @@ class ProviderStateApi(APIView):
     @extend_schema(exclude=True)
     def post(self, request: Request) -> Response:
         if not settings.PACT_PROVIDER_STATES_ENABLED:
+            raise NotFound()
+        if not is_loopback(request.META.get("REMOTE_ADDR") or ""):
             raise NotFound()
         data = self.ProviderStateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -146,7 +146,9 @@ def verify_broker(*, publish: bool = True) -> int:
 if __name__ == "__main__":
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.provider")
+    # Messages are built from unsaved objects: no database, so not the provider settings
+    # (which insist on a throwaway one).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     django.setup()
     args = sys.argv[1:]
     if not args or args[0] != "verify-broker" or set(args[1:]) - {"--no-publish"}:

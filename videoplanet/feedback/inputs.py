@@ -13,12 +13,13 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from videoplanet.api.errors import ValidationFailed
+from videoplanet.api.errors import ImageTooLarge, ValidationFailed
 
 from .screenshots import (
     DATA_URL_PATTERN,
     DecodedScreenshot,
     InvalidScreenshot,
+    ScreenshotTooLarge,
     screenshot_decode,
 )
 
@@ -70,7 +71,9 @@ class ScreenshotField(serializers.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
             "help_text",
-            "data:image/(webp|png|jpeg);base64,... — at most 5 MB decoded, 8192 px a side.",
+            "data:image/(webp|png|jpeg);base64,... — at most 5 MB decoded, 33177600 "
+            "pixels (7680×4320) and 8192 px a side (more pixels: 400 image_too_large). "
+            "Stored re-encoded in the same format, without metadata.",
         )
         kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
@@ -80,6 +83,9 @@ class ScreenshotField(serializers.CharField):
             raise serializers.ValidationError("Must be a string.")
         try:
             return screenshot_decode(data)
+        except ScreenshotTooLarge as exc:
+            # Its own code, so a client can scale the image down and try again.
+            raise ImageTooLarge(details={self.field_name or "screenshot": [str(exc)]}) from exc
         except InvalidScreenshot as exc:
             raise serializers.ValidationError(str(exc)) from exc
 

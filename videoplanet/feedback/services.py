@@ -6,7 +6,6 @@ import logging
 import uuid
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from videoplanet.accounts.models import User
@@ -22,7 +21,7 @@ from videoplanet.realtime.notify import (
 )
 
 from .models import Comment, Feedback, Priority, Reaction
-from .screenshots import DecodedScreenshot, screenshot_store
+from .screenshots import DecodedScreenshot, screenshot_store, screenshots_discard_unused
 from .selectors import comment_reactions
 
 logger = logging.getLogger(__name__)
@@ -43,12 +42,6 @@ def _check_timestamps(video: Video, timestamp: float, timestamp_end: float | Non
         raise ValidationFailed(details=details)
 
 
-def _screenshot_discard(name: str) -> None:
-    """Delete a stored screenshot that no feedback refers to any more."""
-    if name and not Feedback.objects.filter(screenshot=name).exists():
-        default_storage.delete(name)
-
-
 def feedback_create(
     *,
     video: Video,
@@ -63,14 +56,15 @@ def feedback_create(
 ) -> Feedback:
     """Pin feedback to a moment of the video.
 
-    The screenshot is written first; if anything after that fails, the row is rolled
-    back and a file this call wrote is removed again, so no orphan stays behind.
+    The screenshot is written in the row's transaction, before the row; if anything
+    fails, the row is rolled back and the file is removed again unless another feedback
+    uses it, so no orphan stays behind.
     """
     role_require(role, CONTRIBUTORS, "post feedback")
     _check_timestamps(video, timestamp, timestamp_end)
-    stored = screenshot_store(screenshot) if screenshot else None
     try:
         with transaction.atomic():
+            stored = screenshot_store(screenshot) if screenshot else None
             feedback = Feedback.objects.create(
                 video=video,
                 author=author,
@@ -83,10 +77,17 @@ def feedback_create(
             )
             notify_feedback_created(feedback)
     except BaseException:
-        if stored and stored.created:
-            _screenshot_discard(stored.name)
+        if screenshot:
+            _discard_after_failure(screenshot.name)
         raise
     return feedback
+
+
+def _discard_after_failure(name: str) -> None:
+    try:
+        screenshots_discard_unused([name])
+    except Exception:  # the original error is the one to report
+        logger.exception("Could not remove the screenshot %s after a failed write", name)
 
 
 def _require_feedback_editor(feedback: Feedback, role: str, user: User, action: str) -> None:
@@ -117,14 +118,13 @@ def feedback_update(
 
 
 def feedback_delete(*, feedback: Feedback, role: str, user: User) -> None:
+    """Delete feedback with its comments; its screenshot goes once no feedback uses it
+    (videoplanet.feedback.screenshots)."""
     _require_feedback_editor(feedback, role, user, "delete")
-    name = feedback.screenshot
     feedback_id, video_id = feedback.id, feedback.video_id
     with transaction.atomic():
         feedback.delete()
         notify_feedback_deleted(feedback_id=feedback_id, video_id=video_id, by=user)
-        if name:
-            transaction.on_commit(lambda: _screenshot_discard(name))
 
 
 @transaction.atomic

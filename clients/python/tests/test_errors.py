@@ -34,6 +34,7 @@ def envelope(code: str, message: str = "m", **details: list[str]) -> dict[str, o
     ("status", "code", "cls"),
     [
         (400, "validation_error", ValidationFailed),
+        (400, "image_too_large", ValidationFailed),
         (400, "malformed_json", BadRequest),
         (401, "not_authenticated", Unauthorized),
         (401, "authentication_failed", Unauthorized),

@@ -8,8 +8,8 @@
     ├── UnexpectedResponse ······ a 2xx body (or a room message) the SDK cannot read
     └── APIError ················ the server answered 4xx/5xx: status, code, message, details
         ├── BadRequest ·········· 400 (e.g. malformed_json)
-        │   └── ValidationFailed  400 validation_error or contract_violation, field
-        │                         paths in ``details``
+        │   └── ValidationFailed  400 validation_error, contract_violation or
+        │                         image_too_large, field paths in ``details``
         ├── Unauthorized ········ 401 (and a room closed with 4401)
         ├── PermissionDenied ···· 403 (and a room closed with 4403)
         ├── NotFound ············ 404 (and a room closed with 4404)
@@ -101,9 +101,10 @@ class BadRequest(APIError):
 
 
 class ValidationFailed(BadRequest):
-    """400 ``validation_error`` (the view's checks) or ``contract_violation`` (the request
-    broke the OpenAPI document and the server enforces it): ``details`` says which
-    fields are wrong and why."""
+    """400 ``validation_error`` (the view's checks), ``contract_violation`` (the request
+    broke the OpenAPI document and the server enforces it) or ``image_too_large`` (a
+    screenshot has more pixels than the server decodes: scale it down and send it
+    again): ``details`` says which fields are wrong and why."""
 
 
 class Unauthorized(APIError):
@@ -160,7 +161,7 @@ _BY_STATUS: dict[int, type[APIError]] = {
 
 def error_class(status: int, code: str) -> type[APIError]:
     """The exception class for an HTTP status and the server's error code."""
-    if status == 400 and code in ("validation_error", "contract_violation"):
+    if status == 400 and code in ("validation_error", "contract_violation", "image_too_large"):
         return ValidationFailed
     if status >= 500:
         return ServerError
