@@ -193,9 +193,9 @@ def _problems(
     out: list[Problem] = []
     try:
         if validator.is_valid(data):  # the common case: no error objects built
-            out = _unencodable(data, location) if every_string else []
-            if not out:
+            if not (every_string and _holds_non_text(data)):
                 return ()
+            out = _unencodable(data, location)
         else:
             for error in validator.iter_errors(data):
                 _explain(error, location, out)
@@ -216,6 +216,30 @@ def _is_text(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+_SCALARS = (int, float, bool, type(None))
+
+
+def _holds_non_text(data: Any) -> bool:
+    """Whether any string in ``data`` (value or key) is not valid Unicode. Cheap on the
+    valid path: no paths built, ASCII strings skipped unread, numbers not pushed."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str or (kind not in _SCALARS and isinstance(value, str)):
+            if not _is_text(value):
+                return True
+        elif kind is dict or isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and not _is_text(key):
+                    return True
+                if type(item) not in _SCALARS:
+                    stack.append(item)
+        elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
+            stack.extend(item for item in value if type(item) not in _SCALARS)
+    return False
 
 
 def _unencodable(data: Any, location: Location) -> list[Problem]:
