@@ -114,6 +114,12 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 # decoded, which is about 6.7 MB as base64 inside JSON.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# Larger (or smaller) limits for some paths: path prefix -> bytes, the longest prefix
+# matching whole segments wins (videoplanet.api.limits), e.g. {"/api/v1/uploads": 5 GB}.
+# From the environment: REQUEST_BODY_LIMITS="/api/v1/uploads=5368709120;/other=1000".
+REQUEST_BODY_LIMITS: dict[str, int] = env.dict(
+    "REQUEST_BODY_LIMITS", cast={"value": int}, default={}
+)
 
 # Live rooms: with REDIS_URL, the channel layer and presence live in Redis so several
 # server processes share rooms; without it, one process keeps both in memory.
@@ -149,7 +155,7 @@ REST_FRAMEWORK = {
         "videoplanet.accounts.authentication.BearerTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["videoplanet.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "videoplanet.api.errors.exception_handler",
@@ -235,7 +241,13 @@ METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {
+            # control characters in messages (client text among them) are escaped
+            "class": "videoplanet.api.logs.EscapingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

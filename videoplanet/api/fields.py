@@ -65,13 +65,23 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+def _is_finite(value: int | float) -> bool:
+    """Whether a double holds ``value``: not NaN, not infinite, not an integer too long
+    for one (``math.isfinite`` and ``float`` raise OverflowError on those)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 class StrictNumberField(serializers.FloatField):
-    """A JSON number; an integer stays an integer so it round-trips unchanged."""
+    """A JSON number a double holds; an integer stays an integer so it round-trips
+    unchanged."""
 
     default_error_messages = {"invalid": "Must be a number."}
 
     def to_internal_value(self, data: Any) -> float:
-        if not _is_number(data) or not math.isfinite(data):
+        if not _is_number(data) or not _is_finite(data):
             self.fail("invalid")
         super().to_internal_value(data)  # range checks
         return data  # type: ignore[no-any-return]

@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from videoplanet_client import ContractViolation, Problem, SchemaValidator, ValidationResult
 
 from videoplanet.api.errors import ContractViolated, error_response
+from videoplanet.api.parsers import InvalidJson, json_loads
 
 from .validator import committed_validator
 from .violations import SOURCE, record
@@ -53,8 +54,8 @@ def _request_body(request: HttpRequest) -> Any:
     if request.content_type != "application/json":
         return _NO_JSON  # the view answers 415
     try:
-        return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        return json_loads(request.body)
+    except InvalidJson:
         return _NO_JSON  # the view answers 400 malformed_json
 
 

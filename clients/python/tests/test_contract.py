@@ -120,6 +120,38 @@ def test_errors_never_echo_the_value() -> None:
     assert all(len(error) < 300 for error in result.errors), result.errors
 
 
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (feedback(content="a\ud800b"), "content"),
+        (feedback(priority="\udc00"), "priority"),
+        (feedback(timestamp="\udfff"), "timestamp"),
+        (feedback(user={"id": VID, "name": "J\ud83d", "email": "j@example.com"}), "user.name"),
+        ({**feedback(), "\ud800": 1}, "non_field_errors"),
+    ],
+    ids=["text", "enum", "number", "nested", "key"],
+)
+def test_a_lone_surrogate_is_a_verdict_naming_the_field_not_an_exception(
+    data: Any, field: str
+) -> None:
+    result = VALIDATOR.validate("Feedback", data)
+    assert not result.valid
+    assert field in result.details, result.details
+    assert "lone UTF-16 surrogate" in result.details[field][0]
+
+
+def test_a_lone_surrogate_in_a_request_or_query_is_a_verdict() -> None:
+    body = {"video_id": VID, "timestamp": 1, "content": "\ud800", "priority": "high"}
+    assert VALIDATOR.validate_request("/api/v1/feedbacks", "POST", body).details == {
+        "content": ["not valid Unicode text (a lone UTF-16 surrogate)"]
+    }
+    result = VALIDATOR.validate_request(
+        "/api/v1/feedbacks", "GET", query={"video_id": [VID], "status": ["\ud800"]}
+    )
+    assert not result.valid
+    assert "status" in result.details
+
+
 def test_request_bodies_are_checked() -> None:
     good = {"video_id": VID, "timestamp": 30.5, "content": "Too loud", "priority": "high"}
     assert VALIDATOR.validate_request("/api/v1/feedbacks", "POST", good).valid

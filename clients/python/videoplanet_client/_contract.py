@@ -12,7 +12,8 @@ what, e.g. ``$.drawing_data.shapes[0].style.color: does not match ^#[0-9A-F]{6}$
 someone's text does not belong in a log). ``details`` gives the same problems keyed by
 field path (``drawing_data.shapes.0.style.color``), the shape of the server's error
 envelope. An unknown schema, path, method or status is an invalid result, never an
-exception. Concrete paths match templates: ``/api/v1/comments/<uuid>/reactions`` is
+exception; so is a string holding a lone UTF-16 surrogate (``"\\ud800"``), which no
+JSON text can carry. Concrete paths match templates: ``/api/v1/comments/<uuid>/reactions`` is
 ``/api/v1/comments/{comment_id}/reactions``.
 
 The document's OpenAPI 3.0 schemas become JSON Schema 2020-12 (``nullable`` admits
@@ -180,15 +181,87 @@ def _message(error: jsonschema_rs.ValidationError) -> str:
 
 
 def _problems(
-    validator: jsonschema_rs.Validator, data: Any, location: Location = "body"
+    validator: jsonschema_rs.Validator,
+    data: Any,
+    location: Location = "body",
+    *,
+    every_string: bool = True,
 ) -> tuple[Problem, ...]:
-    if validator.is_valid(data):  # the common case: no error objects built
-        return ()
+    """What is wrong with ``data``. A lone surrogate is a problem wherever it is; with
+    ``every_string`` False (responses, the hot path, whose text came from JSON the
+    server wrote) only where the schema reads the string whole."""
     out: list[Problem] = []
-    for error in validator.iter_errors(data):
-        _explain(error, location, out)
+    try:
+        if validator.is_valid(data):  # the common case: no error objects built
+            if not (every_string and _holds_non_text(data)):
+                return ()
+            out = _unencodable(data, location)
+        else:
+            for error in validator.iter_errors(data):
+                _explain(error, location, out)
+    except UnicodeEncodeError:  # text JSON cannot carry: say where, do not raise
+        out = _unencodable(data, location) or [Problem(location, (), _NOT_UNICODE)]
     unique = dict.fromkeys(out)  # the same problem can come through several branches
     return tuple(sorted(unique, key=lambda p: (p.location, [str(x) for x in p.path])))
+
+
+_NOT_UNICODE = "not valid Unicode text (a lone UTF-16 surrogate)"
+
+
+def _is_text(value: str) -> bool:
+    if value.isascii():  # a flag CPython keeps: no scan
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_SCALARS = (int, float, bool, type(None))
+
+
+def _holds_non_text(data: Any) -> bool:
+    """Whether any string in ``data`` (value or key) is not valid Unicode. Cheap on the
+    valid path: no paths built, ASCII strings skipped unread, numbers not pushed."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str or (kind not in _SCALARS and isinstance(value, str)):
+            if not _is_text(value):
+                return True
+        elif kind is dict or isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and not _is_text(key):
+                    return True
+                if type(item) not in _SCALARS:
+                    stack.append(item)
+        elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
+            stack.extend(item for item in value if type(item) not in _SCALARS)
+    return False
+
+
+def _unencodable(data: Any, location: Location) -> list[Problem]:
+    """Where ``data`` holds a string (value or key) that is not valid Unicode: a lone
+    surrogate, which no JSON text may carry and jsonschema-rs cannot read (it raises on
+    some and reads others as U+FFFD)."""
+    out: list[Problem] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:  # iterative: as deep as the data, never a RecursionError
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _is_text(value):
+                out.append(Problem(location, path, _NOT_UNICODE))
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and not _is_text(key):
+                    out.append(Problem(location, path, f"has a key that is {_NOT_UNICODE}"))
+                else:
+                    stack.append(((*path, key), item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+    return out
 
 
 def _explain(error: jsonschema_rs.ValidationError, location: Location, out: list[Problem]) -> None:
@@ -448,7 +521,7 @@ class SchemaValidator:
         validator = operation.responses[str(status)]
         if validator is None:
             return VALID if data in (None, b"", "") else _invalid(f"{where} has no body")
-        problems = _problems(validator, data)
+        problems = _problems(validator, data, every_string=False)
         return ValidationResult(not problems, problems)
 
 

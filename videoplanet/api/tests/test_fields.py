@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rest_framework import serializers
 
 from videoplanet.accounts.apis import AuthTokenApi
+from videoplanet.api.fields import StrictNumberField
 from videoplanet.contracts.validator import committed_validator
 from videoplanet.projects.apis import ProjectCollectionApi
 
@@ -43,3 +46,21 @@ def test_a_nul_character_is_reported_once() -> None:
     serializer = Project(data={"name": "a\x00b"})
     assert not serializer.is_valid()
     assert serializer.errors == {"name": ["Null characters are not allowed."]}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [10**400, -(10**400), float("nan"), float("inf"), -float("inf"), "1", True],
+    ids=["huge-int", "huge-negative-int", "nan", "inf", "-inf", "string", "bool"],
+)
+def test_a_number_no_double_holds_is_invalid_not_an_overflow(value: object) -> None:
+    field = StrictNumberField(min_value=0)
+    with pytest.raises(serializers.ValidationError) as caught:
+        field.run_validation(value)
+    assert caught.value.detail == ["Must be a number."]
+
+
+def test_a_long_integer_a_double_holds_is_a_number_with_its_range_checked() -> None:
+    assert StrictNumberField().run_validation(10**30) == 10**30
+    with pytest.raises(serializers.ValidationError):
+        StrictNumberField(max_value=50).run_validation(10**30)
