@@ -146,3 +146,13 @@ def test_live_rooms_see_the_same_expiry(settings: Any) -> None:
     assert rooms_user_for_token(key) is not None
     _last_used(timedelta(days=31))
     assert rooms_user_for_token(key) is None
+
+
+def test_a_request_within_the_minute_costs_one_query_to_authenticate(
+    client_factory: Any, django_assert_num_queries: Any
+) -> None:
+    """The token lookup runs on every request: no write unless a minute has passed."""
+    client = client_factory(UserFactory())
+    client.get("/api/v1/me")  # records the first use
+    with django_assert_num_queries(1):
+        assert client.get("/api/v1/me").status_code == 200
