@@ -17,11 +17,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.fields import StrictCharField, StrictEmailField
 from videoplanet.api.schema import error_responses
 
-from .authentication import BearerTokenAuthentication
+from .authentication import AuthenticatedRequest, BearerTokenAuthentication
 from .models import ApiToken
 from .selectors import token_list
 from .services import signup_verify, token_revoke, user_register, user_sign_in
@@ -43,7 +42,6 @@ class TokenOutputSerializer(serializers.Serializer):
 
 class AuthTokenApi(APIView):
     # POST signs in (anyone, rate-limited); DELETE signs out (the token it is sent with).
-
     throttle_scope = "auth"
 
     def _signing_in(self) -> bool:
@@ -140,8 +138,7 @@ class RegisterApi(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user_register(**data.validated_data)
-        email = data.validated_data["email"].strip().lower()
+        email = user_register(**data.validated_data)
         body = {
             "email": email,
             "message": "Follow the link emailed to this address to finish signing up.",

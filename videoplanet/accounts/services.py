@@ -37,14 +37,15 @@ def token_revoke(*, user: User, token_id: int) -> None:
         raise NotFound("No such token.")
 
 
-def user_register(*, name: str, email: str, password: str) -> None:
+def user_register(*, name: str, email: str, password: str) -> str:
     """Start a sign-up: email a single-use link to the address, which creates the account
     when followed (:func:`signup_verify`).
 
     The caller learns nothing about whether the address has an account: both cases do the
     same work (hash the password, one lookup, one email) and return nothing. The owner of
     an address that has one is told someone tried instead. Signing up again before the
-    link is followed replaces the pending sign-up and its link.
+    link is followed replaces the pending sign-up and its link. Returns the address
+    (normalised) the email went to.
     """
     email = normalise_email(email)
     try:
@@ -75,6 +76,7 @@ def user_register(*, name: str, email: str, password: str) -> None:
         send_signup_attempt_notice(to=email)
     else:
         send_signup_link(to=email, name=name, key=key)
+    return email
 
 
 def signup_verify(*, key: str) -> tuple[User, str]:
