@@ -35,7 +35,7 @@ TOP = 25
 
 # (module, attribute path, label): the steps of the real list view, timed when present.
 STEPS = [
-    ("videoplanet.accounts.authentication", "user_for_token", "authentication query"),
+    ("videoplanet.accounts.authentication", "token_authenticate", "authentication query"),
     ("videoplanet.feedback.apis", "video_get", "video + membership query"),
     ("videoplanet.feedback.apis", "feedback_list", "feedback_list (query + models)"),
     (

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from videoplanet.accounts.views import admin_login
 from videoplanet.api.errors import api_not_found
 from videoplanet.contracts.apis import ProviderStateApi
 from videoplanet.monitoring.apis import metrics
@@ -28,6 +29,7 @@ urlpatterns = [
     path("monitoring/contracts", contract_dashboard, name="monitoring-dashboard"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("pact/provider-states", ProviderStateApi.as_view(), name="pact-provider-states"),
+    path("admin/login/", admin_login, name="admin-login"),  # rate-limited
     path("admin/", admin.site.urls),
     re_path(r"^api/", api_not_found),
 ]

@@ -75,6 +75,11 @@ def test_viewer_reads_but_every_write_is_403(world: Any, as_user: Any) -> None:
 def test_every_endpoint_needs_a_token(world: Any, anon: Any) -> None:
     calls: list[Call] = [*foreign_calls(world), *viewer_writes(world), ("get", "/api/v1/me", None)]
     calls.append(("get", "/api/v1/projects", None))
+    calls += [
+        ("delete", "/api/v1/auth/token", None),
+        ("get", "/api/v1/auth/tokens", None),
+        ("delete", "/api/v1/auth/tokens/1", None),
+    ]
     for method, url, data in calls:
         response = getattr(anon, method)(url, data, format="json")
         assert response.status_code == 401, (method, url)

@@ -150,6 +150,45 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Shared state that must be the same in every server process: the sign-in and sign-up
+# rate-limit counters. With REDIS_URL they live in Redis (several processes share one
+# limit); without it, in this process's memory.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Accounts (README "Accounts and sign-in").
+# Sign-up emails a link to FRONTEND_URL/verify-email?key=...; it works once, for
+# SIGNUP_LINK_HOURS. API tokens unused for API_TOKEN_IDLE_DAYS stop working.
+FRONTEND_URL = env.str("FRONTEND_URL", default="http://127.0.0.1:8000").rstrip("/")
+SIGNUP_LINK_HOURS = env.float("SIGNUP_LINK_HOURS", default=24.0)
+API_TOKEN_IDLE_DAYS = env.float("API_TOKEN_IDLE_DAYS", default=30.0)
+# Failed sign-ins per account (whatever the client's address) and sign-up attempts per
+# email address, in DRF's rate format ("10/hour").
+SIGN_IN_FAILURE_RATE = env.str("SIGN_IN_FAILURE_RATE", default="10/hour")
+SIGN_UP_EMAIL_RATE = env.str("SIGN_UP_EMAIL_RATE", default="5/hour")
+
+# Email: SMTP from EMAIL_URL (smtp+tls://user:password@host:587) or the EMAIL_HOST,
+# EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS variables.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VideoPlanet <noreply@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "videoplanet.accounts.authentication.BearerTokenAuthentication",
@@ -161,6 +200,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "videoplanet.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="20/min")},
+    # Rate limits key on the client's address: REMOTE_ADDR when 0 (uvicorn already puts
+    # the real client there for the proxies in --forwarded-allow-ips), else the address
+    # NUM_PROXIES from the right of X-Forwarded-For. Never a client-chosen header.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {

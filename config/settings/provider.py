@@ -31,3 +31,9 @@ PACT_PROVIDER_STATES_ENABLED = True
 # trip the verifier's request timeout. The database is thrown away afterwards.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "10000/min"}}  # noqa: F405
+SIGN_IN_FAILURE_RATE = "10000/min"
+SIGN_UP_EMAIL_RATE = "10000/min"
+# Sign-up links go nowhere (the pact's pending sign-up has its own known key), unless the
+# SDK's end-to-end tests ask for them in files (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")  # noqa: F405
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")  # noqa: F405

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, User
+from .models import ApiToken, SignupRequest, User
 
 
 @admin.register(User)
@@ -18,5 +18,12 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "created_at")
+    list_display = ("user", "name", "created_at", "last_used_at")
     readonly_fields = ("digest",)
+
+
+@admin.register(SignupRequest)
+class SignupRequestAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "created_at", "expires_at")
+    search_fields = ("email",)
+    readonly_fields = ("email", "name", "password", "key_digest", "created_at", "expires_at")

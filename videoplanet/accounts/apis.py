@@ -1,23 +1,29 @@
-"""Sign-up, sign-in (email + password → bearer token) and the current user."""
+"""Sign-up (verified by an emailed link), sign-in (email + password → bearer token),
+signing out and managing one's tokens, and the current user."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.password_validation import (
     MinimumLengthValidator,
     get_default_password_validators,
 )
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.fields import StrictCharField, StrictEmailField
 from videoplanet.api.schema import error_responses
 
-from .services import user_register, user_sign_in
+from .authentication import AuthenticatedRequest, BearerTokenAuthentication
+from .models import ApiToken
+from .selectors import token_list
+from .services import signup_verify, token_revoke, user_register, user_sign_in
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -35,10 +41,21 @@ class TokenOutputSerializer(serializers.Serializer):
 
 
 class AuthTokenApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    # POST signs in (anyone, rate-limited); DELETE signs out (the token it is sent with).
     throttle_scope = "auth"
+
+    def _signing_in(self) -> bool:
+        request = getattr(self, "request", None)  # None while the schema is generated
+        return request is None or request.method != "DELETE"
+
+    def get_authenticators(self) -> list[Any]:
+        return [] if self._signing_in() else [BearerTokenAuthentication()]
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [AllowAny()] if self._signing_in() else [IsAuthenticated()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [ScopedRateThrottle()] if self._signing_in() else []
 
     class AuthTokenInputSerializer(serializers.Serializer):
         email = StrictCharField(max_length=254)
@@ -47,6 +64,9 @@ class AuthTokenApi(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         summary="Exchange email and password for an API token",
+        description="Rate-limited per client address, and per account: after "
+        "SIGN_IN_FAILURE_RATE failed attempts on one email, every attempt on it (the right "
+        "password included) answers 429 until the window ends.",
         request=AuthTokenInputSerializer,
         responses={200: TokenOutputSerializer, **error_responses(400, 401, 413, 415, 429)},
         auth=[],
@@ -56,6 +76,17 @@ class AuthTokenApi(APIView):
         data.is_valid(raise_exception=True)
         user, token = user_sign_in(**data.validated_data)
         return Response(TokenOutputSerializer({"token": token, "user": user}).data)
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        summary="Sign out: revoke the token this request is sent with",
+        request=None,
+        responses={204: None, **error_responses(401)},
+    )
+    def delete(self, request: AuthenticatedRequest) -> Response:
+        assert request.auth is not None
+        token_revoke(user=request.user, token_id=request.auth.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def password_min_length() -> int:
@@ -85,21 +116,108 @@ class RegisterApi(APIView):
             "not like your name or email.",
         )
 
+    class RegisterOutputSerializer(serializers.Serializer):
+        email = serializers.EmailField(help_text="Where the link was sent.")
+        message = serializers.CharField()
+
+        class Meta:
+            ref_name = "SignUpAccepted"
+
     @extend_schema(
         operation_id="auth_register",
-        summary="Create an account and get its first API token",
+        summary="Sign up: email a link that creates the account",
+        description="Answers 202 the same way whether or not the address already has an "
+        "account, and issues no token. The address receives a single-use link to "
+        "`/verify-email?key=...` (POST the key to `/auth/verify` to get the account and its "
+        "first token); an address that already has an account gets a note instead. "
+        "Signing up again before following the link replaces it.",
         request=RegisterInputSerializer,
-        responses={201: TokenOutputSerializer, **error_responses(400, 413, 415, 429)},
+        responses={202: RegisterOutputSerializer, **error_responses(400, 413, 415, 429)},
         auth=[],
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token = user_register(**data.validated_data)
+        email = user_register(**data.validated_data)
+        body = {
+            "email": email,
+            "message": "Follow the link emailed to this address to finish signing up.",
+        }
+        return Response(self.RegisterOutputSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+class VerifyEmailApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    class VerifyEmailInputSerializer(serializers.Serializer):
+        key = StrictCharField(max_length=200, help_text="The `key` of the emailed link.")
+
+    @extend_schema(
+        operation_id="auth_verify",
+        summary="Finish signing up: create the account and get its first API token",
+        description="The key works once, until it expires; an invalid, used or expired key "
+        "is a 400 `validation_error` on `key`.",
+        request=VerifyEmailInputSerializer,
+        responses={201: TokenOutputSerializer, **error_responses(400, 413, 415, 429)},
+        auth=[],
+    )
+    def post(self, request: AuthenticatedRequest) -> Response:
+        data = self.VerifyEmailInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, token = signup_verify(**data.validated_data)
         return Response(
             TokenOutputSerializer({"token": token, "user": user}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class TokenInfoOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="What issued it: sign-in, sign-up, ...")
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(
+        allow_null=True, help_text="To the minute; null if never used."
+    )
+    expires_at = serializers.DateTimeField(
+        help_text="When it stops working unless used before (API_TOKEN_IDLE_DAYS idle)."
+    )
+    current = serializers.SerializerMethodField(help_text="Whether this request was sent with it.")
+
+    class Meta:
+        ref_name = "ApiToken"
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_current(self, token: ApiToken) -> bool:
+        current = self.context.get("current")
+        return current is not None and token.pk == current.pk
+
+
+class TokenCollectionApi(APIView):
+    @extend_schema(
+        operation_id="auth_tokens_list",
+        summary="Your API tokens (never their secrets)",
+        responses={200: TokenInfoOutputSerializer(many=True), **error_responses(401)},
+    )
+    def get(self, request: AuthenticatedRequest) -> Response:
+        tokens = token_list(user=request.user)
+        return Response(
+            TokenInfoOutputSerializer(tokens, many=True, context={"current": request.auth}).data
+        )
+
+
+class TokenDetailApi(APIView):
+    @extend_schema(
+        operation_id="auth_tokens_destroy",
+        summary="Revoke one of your API tokens",
+        request=None,
+        responses={204: None, **error_responses(401, 404)},
+    )
+    def delete(self, request: AuthenticatedRequest, token_id: int) -> Response:
+        token_revoke(user=request.user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from .models import ApiToken, User, token_digest
+from django.db.models import QuerySet
+
+from .authentication import user_for_token
+from .models import ApiToken, User
 
 
-def user_for_token(key: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(key), user__is_active=True)
-        .first()
-    )
-    return token.user if token else None
+def token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens, newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+__all__ = ["token_list", "user_for_token"]

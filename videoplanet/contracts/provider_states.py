@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from videoplanet.accounts.models import ApiToken, User
+from videoplanet.accounts.models import ApiToken, SignupRequest, User, token_digest
 from videoplanet.accounts.services import token_issue
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.feedback.models import Comment, Feedback, Reaction, Status
@@ -30,11 +33,14 @@ ADA_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440006")
 PROJECT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440010")
 JOHN_PASSWORD = "john-password-1"  # the contract's documented test account
 VALID_TOKEN = "valid-token"
+OTHER_TOKEN_ID = 4242  # John's second token ("laptop"), which he may revoke
+SIGNUP_KEY = "pending-signup-key"  # the key of Grace Hopper's emailed sign-up link
 
 
 def _reset() -> None:
     Project.objects.all().delete()  # cascades to videos, feedback, comments, reactions
     ApiToken.objects.all().delete()
+    SignupRequest.objects.all().delete()
     User.objects.all().delete()
 
 
@@ -117,6 +123,26 @@ def registered_user_is_not_a_member() -> dict[str, Any]:
     return {**world, "email": "ada@example.com"}
 
 
+def user_has_another_token() -> dict[str, Any]:
+    world = _base_world()
+    ApiToken.objects.create(
+        id=OTHER_TOKEN_ID, user_id=JOHN_ID, name="laptop", digest=token_digest("laptop-token")
+    )
+    return {**world, "token_id": OTHER_TOKEN_ID}
+
+
+def sign_up_is_pending() -> dict[str, Any]:
+    world = _base_world()
+    SignupRequest.objects.create(
+        email="grace@example.com",
+        name="Grace Hopper",
+        password=make_password("a-long-passphrase-1"),
+        key_digest=token_digest(SIGNUP_KEY),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return {**world, "key": SIGNUP_KEY}
+
+
 STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "user is authenticated": user_is_authenticated,
     "video has feedbacks": video_has_feedbacks,
@@ -124,6 +150,8 @@ STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "comment exists": comment_exists,
     "comment has a reaction": comment_has_a_reaction,
     "a registered user is not a member": registered_user_is_not_a_member,
+    "the user has another token": user_has_another_token,
+    "a sign-up is pending": sign_up_is_pending,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from videoplanet_client import Client, Session
 
 from tests.server import REPO_ROOT, ProviderServer
 
@@ -26,11 +28,29 @@ JANE = {"email": "jane@example.com", "password": "jane-password-1"}
 
 
 class Provider:
-    """The server of a test module; ``state()`` resets its database to a named world."""
+    """The server of a test module; ``state()`` resets its database to a named world,
+    ``signup_key()`` reads the sign-up link the server emailed (into ``mail_dir``)."""
 
-    def __init__(self, server: ProviderServer) -> None:
+    def __init__(self, server: ProviderServer, mail_dir: Path) -> None:
         self.server = server
         self.url = server.url
+        self.mail_dir = mail_dir
+
+    def signup_key(self, email: str) -> str:
+        """The key of the newest sign-up link sent to ``email``."""
+        for path in sorted(self.mail_dir.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
+            for message in path.read_text(encoding="utf-8").split("-" * 79):
+                if f"To: {email}" in message:
+                    found = re.search(r"verify-email\?key=([\w-]+)", message)
+                    if found:
+                        return found.group(1)
+        raise AssertionError(f"no sign-up link was emailed to {email}")
+
+    def sign_up(self, *, name: str, email: str, password: str = "long-password-123") -> Session:
+        """A new verified account: sign up, then follow the emailed link."""
+        with Client(base_url=self.url) as anonymous:
+            anonymous.auth.register(name=name, email=email, password=password)
+            return anonymous.auth.verify_email(key=self.signup_key(email))
 
     def state(self, name: str) -> dict[str, Any]:
         response = httpx.post(
@@ -59,6 +79,13 @@ def _uvicorn(port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def _mail_env(mail_dir: Path) -> dict[str, str]:
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+
+
 def _restartable_server(workdir: Path) -> ProviderServer:
     """The provider app on a database file that outlives the process.
 
@@ -70,6 +97,7 @@ def _restartable_server(workdir: Path) -> ProviderServer:
         DJANGO_SETTINGS_MODULE="config.settings.provider",
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
+        **_mail_env(workdir / "mail"),
     )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -81,11 +109,15 @@ def _restartable_server(workdir: Path) -> ProviderServer:
 @pytest.fixture(scope="module")
 def provider(restartable: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
     """One real server process for the test module."""
+    workdir = tmp_path_factory.mktemp("server")
+    (workdir / "mail").mkdir()
     server = (
-        _restartable_server(tmp_path_factory.mktemp("server")) if restartable else ProviderServer()
+        _restartable_server(workdir)
+        if restartable
+        else ProviderServer(env={**os.environ, **_mail_env(workdir / "mail")})
     )
     with server:
-        yield Provider(server)
+        yield Provider(server, workdir / "mail")
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> bytes:

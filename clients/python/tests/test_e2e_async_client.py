@@ -34,7 +34,8 @@ async def test_auth_projects_members_and_videos(provider: Provider) -> None:
         jane = await anonymous.auth.token(
             email=world["jane_email"], password=world["jane_password"]
         )
-        nora = await anonymous.auth.register(name="Nora New", email=email, password="pw-123456789")
+        await anonymous.auth.register(name="Nora New", email=email, password="pw-123456789")
+        nora = await anonymous.auth.verify_email(key=provider.signup_key(email))
     assert jane.user.name == "Jane Doe"
     async with AsyncClient(base_url=provider.url, token=nora.token) as as_nora:
         assert await as_nora.me() == nora.user
@@ -123,7 +124,8 @@ async def test_errors(provider: Provider) -> None:
 
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     async with AsyncClient(base_url=provider.url) as anonymous:
-        viewer = await anonymous.auth.register(name="Vic", email=email, password="pw-123456789")
+        await anonymous.auth.register(name="Vic", email=email, password="pw-123456789")
+        viewer = await anonymous.auth.verify_email(key=provider.signup_key(email))
     async with john(provider) as client:
         await client.projects.add_member(world["project_id"], email=email, role="viewer")
     async with AsyncClient(base_url=provider.url, token=viewer.token) as as_viewer:

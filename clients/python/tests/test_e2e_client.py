@@ -43,8 +43,7 @@ def john(provider: Provider, **kwargs: Any) -> Client:
 def new_person(provider: Provider, name: str = "Vic Viewer") -> tuple[str, str]:
     """Sign up someone new; returns (email, token)."""
     email = f"{uuid.uuid4().hex[:10]}@example.com"
-    with Client(base_url=provider.url) as anonymous:
-        session = anonymous.auth.register(name=name, email=email, password="long-password-123")
+    session = provider.sign_up(name=name, email=email)
     return email, session.token
 
 
@@ -64,6 +63,34 @@ def test_register_gives_a_working_token(provider: Provider) -> None:
     with Client(base_url=provider.url, token=token) as nora:
         me = nora.me()
     assert (me.name, me.email) == ("Nora New", email)
+
+
+def test_sign_up_answers_the_same_for_a_taken_address(provider: Provider) -> None:
+    provider.state("user is authenticated")
+    with Client(base_url=provider.url) as anonymous:
+        assert (
+            anonymous.auth.register(name="J", email="john@example.com", password="pw-123456789")
+            is None
+        )
+        with pytest.raises(ValidationFailed) as used:
+            anonymous.auth.verify_email(key="not-a-key-that-was-sent")
+    assert list(used.value.details) == ["key"]
+
+
+def test_tokens_are_listed_revoked_and_signed_out(provider: Provider) -> None:
+    provider.state("the user has another token")
+    with john(provider) as client:
+        tokens = client.auth.list_tokens()
+        assert sorted((t.name, t.current) for t in tokens) == [("laptop", False), ("pact", True)]
+        laptop = next(t for t in tokens if not t.current)
+        assert laptop.last_used_at is None and laptop.expires_at > laptop.created_at
+        client.auth.revoke_token(laptop.id)
+        assert [t.name for t in client.auth.list_tokens()] == ["pact"]
+        with pytest.raises(NotFound):
+            client.auth.revoke_token(laptop.id)
+        client.auth.sign_out()
+        with pytest.raises(Unauthorized):
+            client.me()
 
 
 def test_projects_members_and_videos(provider: Provider) -> None:

@@ -149,10 +149,10 @@ async def test_refusals_raise_at_once_without_reconnecting(provider: Provider) -
         await asyncio.wait_for(room.__aenter__(), WAIT)
     assert (unauthorized.value.status, room.reconnects) == (401, 0)
 
+    email = f"{uuid.uuid4().hex[:8]}@example.com"
     async with AsyncClient(base_url=provider.url) as anonymous:
-        stranger = await anonymous.auth.register(
-            name="Stranger", email=f"{uuid.uuid4().hex[:8]}@example.com", password="pw-123456789"
-        )
+        await anonymous.auth.register(name="Stranger", email=email, password="pw-123456789")
+        stranger = await anonymous.auth.verify_email(key=provider.signup_key(email))
     with pytest.raises(PermissionDenied):
         await asyncio.wait_for(
             join(provider, world, token=stranger.token, **patient).__aenter__(), WAIT

@@ -59,6 +59,8 @@ JANE_ID = "550e8400-e29b-41d4-a716-446655440005"
 PROJECT_ID = "550e8400-e29b-41d4-a716-446655440010"
 UNKNOWN_ID = "550e8400-e29b-41d4-a716-446655449999"
 TOKEN = "valid-token"
+OTHER_TOKEN_ID = 4242
+SIGNUP_KEY = "pending-signup-key"
 
 ISO8601 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 UTC_Z = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"
@@ -355,15 +357,81 @@ def sign_up(pact: Pact) -> Consume:
     respond(
         request(pact, "auth.register", "a request to sign up", "user is authenticated", "POST",
                 "/api/v1/auth/register", body=body, token=None),
+        202, {"email": match.regex("grace@example.com", regex=EMAIL), "message": match.like("Follow the link.")},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url, token=None) as api:
+            result = api.auth.register(
+                name="Grace Hopper", email="grace@example.com", password="a-long-passphrase-1"
+            )
+        assert result is None
+
+    return consume
+
+
+def verify_email(pact: Pact) -> Consume:
+    respond(
+        request(pact, "auth.verify_email", "a request to finish signing up", "a sign-up is pending",
+                "POST", "/api/v1/auth/verify", body={"key": SIGNUP_KEY}, token=None),
         201, {"token": match.like("vp_an-api-token"), "user": user(JANE_ID, "Grace Hopper", "grace@example.com")},
     )  # fmt: skip
 
     def consume(url: str) -> None:
         with client(url, token=None) as api:
-            session = api.auth.register(
-                name="Grace Hopper", email="grace@example.com", password="a-long-passphrase-1"
-            )
-        assert session.user.name == "Grace Hopper"
+            session = api.auth.verify_email(key=SIGNUP_KEY)
+        assert session.token and session.user.name == "Grace Hopper"
+
+    return consume
+
+
+def sign_out(pact: Pact) -> Consume:
+    respond(
+        request(pact, "auth.sign_out", "a request to sign out", "user is authenticated", "DELETE",
+                "/api/v1/auth/token"),
+        204,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.auth.sign_out() is None
+
+    return consume
+
+
+def list_tokens(pact: Pact) -> Consume:
+    token = {
+        "id": match.int(1),
+        "name": match.like("pact"),
+        "created_at": when(),
+        "last_used_at": when(),
+        "expires_at": when("2025-09-23T10:00:00Z"),
+        "current": match.boolean(True),
+    }
+    respond(
+        request(pact, "auth.list_tokens", "a request for my API tokens", "user is authenticated", "GET",
+                "/api/v1/auth/tokens"),
+        200, match.each_like(token, min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            (token,) = api.auth.list_tokens()
+        assert token.current and token.expires_at > token.created_at
+
+    return consume
+
+
+def revoke_token(pact: Pact) -> Consume:
+    respond(
+        request(pact, "auth.revoke_token", "a request to revoke one of my tokens",
+                "the user has another token", "DELETE", f"/api/v1/auth/tokens/{OTHER_TOKEN_ID}"),
+        204,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            assert api.auth.revoke_token(OTHER_TOKEN_ID) is None
 
     return consume
 
@@ -598,7 +666,8 @@ def remove_reaction(pact: Pact) -> Consume:
 
 HTTP_INTERACTIONS: list[Declare] = [
     create_feedback, list_feedbacks, reply_to_comment, add_reaction,
-    sign_in, sign_up, me, list_projects, create_project, get_project, list_members, add_member,
+    sign_in, sign_up, verify_email, sign_out, list_tokens, revoke_token,
+    me, list_projects, create_project, get_project, list_members, add_member,
     list_videos, create_video, get_video, get_feedback, update_feedback, delete_feedback,
     create_comment, list_comments, remove_reaction,
 ]  # fmt: skip
@@ -795,7 +864,7 @@ def test_every_http_interaction_is_in_the_pact(http_pact: Path) -> None:
     interactions = _interactions(http_pact)
     assert len(interactions) == len(HTTP_INTERACTIONS) + len(ERROR_INTERACTIONS)
     statuses = {i["response"]["status"] for i in interactions}
-    assert {200, 201, 204, 400, 401, 404} <= statuses
+    assert {200, 201, 202, 204, 400, 401, 404} <= statuses
     assert all(i["comments"]["sdk_method"] for i in interactions)
 
 

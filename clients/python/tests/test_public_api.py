@@ -52,6 +52,7 @@ PUBLIC = [
     "ServerError",
     "Session",
     "Timeout",
+    "TokenInfo",
     "TransportError",
     "Unauthorized",
     "UnexpectedResponse",

@@ -22,7 +22,17 @@ import httpx
 
 from . import _requests as req
 from ._contract import ClientContract, Mode, ViolationRecorder
-from ._models import Comment, Feedback, Member, Project, Reactions, Session, User, Video
+from ._models import (
+    Comment,
+    Feedback,
+    Member,
+    Project,
+    Reactions,
+    Session,
+    TokenInfo,
+    User,
+    Video,
+)
 from ._requests import Call, Id
 
 T = TypeVar("T")
@@ -148,9 +158,26 @@ class Auth(_Resource):
         """Sign in: email and password for a new API token."""
         return self._client._run(req.auth_token(email=email, password=password))
 
-    def register(self, *, name: str, email: str, password: str) -> Session:
-        """Sign up: a new account and its first API token."""
-        return self._client._run(req.auth_register(name=name, email=email, password=password))
+    def register(self, *, name: str, email: str, password: str) -> None:
+        """Sign up: the server emails the address a link whose ``key`` finishes it
+        (``verify_email``). Answers the same whether or not the address has an account."""
+        self._client._run(req.auth_register(name=name, email=email, password=password))
+
+    def verify_email(self, *, key: str) -> Session:
+        """Finish signing up with the emailed link's key: the account and its first token."""
+        return self._client._run(req.auth_verify_email(key=key))
+
+    def sign_out(self) -> None:
+        """Revoke the token this client sends; it stops working at once."""
+        self._client._run(req.auth_sign_out())
+
+    def list_tokens(self) -> builtins.list[TokenInfo]:
+        """Your API tokens, newest first (never their secrets)."""
+        return self._client._run(req.auth_tokens_list())
+
+    def revoke_token(self, token_id: int) -> None:
+        """Revoke one of your tokens by its id (from ``list_tokens``)."""
+        self._client._run(req.auth_token_revoke(token_id))
 
 
 class Projects(_Resource):
@@ -392,8 +419,20 @@ class AsyncAuth(_AsyncResource):
     async def token(self, *, email: str, password: str) -> Session:
         return await self._client._run(req.auth_token(email=email, password=password))
 
-    async def register(self, *, name: str, email: str, password: str) -> Session:
-        return await self._client._run(req.auth_register(name=name, email=email, password=password))
+    async def register(self, *, name: str, email: str, password: str) -> None:
+        await self._client._run(req.auth_register(name=name, email=email, password=password))
+
+    async def verify_email(self, *, key: str) -> Session:
+        return await self._client._run(req.auth_verify_email(key=key))
+
+    async def sign_out(self) -> None:
+        await self._client._run(req.auth_sign_out())
+
+    async def list_tokens(self) -> builtins.list[TokenInfo]:
+        return await self._client._run(req.auth_tokens_list())
+
+    async def revoke_token(self, token_id: int) -> None:
+        await self._client._run(req.auth_token_revoke(token_id))
 
 
 class AsyncProjects(_AsyncResource):

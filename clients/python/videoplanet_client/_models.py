@@ -150,6 +150,41 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """One of your API tokens, as ``auth.list_tokens()`` lists them (never the secret).
+
+    ``current``: the token this client sends. A token unused until ``expires_at`` stops
+    working.
+    """
+
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    current: bool
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        token_id = _field(data, "id")
+        current = _field(data, "current")
+        if isinstance(token_id, bool) or not isinstance(token_id, int):
+            raise ValueError(f"'id' must be an integer, got {type(token_id).__name__}")
+        if not isinstance(current, bool):
+            raise ValueError(f"'current' must be a boolean, got {type(current).__name__}")
+        return cls(
+            id=token_id,
+            name=get_str(data, "name"),
+            created_at=get_datetime(data, "created_at"),
+            last_used_at=(
+                None if data.get("last_used_at") is None else get_datetime(data, "last_used_at")
+            ),
+            expires_at=get_datetime(data, "expires_at"),
+            current=current,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     id: str
     name: str

@@ -34,6 +34,7 @@ from ._models import (
     Project,
     Reactions,
     Session,
+    TokenInfo,
     User,
     Video,
     get_reactions,
@@ -282,9 +283,27 @@ def auth_token(*, email: str, password: str) -> Call[Session]:
     )
 
 
-def auth_register(*, name: str, email: str, password: str) -> Call[Session]:
+def auth_register(*, name: str, email: str, password: str) -> Call[None]:
     body = {"name": name, "email": email, "password": password}
-    return Call("POST", "auth/register", _one(Session.from_json), json=body)
+    return Call("POST", "auth/register", _no_content, json=body)
+
+
+def auth_verify_email(*, key: str) -> Call[Session]:
+    return Call("POST", "auth/verify", _one(Session.from_json), json={"key": key})
+
+
+def auth_sign_out() -> Call[None]:
+    return Call("DELETE", "auth/token", _no_content)
+
+
+def auth_tokens_list() -> Call[list[TokenInfo]]:
+    return Call("GET", "auth/tokens", _many(TokenInfo.from_json))
+
+
+def auth_token_revoke(token_id: int) -> Call[None]:
+    if isinstance(token_id, bool) or not isinstance(token_id, int):
+        raise TypeError("token_id is the integer id auth.list_tokens() gives")
+    return Call("DELETE", f"auth/tokens/{token_id}", _no_content, gone_means_done=True)
 
 
 def me() -> Call[User]:

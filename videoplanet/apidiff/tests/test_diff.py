@@ -1189,7 +1189,11 @@ def _feedback_without_status() -> Doc:
 
 
 def test_the_gate_fails_on_a_removed_response_field() -> None:
-    changes = unversioned_breaking_changes(load(latest_release()), _feedback_without_status())
+    released = load(latest_release())
+    unreleased = copy.deepcopy(load(COMMITTED))  # this major's deliberate breaks, if any
+    unreleased["info"]["version"] = released["info"]["version"]
+    already = set(unversioned_breaking_changes(released, unreleased))
+    changes = set(unversioned_breaking_changes(released, _feedback_without_status())) - already
     assert {(c.kind, c.location) for c in changes} == {
         ("response-property-removed", "GET /api/v1/feedbacks -> 200 $[].status"),
         ("response-property-removed", "POST /api/v1/feedbacks -> 201 $.status"),

@@ -139,6 +139,20 @@ class TestStates:
         ada = User.objects.get(email="ada@example.com")
         assert not Membership.objects.filter(user=ada).exists()
 
+    def test_the_user_has_another_token(self, anon: Any, client_factory: Any) -> None:
+        self._setup(anon, "the user has another token")
+        john = client_factory(None)
+        john.credentials(HTTP_AUTHORIZATION="Bearer valid-token")
+        listed = {t["id"]: t["name"] for t in john.get("/api/v1/auth/tokens").json()}
+        assert listed[ps.OTHER_TOKEN_ID] == "laptop"
+        assert len(listed) == 2
+
+    def test_a_sign_up_is_pending(self, anon: Any) -> None:
+        self._setup(anon, "a sign-up is pending")
+        response = anon.post("/api/v1/auth/verify", {"key": ps.SIGNUP_KEY}, format="json")
+        assert response.status_code == 201
+        assert response.json()["user"]["email"] == "grace@example.com"
+
     def test_john_signs_in_with_the_documented_password(self, anon: Any) -> None:
         self._setup(anon, "user is authenticated")
         response = anon.post(
