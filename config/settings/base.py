@@ -228,9 +228,9 @@ PACT_VERIFICATION_REPORT = env.path(
     "PACT_VERIFICATION_REPORT", default=str(VAR_DIR / "pact-verification.json")
 )
 # GET /metrics: with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets
-# in; without it, /metrics is open when METRICS_PUBLIC (off in production), else 404.
+# in; without it, /metrics answers 404 unless METRICS_PUBLIC=true is set explicitly.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=True)
+METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=False)
 
 LOGGING = {
     "version": 1,

@@ -278,7 +278,8 @@ class CoverageApi(APIView):
 
 def metrics(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """``GET /metrics``. With ``METRICS_TOKEN`` set, only ``Authorization: Bearer <it>``
-    gets in; without it, the endpoint is open when ``METRICS_PUBLIC``, else 404."""
+    gets in; without it, the endpoint is open only when ``METRICS_PUBLIC`` is set
+    explicitly (the default everywhere is off), else 404."""
     if request.method not in ("GET", "HEAD"):
         return error_response(MethodNotAllowed())
     token = settings.METRICS_TOKEN

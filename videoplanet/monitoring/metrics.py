@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Iterator
 
+from django.conf import settings
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -58,3 +60,15 @@ def exposition() -> bytes:
     database = CollectorRegistry(auto_describe=False)
     database.register(ContractViolationsCollector())
     return generate_latest(process) + generate_latest(database)
+
+
+def scrape_hint(base_url: str) -> str:
+    """How to read ``/metrics`` on this server, for a ready banner: the curl command with
+    the token, or why there is nothing to scrape."""
+    url = f"{base_url.rstrip('/')}/metrics"
+    if settings.METRICS_TOKEN:
+        header = shlex.quote(f"Authorization: Bearer {settings.METRICS_TOKEN}")
+        return f"curl -H {header} {url}"
+    if settings.METRICS_PUBLIC:
+        return f"curl {url}"
+    return f"{url} is closed: set METRICS_TOKEN (or METRICS_PUBLIC=true)"

@@ -29,7 +29,7 @@ def monitor(monkeypatch: pytest.MonkeyPatch) -> Iterator[ContractMonitor]:
 @pytest.mark.django_db
 @override_settings(CONTRACT_VALIDATION="enforce")
 def test_middleware_and_room_violations_are_stored_as_source_server(
-    monitor: ContractMonitor, world: Any, as_user: Any, anon: Any
+    monitor: ContractMonitor, world: Any, as_user: Any, scraper: Any
 ) -> None:
     client = as_user(world.reviewer)
     body = {"video_id": str(world.video.id), "timestamp": 1, "content": "x", "priority": "?"}
@@ -47,7 +47,7 @@ def test_middleware_and_room_violations_are_stored_as_source_server(
     room = stored[("WS", "feedback.created", "message", "outgoing")]
     assert room.count == 1
     assert ViolationTotal.objects.get(source="server", method="POST").count == 3
-    metrics = anon.get("/metrics").content.decode()
+    metrics = scraper.get("/metrics").content.decode()
     assert (
         'contract_violations_total{endpoint="/api/v1/feedbacks",method="POST",'
         'source="server",type="request"} 3.0'
