@@ -218,6 +218,10 @@ PACT_PROVIDER_STATES_ENABLED = False
 # Contract monitoring (README "Contract monitoring"). Violations last seen longer ago
 # than the retention are deleted by `manage.py monitoring_prune`; totals are kept.
 MONITORING_RETENTION_DAYS = env.int("MONITORING_RETENTION_DAYS", default=30)
+# The intake: reports per minute per reporter (429 beyond), and the distinct
+# METHOD:endpoint:type keys one source may have before new ones count as `other`.
+MONITORING_REPORT_RATE = env.str("MONITORING_REPORT_RATE", default="120/min")
+MONITORING_MAX_KEYS_PER_SOURCE = env.int("MONITORING_MAX_KEYS_PER_SOURCE", default=200)
 # How often each server process writes the operations it served to the coverage
 # matrix's sightings (one small upsert per interval).
 MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", default=60.0)

@@ -28,6 +28,8 @@ if not env.str("DATABASE_URL", default=""):
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# The intake's rate limit is tested on its own (monitoring/tests/test_intake.py).
+MONITORING_REPORT_RATE = "100000/min"
 # Sightings are flushed by the tests that look at them, never by the clock.
 MONITORING_SEEN_FLUSH_SECONDS = float("inf")
 # No monitor thread per test process: tests that store the server's violations build
