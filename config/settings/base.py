@@ -209,6 +209,8 @@ CONTRACT_VIOLATION_RECORDERS = env.list(
 MONITORING_REPORT_SECONDS = env.float("MONITORING_REPORT_SECONDS", default=60.0)
 CONTRACT_ALERT_THRESHOLD = env.int("CONTRACT_ALERT_THRESHOLD", default=10)
 CONTRACT_ALERT_WINDOW_SECONDS = env.float("CONTRACT_ALERT_WINDOW_SECONDS", default=60.0)
+# At most this many alerts per window across keys; the keys beyond go in one summary.
+CONTRACT_ALERT_MAX_PER_WINDOW = env.int("CONTRACT_ALERT_MAX_PER_WINDOW", default=20)
 CONTRACT_ALERT_WEBHOOK_URL = env.str("CONTRACT_ALERT_WEBHOOK_URL", default="")
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 

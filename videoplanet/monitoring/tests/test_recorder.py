@@ -85,3 +85,18 @@ def test_a_burst_of_server_violations_raises_one_alert(caplog: pytest.LogCapture
     alerts = [r for r in caplog.records if "GET:/api/v1/me:response" in r.getMessage()]
     assert len(alerts) == 1
     monitor.close()
+
+
+@override_settings(CONTRACT_ALERT_THRESHOLD=0, CONTRACT_ALERT_MAX_PER_WINDOW=2)
+def test_invented_message_types_cannot_fan_out_into_alerts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monitor = server_monitor(start=False)
+    with caplog.at_level("ERROR", logger="videoplanet_client.monitor"):
+        for n in range(50):  # a client sending 50 made-up room message types
+            monitor.record_violation(f"made.up.{n}", "WS", "message", "unknown message type")
+        assert len(caplog.records) == 2
+        monitor.stop()  # the rest: one summary
+    assert len(caplog.records) == 3
+    assert caplog.records[-1].getMessage().startswith("48 more keys over the contract")
+    monitor.close()
