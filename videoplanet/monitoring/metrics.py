@@ -9,6 +9,11 @@
   ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory shared by all of them (wiped before
   they start): prometheus_client then keeps the counters in files there and each scrape
   sums every process's.
+
+Every label value comes from a closed set, never from what a client sent: methods, the
+OpenAPI path templates and room message types (else ``other``, or ``unknown`` for a
+room message type), violation types, directions, status codes, and reporter names
+(which staff create).
 """
 
 from __future__ import annotations
