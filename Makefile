@@ -20,11 +20,14 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	touch $@
 
 ## make run: SQLite, in-memory channel layer, local media, demo data, one server process.
+## /metrics needs a token: METRICS_TOKEN, else a local one kept in var/metrics-token.
+RUN_METRICS_TOKEN = METRICS_TOKEN="$${METRICS_TOKEN:-$$(cat var/metrics-token)}"
 run: install
 	mkdir -p var
+	test -s var/metrics-token || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > var/metrics-token)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
-	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
+	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
+	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
 		--host 127.0.0.1 --port $(PORT) --no-access-log
 
 ## make test: the whole suite on SQLite, then again on DATABASE_URL when it is set.

@@ -258,6 +258,8 @@ CONTRACT_VIOLATION_RECORDERS = env.list(
 MONITORING_REPORT_SECONDS = env.float("MONITORING_REPORT_SECONDS", default=60.0)
 CONTRACT_ALERT_THRESHOLD = env.int("CONTRACT_ALERT_THRESHOLD", default=10)
 CONTRACT_ALERT_WINDOW_SECONDS = env.float("CONTRACT_ALERT_WINDOW_SECONDS", default=60.0)
+# At most this many alerts per window across keys; the keys beyond go in one summary.
+CONTRACT_ALERT_MAX_PER_WINDOW = env.int("CONTRACT_ALERT_MAX_PER_WINDOW", default=20)
 CONTRACT_ALERT_WEBHOOK_URL = env.str("CONTRACT_ALERT_WEBHOOK_URL", default="")
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 
@@ -267,6 +269,10 @@ PACT_PROVIDER_STATES_ENABLED = False
 # Contract monitoring (README "Contract monitoring"). Violations last seen longer ago
 # than the retention are deleted by `manage.py monitoring_prune`; totals are kept.
 MONITORING_RETENTION_DAYS = env.int("MONITORING_RETENTION_DAYS", default=30)
+# The intake: reports per minute per reporter (429 beyond), and the distinct
+# METHOD:endpoint:type keys one source may have before new ones count as `other`.
+MONITORING_REPORT_RATE = env.str("MONITORING_REPORT_RATE", default="120/min")
+MONITORING_MAX_KEYS_PER_SOURCE = env.int("MONITORING_MAX_KEYS_PER_SOURCE", default=200)
 # How often each server process writes the operations it served to the coverage
 # matrix's sightings (one small upsert per interval).
 MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", default=60.0)
@@ -277,9 +283,9 @@ PACT_VERIFICATION_REPORT = env.path(
     "PACT_VERIFICATION_REPORT", default=str(VAR_DIR / "pact-verification.json")
 )
 # GET /metrics: with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets
-# in; without it, /metrics is open when METRICS_PUBLIC (off in production), else 404.
+# in; without it, /metrics answers 404 unless METRICS_PUBLIC=true is set explicitly.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=True)
+METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=False)
 
 LOGGING = {
     "version": 1,

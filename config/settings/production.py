@@ -8,8 +8,6 @@ CONTRACT_VALIDATION = env.str("CONTRACT_VALIDATION", default="enforce")
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# /metrics answers 404 unless METRICS_TOKEN is set (or METRICS_PUBLIC=true).
-METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=False)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

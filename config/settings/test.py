@@ -37,6 +37,8 @@ REST_FRAMEWORK = {
 SIGN_IN_FAILURE_RATE = "1000/min"
 SIGN_UP_EMAIL_RATE = "1000/min"
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# The intake's rate limit is tested on its own (monitoring/tests/test_intake.py).
+MONITORING_REPORT_RATE = "100000/min"
 # Sightings are flushed by the tests that look at them, never by the clock.
 MONITORING_SEEN_FLUSH_SECONDS = float("inf")
 # No monitor thread per test process: tests that store the server's violations build

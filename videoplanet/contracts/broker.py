@@ -10,6 +10,11 @@ comes from PACT_BROKER_URL, with PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSW
 Without PACT_BROKER_URL every command stops with a clear message and exit code 2: a
 contract step that did not run must never look like one that passed. ``--dry-run``
 prints the commands instead of running them.
+
+Secrets never go on a command line (where ``ps`` and CI logs would show them): the
+`pact` CLI reads PACT_BROKER_TOKEN, PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD from
+its environment, which it inherits. Every command line printed is redacted: a secret
+value, or a password in a URL, is shown as ``***``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,25 +89,82 @@ def broker_url() -> str:
     return url
 
 
-def credentials(token: str, username: str, password: str) -> list[str]:
-    """The broker credentials under the flag names of the command that takes them."""
-    if os.environ.get("PACT_BROKER_TOKEN"):
-        return [token, os.environ["PACT_BROKER_TOKEN"]]
-    if os.environ.get("PACT_BROKER_USERNAME"):
-        return [
-            username, os.environ["PACT_BROKER_USERNAME"],
-            password, os.environ.get("PACT_BROKER_PASSWORD", ""),
-        ]  # fmt: skip
-    return []
+SECRET_VARIABLES = ("PACT_BROKER_TOKEN", "PACT_BROKER_PASSWORD")
+REDACTED = "***"
+
+
+def _split_url(url: str) -> tuple[str, str, str]:
+    """``url`` without user and password, and those two (URL-decoded, maybe empty)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, "", ""
+    netloc = parts.hostname or ""
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port:
+        netloc += f":{parts.port}"
+    bare = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    return (
+        bare,
+        urllib.parse.unquote(parts.username or ""),
+        urllib.parse.unquote(parts.password or ""),
+    )
+
+
+def command_url() -> str:
+    """The broker URL as it goes on a command line: without a user or password in it."""
+    return _split_url(broker_url())[0]
+
+
+def cli_environment() -> dict[str, str]:
+    """The `pact` CLI's environment: this one, plus the user and password of a
+    PACT_BROKER_URL that carries them (unless PACT_BROKER_USERNAME is set)."""
+    environment = dict(os.environ)
+    url = environment.get("PACT_BROKER_URL", "")
+    _, username, password = _split_url(url) if url else ("", "", "")
+    if username and not environment.get("PACT_BROKER_USERNAME"):
+        environment["PACT_BROKER_USERNAME"] = username
+        environment["PACT_BROKER_PASSWORD"] = password
+    return environment
 
 
 def broker_args() -> list[str]:
-    """Broker URL and credentials for `pact broker ...` commands."""
-    url = broker_url()
-    return [
-        "--broker-base-url", url,
-        *credentials("--broker-token", "--broker-username", "--broker-password"),
-    ]  # fmt: skip
+    """The broker URL for `pact broker ...` commands; credentials stay in the
+    environment (PACT_BROKER_TOKEN, PACT_BROKER_USERNAME/PASSWORD)."""
+    return ["--broker-base-url", command_url()]
+
+
+def _secrets() -> list[str]:
+    found = [value for name in SECRET_VARIABLES if (value := os.environ.get(name, ""))]
+    url = os.environ.get("PACT_BROKER_URL", "")
+    if url:
+        password = _split_url(url)[2]
+        found += [password, urllib.parse.quote(password, safe="")] if password else []
+    return found
+
+
+def redact(text: str) -> str:
+    """``text`` without the broker secrets of this environment or a URL's password."""
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _redact_url_passwords(text)
+
+
+def _redact_url_passwords(text: str) -> str:
+    words = []
+    for word in text.split(" "):
+        if "://" in word and "@" in word:
+            try:
+                parts = urllib.parse.urlsplit(word.strip("'\""))
+            except ValueError:
+                parts = None
+            if parts is not None and parts.password:
+                netloc = f"{parts.username}:{REDACTED}@{parts.hostname}"
+                if parts.port:
+                    netloc += f":{parts.port}"
+                word = word.replace(parts.netloc, netloc)
+        words.append(word)
+    return " ".join(words)
 
 
 def publish_commands() -> list[list[str]]:
@@ -137,10 +200,10 @@ def verify_command(port: int, *, publish: bool) -> list[str]:
 
     No Authorization header is injected: the consumer's interactions carry their own
     example token (``Bearer valid-token``, which every provider state issues), so an
-    interaction that sends a bad token can still expect its 401."""
+    interaction that sends a bad token can still expect its 401. The verifier reads the
+    broker's credentials from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD."""
     command = [
-        pact_cli(), "verifier", "--broker-url", broker_url(),
-        *credentials("--token", "--user", "--password"),
+        pact_cli(), "verifier", "--broker-url", command_url(),
         "--provider-name", PROVIDER, "--hostname", "127.0.0.1", "--port", str(port),
         "--state-change-url", f"http://127.0.0.1:{port}/pact/provider-states",
         "--state-change-teardown",
@@ -170,9 +233,9 @@ def _free_port() -> int:
 
 def _run(commands: list[list[str]], dry_run: bool) -> int:
     for command in commands:
-        print("$", shlex.join(command), flush=True)
+        print("$", redact(shlex.join(command)), flush=True)
         if not dry_run:
-            code = subprocess.call(command, cwd=ROOT)
+            code = subprocess.call(command, cwd=ROOT, env=cli_environment())
             if code:
                 return code
     return 0
@@ -184,7 +247,9 @@ def verify(*, publish: bool, dry_run: bool) -> int:
     if dry_run:
         return _run([command, messages_command(publish=publish)], dry_run=True)
     provider = subprocess.Popen(
-        [sys.executable, "-m", "videoplanet.contracts.provider", "--port", str(port)], cwd=ROOT
+        [sys.executable, "-m", "videoplanet.contracts.provider", "--port", str(port)],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES},
     )
     try:
         deadline = time.monotonic() + 60

@@ -25,6 +25,7 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.permissions import BasePermission, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from videoplanet.accounts.authentication import BearerTokenAuthentication
@@ -45,6 +46,7 @@ from .models import ViolationType
 from .reports import ReportSerializer
 from .selectors import KINDS, STATUSES, VERIFICATION_STATUSES, coverage_matrix, violation_list
 from .services import violations_store
+from .throttling import ReporterRateThrottle
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -110,6 +112,9 @@ class ContractViolationCollectionApi(APIView):
     def get_permissions(self) -> list[BasePermission]:
         return [IsReporter()] if self._reporting else [IsAdminUser()]
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [ReporterRateThrottle()] if self._reporting else []
+
     class ContractViolationAcceptedSerializer(serializers.Serializer):
         accepted = serializers.IntegerField(help_text="How many entries were stored.")
 
@@ -121,12 +126,16 @@ class ContractViolationCollectionApi(APIView):
             "stored whole or not at all. Limits: 1000 entries, 50 errors of 1000 "
             "characters each per entry, endpoints of 255 characters; `key` must be "
             "`{method}:{endpoint}:{type}`, `count` at least 1, `firstSeen` not after "
-            "`lastSeen`. A concrete documented path is stored as its path template."
+            "`lastSeen`. A concrete documented path is stored as its path template; an "
+            "endpoint that is neither a documented operation nor a room message type, "
+            "or a new key beyond the reporter's key limit, is stored as `other` (the "
+            "endpoint as sent leads its errors). Each reporter may send a limited number "
+            "of reports a minute (429 beyond, with `Retry-After`)."
         ),
         request=ReportSerializer,
         responses={
             202: ContractViolationAcceptedSerializer,
-            **error_responses(400, 401, 413, 415),
+            **error_responses(400, 401, 413, 415, 429),
         },
     )
     def post(self, request: ReporterRequest) -> Response:
@@ -278,7 +287,8 @@ class CoverageApi(APIView):
 
 def metrics(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """``GET /metrics``. With ``METRICS_TOKEN`` set, only ``Authorization: Bearer <it>``
-    gets in; without it, the endpoint is open when ``METRICS_PUBLIC``, else 404."""
+    gets in; without it, the endpoint is open only when ``METRICS_PUBLIC`` is set
+    explicitly (the default everywhere is off), else 404."""
     if request.method not in ("GET", "HEAD"):
         return error_response(MethodNotAllowed())
     token = settings.METRICS_TOKEN

@@ -9,13 +9,20 @@
   ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory shared by all of them (wiped before
   they start): prometheus_client then keeps the counters in files there and each scrape
   sums every process's.
+
+Every label value comes from a closed set, never from what a client sent: methods, the
+OpenAPI path templates and room message types (else ``other``, or ``unknown`` for a
+room message type), violation types, directions, status codes, and reporter names
+(which staff create).
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Iterator
 
+from django.conf import settings
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -58,3 +65,15 @@ def exposition() -> bytes:
     database = CollectorRegistry(auto_describe=False)
     database.register(ContractViolationsCollector())
     return generate_latest(process) + generate_latest(database)
+
+
+def scrape_hint(base_url: str) -> str:
+    """How to read ``/metrics`` on this server, for a ready banner: the curl command with
+    the token, or why there is nothing to scrape."""
+    url = f"{base_url.rstrip('/')}/metrics"
+    if settings.METRICS_TOKEN:
+        header = shlex.quote(f"Authorization: Bearer {settings.METRICS_TOKEN}")
+        return f"curl -H {header} {url}"
+    if settings.METRICS_PUBLIC:
+        return f"curl {url}"
+    return f"{url} is closed: set METRICS_TOKEN (or METRICS_PUBLIC=true)"

@@ -10,6 +10,7 @@ than the rows themselves.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 # What ``source`` holds for violations the server itself saw (its middleware and rooms).
 SERVER_SOURCE = "server"
@@ -101,13 +102,15 @@ class ViolationHour(models.Model):
 
 
 class ViolationTotal(models.Model):
-    """All-time count per key and source; never pruned (Prometheus' counter)."""
+    """All-time count per key and source (Prometheus' counter); pruned once the key has
+    not been reported for the retention period."""
 
     source = models.CharField(max_length=100)
     method = models.CharField(max_length=10)
     endpoint = models.CharField(max_length=255)
     type = models.CharField(max_length=10, choices=ViolationType.choices)
     count = models.BigIntegerField(default=0)
+    last_reported = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -121,10 +124,12 @@ class ViolationTotal(models.Model):
 
 
 class DroppedTotal(models.Model):
-    """All-time count of violations a source's bounded buffer could not keep."""
+    """All-time count of violations a source's bounded buffer could not keep; pruned like
+    ``ViolationTotal``."""
 
     source = models.CharField(max_length=100, unique=True)
     count = models.BigIntegerField(default=0)
+    last_reported = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.source}: {self.count} dropped"

@@ -7,7 +7,8 @@ the rooms record into it from any thread or event loop (in memory, no I/O), and 
 daemon thread stores the aggregate every ``MONITORING_REPORT_SECONDS`` and at exit. A
 failed store (the database away) is kept and retried with backoff, as a client's report
 is. Threshold alerts go to the log, and to ``CONTRACT_ALERT_WEBHOOK_URL`` and Sentry
-(``SENTRY_DSN``) when they are set. One monitor per server process.
+(``SENTRY_DSN``) when they are set, at most ``CONTRACT_ALERT_MAX_PER_WINDOW`` a window
+(the rest summed up in one). One monitor per server process.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def server_monitor(*, start: bool = True) -> ContractMonitor:
         report_interval=settings.MONITORING_REPORT_SECONDS,
         alert_threshold=settings.CONTRACT_ALERT_THRESHOLD,
         alert_window=settings.CONTRACT_ALERT_WINDOW_SECONDS,
+        max_alerts=settings.CONTRACT_ALERT_MAX_PER_WINDOW,
         alert_sinks=alert_sinks(),
         flush_at_exit=start,
         source=SOURCE,

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -24,10 +25,14 @@ from .models import (
     ViolationHour,
     ViolationTotal,
 )
-from .reports import WS, report_parse
+from .reports import MAX_ERRORS, WS, ReportEntry, report_parse
+from .sightings import MESSAGE_TYPES
 
 TOKEN_PREFIX = "vpr_"
 PRUNE_BATCH = 10_000
+OTHER = "other"
+"""Where an endpoint is counted that is neither a documented operation nor a room message
+type, or that would take its source past ``MONITORING_MAX_KEYS_PER_SOURCE``."""
 
 
 @transaction.atomic
@@ -51,12 +56,19 @@ def reporter_issue(*, name: str) -> tuple[Reporter, str, bool]:
     return reporter, key, created
 
 
-def _template(method: str, endpoint: str) -> str:
-    """An HTTP endpoint as its OpenAPI path template when it is a concrete documented path,
-    so one operation's violations count under one name whatever ids they carried."""
+def _documented(method: str, endpoint: str) -> str | None:
+    """The name one operation's violations count under, whatever ids they carried: the
+    OpenAPI path template of a documented operation, or a room message type; else None."""
     if method == WS:
-        return endpoint
-    return committed_validator().match_path(endpoint) or endpoint
+        return endpoint if endpoint in MESSAGE_TYPES else None
+    template = committed_validator().operation(endpoint, method)
+    return template if isinstance(template, str) else None
+
+
+def _as_other(entry: ReportEntry, why: str) -> tuple[str, tuple[str, ...], int]:
+    """An entry counted under ``other``: the endpoint it named leads its errors."""
+    errors = (f"reported endpoint {entry.endpoint!r}: {why}", *entry.errors)
+    return OTHER, errors[:MAX_ERRORS], entry.unique_errors + 1
 
 
 @transaction.atomic
@@ -65,24 +77,41 @@ def violations_store(*, source: str, report: Mapping[str, Any]) -> int:
 
     All or nothing: an invalid report raises ``ValidationFailed`` and writes no row. Times
     a reporter's clock puts in the future are clamped to when the report arrived.
+
+    Every stored name comes from a closed set, so no reporter can grow the metrics, the
+    trends or the coverage matrix by inventing endpoints: an endpoint that is neither a
+    documented operation nor a room message type is stored as ``other``, and so is a new
+    key once ``source`` has ``MONITORING_MAX_KEYS_PER_SOURCE`` keys in its totals; the
+    endpoint as reported leads that entry's errors.
     """
     parsed = report_parse(report)
     now = timezone.now()
+    cap = settings.MONITORING_MAX_KEYS_PER_SOURCE
+    keys = set(
+        ViolationTotal.objects.filter(source=source).values_list("method", "endpoint", "type")
+    )
     rows = []
     for entry in parsed.entries:
         last_seen = min(entry.last_seen, now)
+        endpoint = _documented(entry.method, entry.endpoint)
+        errors, unique_errors = entry.errors, entry.unique_errors
+        if endpoint is None:
+            endpoint, errors, unique_errors = _as_other(entry, "not in the contract")
+        elif (entry.method, endpoint, entry.type) not in keys and len(keys) >= cap:
+            endpoint, errors, unique_errors = _as_other(entry, f"over {source}'s {cap} keys")
+        keys.add((entry.method, endpoint, entry.type))
         rows.append(
             Violation(
                 source=source,
                 method=entry.method,
-                endpoint=_template(entry.method, entry.endpoint),
+                endpoint=endpoint,
                 type=entry.type,
                 direction=entry.direction,
                 count=entry.count,
                 first_seen=min(entry.first_seen, last_seen),
                 last_seen=last_seen,
-                unique_errors=entry.unique_errors,
-                errors=list(entry.errors),
+                unique_errors=unique_errors,
+                errors=list(errors),
                 received_at=now,
             )
         )
@@ -90,9 +119,9 @@ def violations_store(*, source: str, report: Mapping[str, Any]) -> int:
     totals: Counter[tuple[str, ...]] = Counter()
     for row in rows:
         totals[(source, row.method, row.endpoint, row.type)] += row.count
-    _add_counts(ViolationTotal, ("source", "method", "endpoint", "type"), totals)
+    _add_counts(ViolationTotal, ("source", "method", "endpoint", "type"), totals, touched=now)
     if parsed.dropped:
-        _add_counts(DroppedTotal, ("source",), {(source,): parsed.dropped})
+        _add_counts(DroppedTotal, ("source",), {(source,): parsed.dropped}, touched=now)
     return len(rows)
 
 
@@ -114,9 +143,14 @@ def violations_add(*, rows: Sequence[Violation]) -> list[Violation]:
 
 
 def _add_counts(
-    model: type[models.Model], keys: Sequence[str], increments: Mapping[tuple[str, ...], int]
+    model: type[models.Model],
+    keys: Sequence[str],
+    increments: Mapping[tuple[str, ...], int],
+    *,
+    touched: datetime | None = None,
 ) -> None:
-    """``count += n`` per key, inserting missing rows: one upsert statement per batch.
+    """``count += n`` per key, inserting missing rows: one upsert statement per batch;
+    with ``touched``, also ``last_reported = touched`` (the totals, pruned by it).
 
     ``INSERT ... ON CONFLICT DO UPDATE SET count = count + excluded.count`` is atomic per
     row on PostgreSQL and SQLite, so concurrent reports never lose an increment; keys are
@@ -124,19 +158,22 @@ def _add_counts(
     """
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(name) for name in (*keys, "count"))
+    extra = ("last_reported",) if touched is not None else ()
+    columns = ", ".join(quote(name) for name in (*keys, "count", *extra))
     conflict = ", ".join(quote(name) for name in keys)
     count = quote("count")
-    row = "(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"
+    updates = [f"{count} = {table}.{count} + EXCLUDED.{count}"]
+    updates += [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in extra]
+    tail = (connection.ops.adapt_datetimefield_value(touched),) if touched is not None else ()
+    row = "(" + ", ".join(["%s"] * (len(keys) + 1 + len(extra))) + ")"
     with connection.cursor() as cursor:
         items = sorted(increments.items())
         for start in range(0, len(items), 200):
             chunk = items[start : start + 200]
-            params: list[Any] = [value for key, n in chunk for value in (*key, n)]
+            params: list[Any] = [value for key, n in chunk for value in (*key, n, *tail)]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) "
-                f"DO UPDATE SET {count} = {table}.{count} + EXCLUDED.{count}",
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}",
                 params,
             )
 
@@ -145,10 +182,15 @@ def violations_prune(*, older_than: datetime) -> int:
     """Delete violations last seen before ``older_than``, in batches; return how many.
 
     Their hourly sums go too, for the hours that ended by ``older_than`` (the hour that
-    straddles it keeps its sum until the next prune). Totals are kept: Prometheus'
-    counters must never go down.
+    straddles it keeps its sum until the next prune), and the all-time totals of keys and
+    sources not reported since: their series leave ``/metrics`` (a key reported again
+    starts a new counter, which Prometheus' ``rate`` and ``increase`` handle as a reset).
+    Totals still reported keep counting, so the series ``/metrics`` serves are bounded by
+    what the retention window saw.
     """
     ViolationHour.objects.filter(hour__lte=older_than - timedelta(hours=1)).delete()
+    ViolationTotal.objects.filter(last_reported__lt=older_than).delete()
+    DroppedTotal.objects.filter(last_reported__lt=older_than).delete()
     deleted = 0
     while True:
         batch = list(

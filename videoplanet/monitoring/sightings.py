@@ -27,6 +27,8 @@ from django.conf import settings
 from django.utils import timezone
 from prometheus_client import Counter
 
+from videoplanet.realtime.events import CLIENT_MESSAGES, SERVER_EVENTS
+
 logger = logging.getLogger(__name__)
 
 http_requests = Counter(
@@ -39,6 +41,10 @@ ws_messages = Counter(
     "Room messages that passed their schema, by type and direction (server's view).",
     ["type", "direction"],
 )
+# Label values come from closed sets, whatever a message claims to be.
+UNKNOWN = "unknown"
+MESSAGE_TYPES = frozenset([*SERVER_EVENTS, *CLIENT_MESSAGES])
+DIRECTIONS = frozenset({"incoming", "outgoing"})
 
 
 class Sightings:
@@ -84,6 +90,14 @@ sightings = Sightings()
 
 
 def ws_message_observed(type_: str, direction: str) -> None:
-    """A room message that passed its schema was sent (outgoing) or received (incoming)."""
-    ws_messages.labels(type=type_, direction=direction).inc()
-    sightings.mark("WS", type_)
+    """A room message that passed its schema was sent (outgoing) or received (incoming).
+
+    A type the AsyncAPI document does not know is counted as ``unknown`` and is no
+    sighting, so no client can add label values or coverage rows."""
+    known = type_ in MESSAGE_TYPES
+    ws_messages.labels(
+        type=type_ if known else UNKNOWN,
+        direction=direction if direction in DIRECTIONS else UNKNOWN,
+    ).inc()
+    if known:
+        sightings.mark("WS", type_)

@@ -30,6 +30,7 @@ from videoplanet_client import (
     ContractViolation,
     HttpReporter,
     Pong,
+    RateLimited,
     RealtimeClient,
     SentrySink,
     ServerError,
@@ -428,6 +429,86 @@ def test_the_alert_says_what_and_when(clock: Clock) -> None:
         errors=("$.e2: required", "$.e0: required", "$.e1: required"),
     )
     assert alert.to_dict()["firstSeen"] == "2026-11-23T09:59:00Z"
+
+
+def test_alerts_are_capped_per_window_across_keys_and_the_rest_summed_up(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    sink, reports = ListSink(), Reports()
+    monitor = make_monitor(
+        clock, reporter=reports, alert_sinks=[sink], alert_threshold=0, max_alerts=3
+    )
+    caplog.set_level(logging.ERROR, logger="videoplanet_client.monitor")
+    for n in range(200):  # 200 made-up keys, each over the threshold at once
+        monitor.record(violation(f"/api/v1/made-up/{n}", at=clock.now))
+        clock.advance(0.1)
+    assert [a.key for a in sink.alerts] == [f"POST:/api/v1/made-up/{n}:request" for n in range(3)]
+    assert len(caplog.records) == 3  # the held ones are not logged one by one either
+    clock.advance(60)  # the window is over: one summary
+    monitor.run_pending()
+    [*_, summary] = sink.alerts
+    assert len(sink.alerts) == 4
+    assert summary.key == "*"
+    assert summary.count == 197
+    assert summary.message == (
+        "197 more keys over the contract violation threshold within 60 s "
+        "(alerts are capped at 3 a window)"
+    )
+    assert summary.errors == tuple(f"POST:/api/v1/made-up/{n}:request" for n in range(3, 8))
+    assert (summary.first_seen, summary.last_seen) == (
+        T0 + timedelta(seconds=0.3), T0 + timedelta(seconds=19.9)
+    )  # fmt: skip
+    monitor.run_pending()
+    assert len(sink.alerts) == 4  # said once
+    monitor.record(violation("/api/v1/me", method="GET", at=clock.now))  # a new window
+    assert sink.alerts[-1].key == "GET:/api/v1/me:request"
+    # All 200 keys are still counted and reported: only the alerts were capped.
+    assert len(reports.entries()) == 200
+
+
+def test_twenty_alerts_a_window_by_default(clock: Clock) -> None:
+    sink = ListSink()
+    monitor = make_monitor(clock, alert_sinks=[sink], alert_threshold=0)
+    for n in range(100):
+        monitor.record(violation(f"/x/{n}", at=clock.now))
+    assert len(sink.alerts) == 20
+
+
+def test_the_summary_is_due_at_the_end_of_the_window_and_sent_on_stop(clock: Clock) -> None:
+    sink = ListSink()
+    monitor = make_monitor(
+        clock, alert_sinks=[sink], alert_threshold=0, max_alerts=1, report_interval=600
+    )
+    monitor.record(violation("/a", at=clock.now))
+    monitor.record(violation("/b", at=clock.now))
+    clock.advance(15)
+    assert monitor.run_pending() == pytest.approx(45)  # wakes the thread for the summary
+    assert len(sink.alerts) == 1
+    assert monitor.stop()
+    assert [a.key for a in sink.alerts] == ["POST:/a:request", "*"]
+    assert sink.alerts[-1].count == 1
+
+
+def test_a_report_refused_with_429_waits_for_retry_after(clock: Clock) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def limited(report: dict[str, Any]) -> None:
+        calls.append(report)
+        if len(calls) == 1:
+            raise RateLimited("slow down", status=429, code="rate_limited", retry_after=120)
+
+    backoff = Backoff(base=1.0, factor=2.0, cap=4.0)
+    monitor = make_monitor(clock, reporter=limited, report_interval=60, backoff=backoff)
+    monitor.record(violation())
+    clock.advance(60)
+    assert monitor.run_pending() == pytest.approx(120)  # not the backoff's 1 s
+    clock.advance(119)
+    monitor.run_pending()
+    assert len(calls) == 1
+    clock.advance(1)
+    monitor.run_pending()
+    assert len(calls) == 2
+    assert calls[1]["violations"][0]["count"] == 1
 
 
 def test_a_steady_trickle_never_alerts(clock: Clock) -> None:

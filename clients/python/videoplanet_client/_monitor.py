@@ -20,9 +20,14 @@ into a count, the first and last time seen and the distinct errors (the first
 
 Alerts: more than ``alert_threshold`` violations of one key within ``alert_window``
 seconds (a sliding window) raise one ``Alert``, then that key stays quiet for a window.
-Every alert is logged as an ERROR on ``videoplanet_client.monitor`` and handed to each
-of ``alert_sinks`` (``WebhookSink``, ``SentrySink`` or anything with ``send(alert)``):
-on the monitor's thread once it is started, in ``record()`` before that.
+At most ``max_alerts`` alerts go out per ``alert_window`` across all keys, so keys made
+up by a misbehaving peer cannot fan out into hundreds of alerts: the keys over the
+threshold beyond that are counted and, when the window ends (or the monitor stops), go
+out as one summary alert, key ``*``, "N more keys over the threshold", with a sample of
+those keys as its ``errors``. Every alert is logged as an ERROR on
+``videoplanet_client.monitor`` and handed to each of ``alert_sinks`` (``WebhookSink``,
+``SentrySink`` or anything with ``send(alert)``): on the monitor's thread once it is
+started, in ``record()`` before that.
 
 Reports: every ``report_interval`` seconds the monitor's thread hands the aggregate to
 ``reporter``, a callable that takes the report (a JSON-ready dict) and raises when it
@@ -31,7 +36,8 @@ entries (a bigger aggregate goes as several reports), each with at most 50 error
 most 1000 characters and an endpoint of at most 255. The aggregate is cleared only of
 what the reporter accepted: the monitor swaps in an empty buffer, reports the old one,
 and on failure merges it back under what was recorded meanwhile (counts added, first
-and last seen widened, errors united), then retries with exponential backoff. At most
+and last seen widened, errors united), then retries with exponential backoff (and not
+before a 429's ``Retry-After``). At most
 ``max_keys`` keys are kept; a violation of a new key beyond that is counted in the
 next report's ``dropped``, never silently lost.
 
@@ -82,6 +88,8 @@ THREAD_NAME = "videoplanet-contract-monitor"
 _COUNTED_ERRORS = 200
 """Distinct errors of one key counted (by hash) beyond the kept ones; more saturate."""
 _ALERT_SAMPLE = 5
+SUMMARY_KEY = "*"
+"""The key of the alert that sums up the keys over the threshold beyond ``max_alerts``."""
 _QUEUED_ALERTS = 1000
 _SENTRY_LEVELS: dict[Severity, str] = {"low": "info", "medium": "warning", "high": "error"}
 
@@ -111,7 +119,9 @@ class Alert:
     """One key broke the contract too often: more than the threshold within the window.
 
     count: violations of ``key`` in the window when the alert was raised; first_seen /
-    last_seen: the oldest and newest of them; errors: a sample of what was wrong.
+    last_seen: the oldest and newest of them; errors: a sample of what was wrong. The
+    summary of the keys beyond ``max_alerts`` has key ``*``, the number of those keys as
+    count, and a sample of them as errors.
     """
 
     severity: Severity
@@ -330,6 +340,23 @@ class _Entry:
 
 
 @dataclass(slots=True)
+class _Held:
+    """Alerts over ``max_alerts`` in the current alert window, to be summed up."""
+
+    keys: int = 0
+    sample: list[str] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+    def add(self, alert: Alert) -> None:
+        self.keys += 1
+        if len(self.sample) < _ALERT_SAMPLE:
+            self.sample.append(alert.key)
+        self.first_seen = min(self.first_seen or alert.first_seen, alert.first_seen)
+        self.last_seen = max(self.last_seen or alert.last_seen, alert.last_seen)
+
+
+@dataclass(slots=True)
 class _Rate:
     """The latest ``threshold + 1`` violations of a key: (monotonic, wall) times."""
 
@@ -346,7 +373,8 @@ class ContractMonitor:
     reporter: takes each report, raises if it was not accepted (``HttpReporter``);
     report_interval: seconds between reports on the monitor's thread; alert_threshold,
     alert_window: more than this many violations of one key within this many seconds
-    raise an alert; alert_sinks: where alerts go besides the log; max_keys: keys kept
+    raise an alert; alert_sinks: where alerts go besides the log; max_alerts: alerts
+    per alert window across keys, the rest summed up in one; max_keys: keys kept
     between reports; max_errors: distinct errors kept per key (at most 50); backoff:
     the waits between failed reports; clock: monotonic seconds (windows, schedule);
     wall_clock: the time stamped on reports and ``record_violation``; flush_at_exit:
@@ -362,6 +390,7 @@ class ContractMonitor:
         alert_threshold: int = 10,
         alert_window: float = 60.0,
         alert_sinks: Iterable[AlertSink] = (),
+        max_alerts: int = 20,
         max_keys: int = 1000,
         max_errors: int = 20,
         backoff: Backoff = REPORT_BACKOFF,
@@ -374,8 +403,8 @@ class ContractMonitor:
             raise ValueError("report_interval and alert_window must be > 0")
         if alert_threshold < 0:
             raise ValueError("alert_threshold must be >= 0")
-        if max_keys < 1:
-            raise ValueError("max_keys must be >= 1")
+        if max_keys < 1 or max_alerts < 1:
+            raise ValueError("max_keys and max_alerts must be >= 1")
         if not 1 <= max_errors <= MAX_ENTRY_ERRORS:
             raise ValueError(f"max_errors must be between 1 and {MAX_ENTRY_ERRORS}")
         self.reporter = reporter
@@ -383,6 +412,7 @@ class ContractMonitor:
         self.alert_threshold = alert_threshold
         self.alert_window = alert_window
         self.alert_sinks = tuple(alert_sinks)
+        self.max_alerts = max_alerts
         self.max_keys = max_keys
         self.max_errors = max_errors
         self.backoff = backoff
@@ -397,10 +427,14 @@ class ContractMonitor:
         self._full_warned = False
         self._rates: OrderedDict[str, _Rate] = OrderedDict()
         self._alerts: deque[Alert] = deque(maxlen=_QUEUED_ALERTS)
+        self._alert_window_ends = -math.inf  # the window max_alerts counts in
+        self._alerts_in_window = 0
+        self._held = _Held()
 
         self._report_lock = threading.RLock()  # one report at a time; schedule
         self._next_report = clock() + report_interval
         self._failures = 0
+        self._retry_after: float | None = None
 
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -434,24 +468,25 @@ class ContractMonitor:
                 entry.last_seen = max(entry.last_seen, seen)
                 for error in errors:
                     entry.add_error(error, self.max_errors)
+            alerts = self._summary_due(now)
             alert = self._check_rate(key, now, seen, errors, entry)
-            queued = False
-            if alert is not None and self._thread is not None:
-                self._alerts.append(alert)
-                queued = True
+            if alert is not None and self._admit(alert, now):
+                alerts.append(alert)
+            queued = bool(alerts) and self._thread is not None
+            if queued:
+                self._alerts.extend(alerts)
         if warn_full:
             logger.warning(
                 "contract monitor holds %d keys: violations of new keys are only counted "
                 "(as dropped) until the next report is accepted",
                 self.max_keys,
             )
-        if alert is None:
-            return
-        logger.error("%s: %s", alert.message, "; ".join(alert.errors))
+        for alert in alerts:
+            logger.error("%s: %s", alert.message, "; ".join(alert.errors))
+            if not queued:
+                self._send(alert)
         if queued:
             self._wake.set()
-        else:
-            self._send(alert)
 
     def record_violation(
         self,
@@ -509,6 +544,54 @@ class ContractMonitor:
             errors=tuple(sample)[:_ALERT_SAMPLE],
         )
 
+    def _admit(self, alert: Alert, now: float) -> bool:
+        """Called with the lock held: whether ``alert`` goes out, or is held for the
+        summary because ``max_alerts`` already went out in this alert window."""
+        if now >= self._alert_window_ends:
+            self._alert_window_ends = now + self.alert_window
+            self._alerts_in_window = 0
+        if self._alerts_in_window < self.max_alerts:
+            self._alerts_in_window += 1
+            return True
+        self._held.add(alert)
+        return False
+
+    def _summary_due(self, now: float, *, force: bool = False) -> list[Alert]:
+        """Called with the lock held: the summary of the held alerts once their window
+        is over (or now, with ``force``), as a list of zero or one alert."""
+        held = self._held
+        if not held.keys or (now < self._alert_window_ends and not force):
+            return []
+        self._held = _Held()
+        assert held.first_seen is not None and held.last_seen is not None
+        return [
+            Alert(
+                severity="high",
+                key=SUMMARY_KEY,
+                message=(
+                    f"{held.keys} more keys over the contract violation threshold within "
+                    f"{self.alert_window:g} s (alerts are capped at {self.max_alerts} a "
+                    "window)"
+                ),
+                count=held.keys,
+                window=self.alert_window,
+                first_seen=held.first_seen,
+                last_seen=held.last_seen,
+                errors=tuple(held.sample),
+            )
+        ]
+
+    def _send_summary(self, *, force: bool = False) -> float:
+        """Send the held alerts' summary if it is due; the seconds until it would be."""
+        now = self._clock()
+        with self._lock:
+            alerts = self._summary_due(now, force=force)
+            wait = self._alert_window_ends - now if self._held.keys else math.inf
+        for alert in alerts:
+            logger.error("%s: %s", alert.message, "; ".join(alert.errors))
+            self._send(alert)
+        return max(0.0, wait)
+
     def _send(self, alert: Alert) -> None:
         for sink in self.alert_sinks:
             try:
@@ -562,6 +645,8 @@ class ContractMonitor:
                     )
                 except BaseException as exc:
                     self._restore(dict(items[start:]), chunk_dropped)
+                    wait = getattr(exc, "retry_after", None)  # RateLimited: the server's
+                    self._retry_after = wait if isinstance(wait, int | float) else None
                     if not isinstance(exc, Exception):
                         raise  # KeyboardInterrupt and the like: kept, and passed on
                     logger.warning(
@@ -594,16 +679,18 @@ class ContractMonitor:
 
         After an accepted report the next is due in ``report_interval``; after a failed
         one, when ``backoff`` says (attempt 0, 1, 2, ...). The monitor's thread calls
-        this in a loop; call it yourself to drive a monitor that has no thread.
+        this in a loop; call it yourself to drive a monitor that has no thread. A report
+        the server refused with 429 is not tried again before its ``Retry-After``.
         """
         self._send_queued()
+        summary_in = self._send_summary()
         with self._report_lock:
             if self._clock() >= self._next_report:
                 if self.flush():
                     self._failures = 0
                     self._next_report = self._clock() + self.report_interval
                 else:
-                    delay = self.backoff.delay(self._failures)
+                    delay = max(self.backoff.delay(self._failures), self._retry_after or 0.0)
                     self._failures += 1
                     self._next_report = self._clock() + delay
                     logger.info(
@@ -611,7 +698,7 @@ class ContractMonitor:
                         self._failures,
                         delay,
                     )
-            return max(0.0, self._next_report - self._clock())
+            return min(summary_in, max(0.0, self._next_report - self._clock()))
 
     # -- the thread ------------------------------------------------------------------------
 
@@ -640,6 +727,7 @@ class ContractMonitor:
                 delay = self.report_interval
             self._wake.wait(delay)
         self._send_queued()
+        self._send_summary(force=True)
         self._last_flush_ok = self.flush()
 
     def stop(self, timeout: float | None = 10.0) -> bool:
@@ -656,6 +744,7 @@ class ContractMonitor:
             atexit.unregister(self.stop)
         if thread is None:
             self._send_queued()
+            self._send_summary(force=True)
             return self.flush()
         stopping.set()
         self._wake.set()

@@ -114,3 +114,15 @@ def staff(db: None) -> Any:
 @pytest.fixture
 def as_staff(staff: Any, as_user: Callable[[Any], Any]) -> Any:
     return as_user(staff)
+
+
+SCRAPER_TOKEN = "test-scraper-token"
+
+
+@pytest.fixture
+def scraper(settings: Any, client_factory: Callable[[Any], Any]) -> Any:
+    """A Prometheus scraper: ``METRICS_TOKEN`` is set and this client sends it."""
+    settings.METRICS_TOKEN = SCRAPER_TOKEN
+    client = client_factory(None)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {SCRAPER_TOKEN}")
+    return client

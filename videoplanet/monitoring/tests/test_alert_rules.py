@@ -75,8 +75,9 @@ def test_every_rule_is_a_named_alert_with_severity_and_explanations() -> None:
 
 
 @pytest.mark.django_db
-def test_the_rules_use_only_metrics_the_app_exposes() -> None:
+def test_the_rules_use_only_metrics_the_app_exposes(anon: Any) -> None:
     violations_store(source="server", report=report(entry(), dropped=1))
+    anon.get("/api/v1/me")  # a request counted
     exposed = {
         sample.name
         for family in text_string_to_metric_families(exposition().decode())
@@ -87,5 +88,19 @@ def test_the_rules_use_only_metrics_the_app_exposes() -> None:
         for rule in rules()
         for name in re.findall(r"\b(contract_\w+|videoplanet_\w+)", rule["expr"])
     }
-    assert used == {"contract_violations_total", "contract_violations_dropped_total"}
+    assert used == {
+        "contract_violations_total",
+        "contract_violations_dropped_total",
+        "videoplanet_http_requests_total",
+    }
     assert used <= exposed
+
+
+def test_a_critical_rule_never_rests_on_one_sources_raw_count() -> None:
+    # What one client can drive on its own (the server's view of its requests, one
+    # consumer's reports) pages nobody: each critical rule needs two sources or a ratio.
+    for rule in rules():
+        if rule["labels"]["severity"] != "critical":
+            continue
+        expr = rule["expr"]
+        assert ">= 2" in expr or " / on " in expr, rule["alert"]

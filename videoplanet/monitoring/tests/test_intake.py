@@ -8,10 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from videoplanet.accounts.services import token_issue
 from videoplanet.monitoring.models import DroppedTotal, Violation, ViolationTotal
+from videoplanet.monitoring.services import reporter_issue, violations_store
 
 from .conftest import URL, entry, iso, report
 
@@ -83,9 +85,85 @@ def test_a_concrete_path_is_stored_as_its_operation(as_reporter: Any) -> None:
     assert ViolationTotal.objects.get().endpoint == "/api/v1/feedbacks/{feedback_id}"
 
 
-def test_an_undocumented_path_is_kept_as_sent(as_reporter: Any) -> None:
-    as_reporter.post(URL, report(entry(endpoint="/api/v1/legacy", method="GET")), format="json")
-    assert Violation.objects.get().endpoint == "/api/v1/legacy"
+def test_a_path_template_is_stored_as_itself(as_reporter: Any) -> None:
+    template = "/api/v1/feedbacks/{feedback_id}"
+    as_reporter.post(
+        URL, report(entry(endpoint=template, method="GET", type="response")), format="json"
+    )
+    assert Violation.objects.get().endpoint == template
+
+
+def test_invented_endpoints_are_counted_as_other_with_the_detail_in_the_errors(
+    as_reporter: Any, scraper: Any
+) -> None:
+    invented = [
+        *(entry(endpoint=f"/api/v1/made-up/{n}", method="GET", count=2) for n in range(30)),
+        entry(endpoint="/api/v1/me", method="DELETE", count=1),  # a path, not an operation
+        entry(endpoint=f"evil.{'x' * 40}", method="WS", type="message", count=3),
+    ]
+    response = as_reporter.post(URL, report(*invented), format="json")
+    assert response.status_code == 202
+    assert set(Violation.objects.values_list("endpoint", flat=True)) == {"other"}
+    totals = {(t.method, t.endpoint, t.type): t.count for t in ViolationTotal.objects.all()}
+    assert totals == {
+        ("GET", "other", "request"): 60,
+        ("DELETE", "other", "request"): 1,
+        ("WS", "other", "message"): 3,
+    }
+    first = Violation.objects.filter(method="GET").order_by("id").first()
+    assert first is not None
+    assert first.errors[0] == "reported endpoint '/api/v1/made-up/0': not in the contract"
+    assert first.unique_errors == 2
+    exposed = scraper.get("/metrics").content.decode()
+    assert "made-up" not in exposed and "evil." not in exposed
+    assert 'endpoint="other"' in exposed
+
+
+def test_each_source_has_a_limited_number_of_keys(as_reporter: Any, settings: Any) -> None:
+    settings.MONITORING_MAX_KEYS_PER_SOURCE = 2
+    operations = [
+        entry(endpoint="/api/v1/feedbacks", method="POST"),
+        entry(endpoint="/api/v1/me", method="GET", type="response"),
+        entry(endpoint="/api/v1/projects", method="GET", type="response", count=4),
+    ]
+    assert as_reporter.post(URL, report(*operations), format="json").status_code == 202
+    again = entry(endpoint="/api/v1/me", method="GET", type="response", count=5)
+    assert as_reporter.post(URL, report(again), format="json").status_code == 202
+    totals = {(t.method, t.endpoint, t.type): t.count for t in ViolationTotal.objects.all()}
+    assert totals == {
+        ("POST", "/api/v1/feedbacks", "request"): 12,
+        ("GET", "/api/v1/me", "response"): 17,  # a key it had keeps counting
+        ("GET", "other", "response"): 4,
+    }
+    overflow = Violation.objects.get(endpoint="other")
+    assert overflow.errors[0] == (
+        "reported endpoint '/api/v1/projects': over VideoPlanet-Frontend's 2 keys"
+    )
+    # The cap is per source: the server's own count does not depend on the frontend's.
+    violations_store(source="server", report=report(operations[2]))
+    assert ViolationTotal.objects.get(source="server").endpoint == "/api/v1/projects"
+
+
+def test_reports_are_rate_limited_per_reporter(
+    as_reporter: Any, client_factory: Callable[[Any], Any], settings: Any
+) -> None:
+    cache.clear()
+    settings.MONITORING_REPORT_RATE = "3/min"
+    try:
+        statuses = [
+            as_reporter.post(URL, report(entry()), format="json").status_code for _ in range(4)
+        ]
+        assert statuses == [202, 202, 202, 429]
+        limited = as_reporter.post(URL, report(entry()), format="json")
+        assert limited.json()["code"] == "rate_limited"
+        assert 0 < int(limited["Retry-After"]) <= 60
+        assert Violation.objects.count() == 3  # nothing of the refused reports was kept
+        # Another reporter has its own allowance.
+        other = client_factory(None)
+        other.credentials(HTTP_AUTHORIZATION=f"Bearer {reporter_issue(name='Other')[1]}")
+        assert other.post(URL, report(entry()), format="json").status_code == 202
+    finally:
+        cache.clear()
 
 
 def test_times_from_a_clock_running_ahead_are_clamped_to_arrival(as_reporter: Any) -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from prometheus_client.parser import text_string_to_metric_families
 
 from videoplanet.monitoring.metrics import exposition
 from videoplanet.monitoring.services import violations_store
 
-from .conftest import URL, entry, report
+from .conftest import SCRAPER_TOKEN, URL, entry, report
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ def get_metrics(client: Any, **extra: Any) -> Any:
 
 
 def test_violation_totals_and_drops_are_exposed_per_key_and_source(
-    as_reporter: Any, anon: Any
+    as_reporter: Any, scraper: Any
 ) -> None:
     as_reporter.post(URL, report(entry(count=12), dropped=3), format="json")
     as_reporter.post(URL, report(entry(count=8)), format="json")
@@ -50,7 +52,7 @@ def test_violation_totals_and_drops_are_exposed_per_key_and_source(
         source="server",
         report=report(entry(endpoint="user.left", method="WS", type="message", count=2)),
     )
-    metrics = get_metrics(anon)
+    metrics = get_metrics(scraper)
     assert metrics["contract_violations_total"] == {
         labels(method="POST", endpoint="/api/v1/feedbacks", type="request",
                source="VideoPlanet-Frontend"): 20.0,
@@ -61,18 +63,20 @@ def test_violation_totals_and_drops_are_exposed_per_key_and_source(
     }
 
 
-def test_requests_are_counted_by_operation_and_status(as_user: Any, world: Any, anon: Any) -> None:
+def test_requests_are_counted_by_operation_and_status(
+    as_user: Any, world: Any, anon: Any, scraper: Any
+) -> None:
     def count(metrics: Any, **pairs: str) -> float:
         return metrics.get("videoplanet_http_requests_total", {}).get(labels(**pairs), 0.0)
 
-    before = get_metrics(anon)
+    before = get_metrics(scraper)
     client = as_user(world.owner)
     client.get("/api/v1/me")
     client.get("/api/v1/me")
     client.get(f"/api/v1/videos/{world.other_video.id}")  # 404 on a documented operation
     anon.get("/api/v1/me")
     anon.get("/nowhere")
-    after = get_metrics(anon)
+    after = get_metrics(scraper)
 
     def delta(**pairs: str) -> float:
         return count(after, **pairs) - count(before, **pairs)
@@ -103,6 +107,59 @@ def test_without_a_token_and_not_public_metrics_are_not_there(anon: Any, setting
     response = anon.get("/metrics")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_metrics_are_closed_unless_configured(anon: Any) -> None:
+    # The settings' defaults: no token, not public.
+    response = anon.get("/metrics")
+    assert response.status_code == 404
+    assert "contract_violations_total" not in response.content.decode()
+
+
+def test_metrics_are_public_only_when_said_so(anon: Any, settings: Any) -> None:
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_PUBLIC = True
+    assert get_metrics(anon)
+
+
+@pytest.mark.parametrize("module", ["config.settings.local", "config.settings.production"])
+def test_every_settings_module_closes_metrics_by_default(module: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("METRICS_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE=module,
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="example.com",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; "
+         "print(settings.METRICS_PUBLIC, repr(settings.METRICS_TOKEN))"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "''"]
+
+
+def test_the_ready_banner_says_how_to_scrape(scraper: Any) -> None:
+    out = StringIO()
+    call_command("seed_demo", base_url="http://127.0.0.1:8123", stdout=out)
+    [line] = [line for line in out.getvalue().splitlines() if "Metrics" in line]
+    assert line.split(None, 1)[1] == (
+        f"curl -H 'Authorization: Bearer {SCRAPER_TOKEN}' http://127.0.0.1:8123/metrics"
+    )
+
+
+def test_make_run_gives_the_server_and_the_banner_a_metrics_token() -> None:
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any("var/metrics-token" in line and "secrets" in line for line in lines)
+    token = 'METRICS_TOKEN="${METRICS_TOKEN:-$(cat var/metrics-token)}"'
+    assert any(line.startswith(token) and "seed_demo" in line for line in lines)
+    assert any(line.startswith(token) and "uvicorn" in line for line in lines)
 
 
 def test_metrics_only_answer_get(anon: Any) -> None:

@@ -29,7 +29,7 @@ def monitor(monkeypatch: pytest.MonkeyPatch) -> Iterator[ContractMonitor]:
 @pytest.mark.django_db
 @override_settings(CONTRACT_VALIDATION="enforce")
 def test_middleware_and_room_violations_are_stored_as_source_server(
-    monitor: ContractMonitor, world: Any, as_user: Any, anon: Any
+    monitor: ContractMonitor, world: Any, as_user: Any, scraper: Any
 ) -> None:
     client = as_user(world.reviewer)
     body = {"video_id": str(world.video.id), "timestamp": 1, "content": "x", "priority": "?"}
@@ -47,7 +47,7 @@ def test_middleware_and_room_violations_are_stored_as_source_server(
     room = stored[("WS", "feedback.created", "message", "outgoing")]
     assert room.count == 1
     assert ViolationTotal.objects.get(source="server", method="POST").count == 3
-    metrics = anon.get("/metrics").content.decode()
+    metrics = scraper.get("/metrics").content.decode()
     assert (
         'contract_violations_total{endpoint="/api/v1/feedbacks",method="POST",'
         'source="server",type="request"} 3.0'
@@ -84,4 +84,19 @@ def test_a_burst_of_server_violations_raises_one_alert(caplog: pytest.LogCapture
             monitor.record_violation("/api/v1/me", "GET", "response", "$.email: required")
     alerts = [r for r in caplog.records if "GET:/api/v1/me:response" in r.getMessage()]
     assert len(alerts) == 1
+    monitor.close()
+
+
+@override_settings(CONTRACT_ALERT_THRESHOLD=0, CONTRACT_ALERT_MAX_PER_WINDOW=2)
+def test_invented_message_types_cannot_fan_out_into_alerts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monitor = server_monitor(start=False)
+    with caplog.at_level("ERROR", logger="videoplanet_client.monitor"):
+        for n in range(50):  # a client sending 50 made-up room message types
+            monitor.record_violation(f"made.up.{n}", "WS", "message", "unknown message type")
+        assert len(caplog.records) == 2
+        monitor.stop()  # the rest: one summary
+    assert len(caplog.records) == 3
+    assert caplog.records[-1].getMessage().startswith("48 more keys over the contract")
     monitor.close()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from videoplanet_client import ContractMonitor, HttpReporter
@@ -65,3 +67,35 @@ def test_a_revoked_token_keeps_the_report_in_the_monitor(
     assert monitor.flush() is False
     assert not Violation.objects.exists()
     assert [e["key"] for e in monitor.snapshot()["violations"]] == ["GET:/api/v1/me:response"]
+
+
+def test_a_rate_limited_report_is_kept_and_retried_after_retry_after(
+    reporter_token: str, settings: Any
+) -> None:
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    cache.clear()
+    settings.MONITORING_REPORT_RATE = "1/min"
+    now = [0.0]
+    reporter = HttpReporter(
+        base_url="http://testserver",
+        token=reporter_token,
+        transport=httpx.WSGITransport(app=application),
+    )
+    monitor = ContractMonitor(reporter=reporter, report_interval=1, clock=lambda: now[0])
+    try:
+        monitor.record_violation("/api/v1/me", "GET", "response", "$.email: required")
+        now[0] = 1
+        assert monitor.run_pending() == 1  # accepted: the next in report_interval
+        monitor.record_violation("/api/v1/me", "GET", "response", "$.email: required")
+        now[0] = 2
+        wait = monitor.run_pending()  # 429: kept, and not retried within Retry-After
+        assert 1 < wait <= 60
+        assert Violation.objects.count() == 1
+        assert monitor.snapshot()["violations"][0]["count"] == 1
+    finally:
+        monitor.close()  # its last report is refused too: nothing more stored
+        cache.clear()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert Violation.objects.count() == 1

@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as timezone_offset
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -63,11 +64,19 @@ def test_a_failure_after_the_rows_are_written_rolls_the_whole_report_back(
 
 
 def test_many_keys_are_upserted_in_batches() -> None:
-    entries = [entry(endpoint=f"/api/v1/x{i}", method="GET", count=i + 1) for i in range(450)]
-    violations_store(source="server", report=report(*entries))
-    violations_store(source="server", report=report(*entries))
-    assert ViolationTotal.objects.count() == 450
-    assert ViolationTotal.objects.get(endpoint="/api/v1/x449").count == 900
+    at = timezone.now()
+
+    def row(i: int) -> Violation:
+        return Violation(
+            source="server", method="GET", endpoint=f"/api/v1/x{i}", type="request",
+            direction="incoming", count=i + 1, first_seen=at, last_seen=at,
+            unique_errors=0, errors=[], received_at=at,
+        )  # fmt: skip
+
+    for _ in range(2):
+        services.violations_add(rows=[row(i) for i in range(450)])  # 3 upsert statements
+    assert ViolationHour.objects.count() == 450
+    assert ViolationHour.objects.get(endpoint="/api/v1/x449").count == 900
 
 
 @pytest.mark.django_db(transaction=True)
@@ -120,6 +129,29 @@ def test_prune_deletes_only_what_is_older_and_keeps_the_totals(
         *Violation.objects.filter(source="server").values_list("pk", flat=True),
     }
     assert ViolationTotal.objects.get().count == 12
+
+
+def test_prune_drops_the_totals_of_keys_and_sources_not_reported_since() -> None:
+    now = timezone.now()
+    with patch.object(services.timezone, "now", return_value=now - timedelta(days=40)):
+        violations_store(source="Gone", report=report(entry(), dropped=2))
+        violations_store(source="server", report=report(entry(endpoint="/api/v1/me",
+                         method="GET", type="response")))  # fmt: skip
+    violations_store(source="server", report=report(entry(), dropped=1))
+    assert ViolationTotal.objects.count() == 3
+    violations_prune(older_than=now - timedelta(days=30))
+    totals = {(t.source, t.endpoint, t.count) for t in ViolationTotal.objects.all()}
+    assert totals == {("server", "/api/v1/feedbacks", 12)}
+    assert list(DroppedTotal.objects.values_list("source", "count")) == [("server", 1)]
+
+
+def test_a_total_reported_again_stays_and_keeps_its_count() -> None:
+    now = timezone.now()
+    with patch.object(services.timezone, "now", return_value=now - timedelta(days=40)):
+        violations_store(source="server", report=report(entry(count=5)))
+    violations_store(source="server", report=report(entry(count=2)))
+    violations_prune(older_than=now - timedelta(days=30))
+    assert ViolationTotal.objects.get().count == 7
 
 
 def test_the_prune_command_uses_the_retention_setting(settings: Any) -> None:

@@ -138,3 +138,21 @@ def test_sightings_older_than_the_window_do_not_count_as_seen() -> None:
     rows = {(r.method, r.endpoint): r for r in coverage_matrix(window=timedelta(hours=24))}
     assert rows[("GET", "/api/v1/me")].seen is False
     assert rows[("GET", "/api/v1/me")].last_seen is not None
+
+
+@pytest.mark.django_db
+def test_message_types_outside_the_contract_are_counted_as_unknown() -> None:
+    from videoplanet.monitoring.sightings import ws_message_observed
+
+    def value(**labels: str) -> float:
+        return REGISTRY.get_sample_value("videoplanet_ws_messages_total", labels) or 0.0
+
+    before = value(type="unknown", direction="incoming")
+    for n in range(5):
+        ws_message_observed(f"made.up.{n}", "incoming")
+    ws_message_observed("ping", "sideways")
+    assert value(type="unknown", direction="incoming") == before + 5
+    assert value(type="made.up.0", direction="incoming") == 0.0
+    assert value(type="ping", direction="unknown") >= 1
+    sightings.flush()
+    assert seen() == {("WS", "ping")}  # no coverage row for a made-up type

@@ -1,4 +1,5 @@
-"""Delete contract violations older than MONITORING_RETENTION_DAYS (run it daily)."""
+"""Delete contract violations older than MONITORING_RETENTION_DAYS, and the totals of
+keys not reported since (run it daily)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from videoplanet.monitoring.services import violations_prune
 class Command(BaseCommand):
     help = (
         "Delete stored contract violations last seen more than MONITORING_RETENTION_DAYS "
-        "(or --days) ago. All-time totals (/metrics) are kept."
+        "(or --days) ago, and the all-time totals (/metrics) of keys and sources not "
+        "reported since."
     )
 
     def add_arguments(self, parser: Any) -> None:

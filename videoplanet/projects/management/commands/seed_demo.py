@@ -10,6 +10,7 @@ from django.db import transaction
 
 from videoplanet.accounts.models import ApiToken, User
 from videoplanet.accounts.services import token_issue
+from videoplanet.monitoring.metrics import scrape_hint
 from videoplanet.projects.models import Membership, Project, Role, Video
 
 DEMO_EMAIL = "demo@videoplanet.local"
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                     f"  Demo project   {DEMO_PROJECT_ID}",
                     f"  Demo video     {DEMO_VIDEO_ID}",
                     f"  API token      {token}",
+                    f"  Metrics        {scrape_hint(base_url)}",
                     "",
                     "Try:",
                     f"  curl -H 'Authorization: Bearer {token}' "
