@@ -26,7 +26,10 @@ if not env.str("DATABASE_URL", default=""):
 # Connections opened in database_sync_to_async threads must not outlive their test, or
 # PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "invitations": "1000/min"},
+}
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 # Sightings are flushed by the tests that look at them, never by the clock.
 MONITORING_SEEN_FLUSH_SECONDS = float("inf")
