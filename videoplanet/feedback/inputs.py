@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from videoplanet.api.errors import ValidationFailed
+from videoplanet.api.fields import misleading_characters
 
 from .screenshots import (
     DATA_URL_PATTERN,
@@ -30,8 +31,13 @@ MAX_EMOJI_CODEPOINTS = 16
 
 
 def is_emoji(value: str) -> bool:
-    """One emoji (or emoji sequence): symbols plus the joiners and modifiers they use."""
+    """One emoji (or emoji sequence): symbols plus the joiners and modifiers they use.
+
+    Of the format characters, only ZWJ and the tags of flag sequences belong in one.
+    """
     if not value or len(value) > MAX_EMOJI_CODEPOINTS:
+        return False
+    if misleading_characters(value, emoji=True):
         return False
     has_symbol = False
     for char in value:

@@ -196,9 +196,14 @@ class InvitationOutputSerializer(serializers.Serializer):
 
 
 class InvitationThrottle(ScopedRateThrottle):
-    """Invitations sent per inviter (``invitations`` in DEFAULT_THROTTLE_RATES)."""
+    """Invitations sent per inviter: ``invitations`` in DEFAULT_THROTTLE_RATES, or
+    30 an hour when a settings module leaves the scope out."""
 
     scope_attr = "invitation_throttle_scope"
+    default_rate = "30/hour"
+
+    def get_rate(self) -> str | None:
+        return self.THROTTLE_RATES.get(self.scope or "", self.default_rate)  # type: ignore[no-any-return]
 
 
 class ProjectInvitationsApi(APIView):
