@@ -333,6 +333,10 @@ class ReactionCreateApi(APIView):
     @extend_schema(
         operation_id="comment_reactions_create",
         summary="React to a comment; reacting twice with the same emoji changes nothing",
+        description=(
+            "One person may use at most 10 different emoji on a comment; an 11th is 400 "
+            "with code `too_many_reactions`."
+        ),
         request=ReactionInputSerializer,
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
         extensions=response_links(

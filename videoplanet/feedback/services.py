@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from videoplanet.accounts.models import User
-from videoplanet.api.errors import PermissionDenied, ValidationFailed
+from videoplanet.api.errors import ApiError, PermissionDenied, ValidationFailed
 from videoplanet.projects.models import CONTRIBUTORS, MANAGERS, Video
 from videoplanet.projects.selectors import role_require
 from videoplanet.realtime.notify import (
@@ -175,12 +175,35 @@ def comment_create(
     return comment
 
 
+MAX_EMOJI_PER_USER = 10
+"""Distinct emoji one person may put on one comment."""
+
+
+class TooManyReactions(ApiError):
+    code = "too_many_reactions"
+    default_message = (
+        f"You can react to a comment with at most {MAX_EMOJI_PER_USER} different emoji."
+    )
+
+
 def reaction_add(*, comment: Comment, role: str, user: User, emoji: str) -> dict[str, list[str]]:
-    """Add the caller's reaction; adding it again changes nothing. Returns the reactions."""
+    """Add the caller's reaction; adding it again changes nothing. Returns the reactions.
+
+    A person may use at most MAX_EMOJI_PER_USER different emoji on one comment. The
+    comment's row is locked while counting, so concurrent reactions cannot both pass
+    the count.
+    """
     role_require(role, CONTRIBUTORS, "react")
     try:
         with transaction.atomic():
-            _, created = Reaction.objects.get_or_create(comment=comment, user=user, emoji=emoji)
+            list(Comment.objects.select_for_update().filter(pk=comment.pk).values_list("pk"))
+            mine = Reaction.objects.filter(comment=comment, user=user)
+            created = False
+            if not mine.filter(emoji=emoji).exists():
+                if mine.count() >= MAX_EMOJI_PER_USER:
+                    raise TooManyReactions(details={"emoji": [TooManyReactions.default_message]})
+                Reaction.objects.create(comment=comment, user=user, emoji=emoji)
+                created = True
     except IntegrityError:
         created = False  # the same reaction was added concurrently: the outcome is the same
     reactions = comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})

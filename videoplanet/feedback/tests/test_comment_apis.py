@@ -11,7 +11,7 @@ from django.db import connection
 
 from tests.factories import CommentFactory, FeedbackFactory, MembershipFactory, UserFactory
 from videoplanet.feedback.models import Comment, Reaction
-from videoplanet.feedback.services import reaction_add
+from videoplanet.feedback.services import TooManyReactions, reaction_add
 from videoplanet.projects.models import Role
 
 URL = "/api/v1/comments"
@@ -248,3 +248,63 @@ def test_concurrent_reactions_lose_nothing(world: Any) -> None:
         thread.join()
     assert errors == []
     assert Reaction.objects.filter(comment=comment, emoji="👍").count() == len(people)
+
+
+EMOJI = ["👍", "👎", "😀", "🎉", "❤️", "🔥", "👀", "🚀", "✅", "🙏", "🤔"]
+
+
+def test_ten_distinct_emoji_per_person_per_comment(world: Any, as_user: Any) -> None:
+    feedback = FeedbackFactory(video=world.video, author=world.owner)
+    comment = CommentFactory(feedback=feedback)
+    url = f"{URL}/{comment.id}/reactions"
+    reviewer, editor = as_user(world.reviewer), as_user(world.editor)
+    for emoji in EMOJI[:10]:
+        assert reviewer.post(url, {"emoji": emoji}, format="json").status_code == 200
+    eleventh = reviewer.post(url, {"emoji": EMOJI[10]}, format="json")
+    assert eleventh.status_code == 400
+    assert eleventh.json()["code"] == "too_many_reactions"
+    assert "emoji" in eleventh.json()["details"]
+    assert reviewer.post(url, {"emoji": "👍"}, format="json").status_code == 200  # a repeat
+    assert editor.post(url, {"emoji": EMOJI[10]}, format="json").status_code == 200  # others
+    other = CommentFactory(feedback=feedback)
+    assert (
+        reviewer.post(
+            f"{URL}/{other.id}/reactions", {"emoji": EMOJI[10]}, format="json"
+        ).status_code
+        == 200
+    )
+    reviewer.delete(f"{url}/{quote('👍')}")  # taking one back makes room again
+    assert reviewer.post(url, {"emoji": EMOJI[10]}, format="json").status_code == 200
+    assert Reaction.objects.filter(comment=comment, user=world.reviewer).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reactions_respect_the_cap(world: Any) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL (make test)")
+    comment = CommentFactory(feedback=FeedbackFactory(video=world.video, author=world.owner))
+    for emoji in EMOJI[:8]:
+        reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+    extra = ["🍕", "🍔", "🌮", "🍣", "🥗", "🍩"]
+    barrier = threading.Barrier(len(extra))
+    outcomes: list[str] = []
+
+    def react(emoji: str) -> None:
+        try:
+            barrier.wait()
+            reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+            outcomes.append("added")
+        except TooManyReactions:
+            outcomes.append("refused")
+        except BaseException as exc:  # pragma: no cover - reported below
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=react, args=(e,)) for e in extra]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added"] * 2 + ["refused"] * 4
+    assert Reaction.objects.filter(comment=comment, user=world.reviewer).count() == 10
