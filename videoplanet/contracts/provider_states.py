@@ -19,7 +19,7 @@ from django.utils import timezone
 from videoplanet.accounts.models import ApiToken, User, token_digest
 from videoplanet.accounts.services import token_issue
 from videoplanet.api.errors import ValidationFailed
-from videoplanet.feedback.models import Comment, Feedback, Reaction, Status
+from videoplanet.feedback.models import Comment, Feedback, Reaction, Status, thread_segment
 from videoplanet.projects.models import Invitation, Membership, Project, Role, Video
 
 FEEDBACK_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")
@@ -93,7 +93,11 @@ def feedback_exists() -> dict[str, Any]:
     feedback = _feedback()
     jane = _jane()
     Comment.objects.create(
-        id=PARENT_COMMENT_ID, feedback=feedback, author=jane, content="Where exactly?"
+        id=PARENT_COMMENT_ID,
+        feedback=feedback,
+        author=jane,
+        content="Where exactly?",
+        thread_path=thread_segment(timezone.now(), PARENT_COMMENT_ID),
     )
     return {
         **world,
@@ -107,7 +111,13 @@ def comment_exists() -> dict[str, Any]:
     world = _base_world()
     feedback = _feedback()
     jane = _jane()
-    Comment.objects.create(id=COMMENT_ID, feedback=feedback, author=jane, content="Sample comment")
+    Comment.objects.create(
+        id=COMMENT_ID,
+        feedback=feedback,
+        author=jane,
+        content="Sample comment",
+        thread_path=thread_segment(timezone.now(), COMMENT_ID),
+    )
     return {**world, "feedback_id": str(FEEDBACK_ID), "comment_id": str(COMMENT_ID)}
 
 

@@ -1,10 +1,7 @@
-"""Input fields particular to feedback: screenshots, emoji, the list cursor."""
+"""Input fields particular to feedback: screenshots, emoji, the lists' cursors."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
 import unicodedata
 import uuid
@@ -13,6 +10,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from videoplanet.api import pagination
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.api.fields import misleading_characters
 
@@ -91,19 +89,34 @@ class ScreenshotField(serializers.CharField):
 
 
 def cursor_encode(timestamp: float, feedback_id: uuid.UUID) -> str:
-    raw = json.dumps([timestamp, str(feedback_id)], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The feedback list's cursor: the last row's ``(timestamp, id)``."""
+    return pagination.cursor_encode([timestamp, str(feedback_id)])
+
+
+def _feedback_position(position: list[Any]) -> tuple[float, uuid.UUID]:
+    timestamp, feedback_id = position
+    if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
+        raise ValueError(timestamp)
+    if not math.isfinite(timestamp):
+        raise ValueError(timestamp)
+    return float(timestamp), uuid.UUID(feedback_id)
 
 
 def cursor_decode(cursor: str) -> tuple[float, uuid.UUID]:
     """The position an opaque cursor stands for; ValidationFailed if it was tampered with."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        timestamp, feedback_id = json.loads(raw)
-        if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
-            raise ValueError(timestamp)
-        if not math.isfinite(timestamp):
-            raise ValueError(timestamp)
-        return float(timestamp), uuid.UUID(feedback_id)
-    except (binascii.Error, ValueError, TypeError, AttributeError) as exc:
-        raise ValidationFailed.field("cursor", "Invalid cursor.") from exc
+    return pagination.cursor_decode(cursor, _feedback_position)
+
+
+def comment_cursor_encode(comment_id: uuid.UUID) -> str:
+    """The comment list's cursor: the last comment's id (its thread position is looked
+    up, which keeps the cursor short however deep the thread)."""
+    return pagination.cursor_encode([str(comment_id)])
+
+
+def _comment_position(position: list[Any]) -> uuid.UUID:
+    (comment_id,) = position
+    return uuid.UUID(comment_id)
+
+
+def comment_cursor_decode(cursor: str) -> uuid.UUID:
+    return pagination.cursor_decode(cursor, _comment_position)

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import F, Q
 
 from videoplanet.accounts.models import User
-from videoplanet.api.errors import NotFound
+from videoplanet.api.errors import NotFound, ValidationFailed
 from videoplanet.projects.selectors import video_get
 
 from .models import Comment, Feedback, Reaction
@@ -136,24 +136,25 @@ def comment_reactions(*, comment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[s
     return dict(out)
 
 
-def comment_list(*, feedback: Feedback) -> list[Comment]:
-    """A feedback's comments as threads: each comment followed by its replies, oldest first."""
-    comments = list(
-        Comment.objects.filter(feedback=feedback)
-        .select_related("author")
-        .prefetch_related("mentions")
-        .order_by("created_at", "id")
-    )
+def comment_list(
+    *, feedback: Feedback, after: uuid.UUID | None = None, limit: int | None = None
+) -> list[Comment]:
+    """Up to ``limit`` of a feedback's comments in thread order (each comment followed
+    by its replies, oldest first), starting after the comment ``after``.
+
+    The order is the keyset ``thread_path``; a cursor names the last comment of a page,
+    and a comment that is not on this feedback is an invalid cursor.
+    """
+    qs = Comment.objects.filter(feedback=feedback)
+    if after is not None:
+        position = qs.filter(id=after).values_list("thread_path", flat=True).first()
+        if position is None:
+            raise ValidationFailed.field("cursor", "Invalid cursor.")
+        qs = qs.filter(thread_path__gt=position)
+    qs = qs.select_related("author").prefetch_related("mentions").order_by("thread_path")
+    comments = list(qs[:limit] if limit is not None else qs)
     reactions = comment_reactions(comment_ids=[c.pk for c in comments])
-    children: dict[uuid.UUID | None, list[Comment]] = defaultdict(list)
     for comment in comments:
         comment.mention_list = list(comment.mentions.all())  # type: ignore[attr-defined]
         comment.reaction_map = reactions.get(comment.pk, {})  # type: ignore[attr-defined]
-        children[comment.parent_id].append(comment)
-    ordered: list[Comment] = []
-    stack = list(reversed(children[None]))
-    while stack:
-        comment = stack.pop()
-        ordered.append(comment)
-        stack.extend(reversed(children[comment.pk]))
-    return ordered
+    return comments

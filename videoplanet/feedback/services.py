@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import ApiError, PermissionDenied, ValidationFailed
@@ -21,7 +22,7 @@ from videoplanet.realtime.notify import (
     notify_reaction_updated,
 )
 
-from .models import Comment, Feedback, Priority, Reaction
+from .models import THREAD_SEGMENT_LENGTH, Comment, Feedback, Priority, Reaction, thread_segment
 from .screenshots import DecodedScreenshot, screenshot_store
 from .selectors import comment_reactions
 
@@ -127,6 +128,10 @@ def feedback_delete(*, feedback: Feedback, role: str, user: User) -> None:
             transaction.on_commit(lambda: _screenshot_discard(name))
 
 
+MAX_REPLY_DEPTH = 50
+"""Levels of replies below a top-level comment."""
+
+
 @transaction.atomic
 def comment_create(
     *,
@@ -144,6 +149,10 @@ def comment_create(
         parent = Comment.objects.filter(id=parent_id, feedback=feedback).first()
         if parent is None:
             raise ValidationFailed.field("parent_id", "No comment with this id on this feedback.")
+        if len(parent.thread_path) >= MAX_REPLY_DEPTH * THREAD_SEGMENT_LENGTH:
+            raise ValidationFailed.field(
+                "parent_id", f"Replies nest at most {MAX_REPLY_DEPTH} deep; reply higher up."
+            )
     wanted = list(dict.fromkeys(mention_ids or []))
     mentioned = list(
         User.objects.filter(id__in=wanted, memberships__project_id=feedback.video.project_id)
@@ -159,8 +168,15 @@ def comment_create(
                 ]
             }
         )
+    comment_id = uuid.uuid4()
+    segment = thread_segment(timezone.now(), comment_id)
     comment = Comment.objects.create(
-        feedback=feedback, parent=parent, author=author, content=content
+        id=comment_id,
+        feedback=feedback,
+        parent=parent,
+        author=author,
+        content=content,
+        thread_path=(parent.thread_path if parent else "") + segment,
     )
     if mentioned:
         comment.mentions.set(mentioned)

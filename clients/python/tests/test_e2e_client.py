@@ -228,6 +228,21 @@ def test_comments_replies_and_mentions(provider: Provider) -> None:
     assert listed[1] == reply
 
 
+def test_comments_list_follows_every_page(provider: Provider) -> None:
+    world = provider.state("feedback exists")
+    transport = CountingTransport()
+    with john(provider, transport=transport) as client:
+        first = client.comments.create(feedback_id=world["feedback_id"], content="Second thread")
+        reply = client.comments.reply(
+            parent_id=world["parent_id"], feedback_id=world["feedback_id"], content="Reply"
+        )
+        transport.urls.clear()
+        listed = client.comments.list(feedback_id=world["feedback_id"], page_size=1)
+    assert [c.id for c in listed] == [world["parent_id"], reply.id, first.id]
+    assert len(transport.urls) == 3  # one request per page of one
+    assert all("cursor=" in url for url in transport.urls[1:])
+
+
 def test_reactions_add_and_remove(provider: Provider) -> None:
     world = provider.state("comment exists")
     comment_id, john_id = world["comment_id"], world["user_id"]

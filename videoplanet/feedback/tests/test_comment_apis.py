@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from tests.factories import CommentFactory, FeedbackFactory, MembershipFactory, UserFactory
+from videoplanet.feedback.inputs import comment_cursor_encode
 from videoplanet.feedback.models import Comment, Reaction
 from videoplanet.feedback.services import TooManyReactions, reaction_add
 from videoplanet.projects.models import Role
@@ -308,3 +311,102 @@ def test_concurrent_reactions_respect_the_cap(world: Any) -> None:
         thread.join()
     assert sorted(outcomes) == ["added"] * 2 + ["refused"] * 4
     assert Reaction.objects.filter(comment=comment, user=world.reviewer).count() == 10
+
+
+def _pages(client: Any, feedback_id: Any, limit: int) -> list[list[str]]:
+    """Every page of the comment list, following the Link header."""
+    pages: list[list[str]] = []
+    response = client.get(URL, {"feedback_id": str(feedback_id), "limit": limit})
+    while True:
+        assert response.status_code == 200, response.content
+        pages.append([c["content"] for c in response.json()])
+        link = response.get("Link")
+        if not link:
+            return pages
+        next_url = link.split(";")[0].strip("<>")
+        assert next_url.startswith("http://testserver/api/v1/comments?")
+        response = client.get(next_url.removeprefix("http://testserver"))
+
+
+@pytest.mark.django_db
+class TestPaging:
+    def test_pages_keep_replies_right_after_their_parents(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        """Threads are created interleaved; paging by 2 still gives thread order."""
+        reviewer = as_user(world.reviewer)
+
+        def post(content: str, parent: str | None = None) -> str:
+            data = {"feedback_id": str(feedback.id), "content": content, "parent_id": parent}
+            response = reviewer.post(URL, data, format="json")
+            assert response.status_code == 201
+            return str(response.json()["id"])
+
+        a = post("a")
+        b = post("b")
+        a1 = post("a.1", a)
+        post("b.1", b)
+        post("a.1.1", a1)
+        post("a.2", a)
+        post("c")
+        post("b.2", b)
+        pages = _pages(reviewer, feedback.id, 2)
+        assert pages == [["a", "a.1"], ["a.1.1", "a.2"], ["b", "b.1"], ["b.2", "c"]]
+        assert _pages(reviewer, feedback.id, 500) == [[c for page in pages for c in page]]
+
+    def test_default_page_is_100_and_a_short_page_has_no_link(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        parent = None
+        for i in range(101):
+            # every tenth comment starts a thread; the others reply to it
+            comment = CommentFactory(
+                feedback=feedback, parent=None if i % 10 == 0 else parent, content=str(i)
+            )
+            parent = comment if i % 10 == 0 else parent
+        client = as_user(world.viewer)
+        first = client.get(URL, {"feedback_id": str(feedback.id)})
+        assert len(first.json()) == 100
+        assert 'rel="next"' in first["Link"]
+        assert _pages(client, feedback.id, 100)[1] == ["100"]
+
+    @pytest.mark.parametrize("cursor", ["", "!!!", "WyJ4Il0", "WzFd"])
+    def test_a_bad_cursor_is_400(
+        self, world: Any, feedback: Any, as_user: Any, cursor: str
+    ) -> None:
+        response = as_user(world.viewer).get(
+            URL, {"feedback_id": str(feedback.id), "cursor": cursor}
+        )
+        assert response.status_code == 400
+        assert "cursor" in response.json()["details"]
+
+    def test_a_cursor_from_another_feedback_is_400(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        elsewhere = CommentFactory(feedback=FeedbackFactory(video=world.video))
+        CommentFactory(feedback=feedback)
+        response = as_user(world.viewer).get(
+            URL, {"feedback_id": str(feedback.id), "cursor": comment_cursor_encode(elsewhere.id)}
+        )
+        assert response.status_code == 400
+        assert "cursor" in response.json()["details"]
+
+    @pytest.mark.parametrize("limit", [0, 501, "x"])
+    def test_limit_is_1_to_500(self, world: Any, feedback: Any, as_user: Any, limit: Any) -> None:
+        response = as_user(world.viewer).get(URL, {"feedback_id": str(feedback.id), "limit": limit})
+        assert response.status_code == 400
+        assert "limit" in response.json()["details"]
+
+
+def test_the_migration_gives_existing_comments_their_thread_order(world: Any, as_user: Any) -> None:
+    migration = importlib.import_module("videoplanet.feedback.migrations.0002_comment_thread_path")
+    feedback = FeedbackFactory(video=world.video)
+    a = CommentFactory(feedback=feedback, content="a")
+    b = CommentFactory(feedback=feedback, content="b")
+    a1 = CommentFactory(feedback=feedback, parent=a, content="a.1")
+    CommentFactory(feedback=feedback, parent=b, content="b.1")
+    CommentFactory(feedback=feedback, parent=a1, content="a.1.1")
+    Comment.objects.update(thread_path="")
+    migration.fill_thread_paths(django_apps, None)
+    listed = as_user(world.viewer).get(URL, {"feedback_id": str(feedback.id)}).json()
+    assert [c["content"] for c in listed] == ["a", "a.1", "a.1.1", "b", "b.1"]
