@@ -191,7 +191,6 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "videoplanet.api.schema.postprocess_response_links",
         "videoplanet.api.schema.postprocess_closed_objects",
-        "videoplanet.api.schema.postprocess_pattern_escapes",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

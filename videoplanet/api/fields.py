@@ -52,17 +52,17 @@ _EMOJI_TAGS = (0xE0020, 0xE007F)
 
 
 def _class_body(ranges: tuple[tuple[int, int], ...]) -> str:
-    """Ranges for a regex character class: ``\\uXXXX`` escapes in the BMP, the characters
-    themselves above it (ECMAScript has no portable escape for those)."""
-
-    def one(code: int) -> str:
-        return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
-
-    return "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in ranges)
+    return "".join(
+        f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges if b <= 0xFFFF
+    )
 
 
-MISLEADING = _class_body((*_FORMAT_RANGES, _EMOJI_TAGS))
-"""A character class body of what text fields refuse (emoji allow the tags)."""
+MISLEADING = _class_body(_FORMAT_RANGES)
+"""What text fields refuse, as a character class body for the OpenAPI ``pattern``: the
+characters up to U+FFFF only. Above it (the tags, a few historic scripts' controls) the
+field refuses them but the pattern cannot say so: ECMAScript spells them only in its
+Unicode mode (``\\u{E0001}``), which Python's and schemathesis's regex engines do not
+read, and schemathesis rewrites a literal one into Python's ``\\U`` escape."""
 
 
 def misleading_characters(value: str, *, emoji: bool = False) -> list[str]:
@@ -79,8 +79,9 @@ def misleading_characters(value: str, *, emoji: bool = False) -> list[str]:
 class TextValidator(RegexValidator):
     """No NUL and, unless ``format_characters``, no misleading format characters, each
     refused with its own message. Its ``regex`` (read by drf-spectacular into the
-    OpenAPI ``pattern``) says the same, and with ``visible`` also that some character is
-    not whitespace, which DRF's blank check already enforces after trimming."""
+    OpenAPI ``pattern``) says the same (up to U+FFFF, see MISLEADING), and with
+    ``visible`` also that some character is not whitespace, which DRF's blank check
+    already enforces after trimming."""
 
     def __init__(self, *, visible: bool, format_characters: bool) -> None:
         excluded = "\\u0000" if format_characters else f"\\u0000{MISLEADING}"

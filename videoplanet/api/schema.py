@@ -3,7 +3,6 @@ the links between operations."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -150,35 +149,6 @@ def postprocess_closed_objects(
 
     close(result.get("components", {}).get("schemas", {}))
     close(result.get("paths", {}))
-    return result
-
-
-_ASTRAL_ESCAPE = re.compile(r"\\U([0-9a-fA-F]{8})")
-
-
-def postprocess_pattern_escapes(
-    result: dict[str, Any], generator: Any, request: Any, public: bool
-) -> dict[str, Any]:
-    """SPECTACULAR_SETTINGS hook: patterns name characters above U+FFFF as themselves.
-
-    drf-spectacular writes every non-ASCII character of a validator's regex as an escape,
-    and ``\\U0001xxxx`` is Python's, not ECMAScript's (a JSON Schema pattern is ECMA-262):
-    validators reject it as a regex. The character itself means the same in ECMAScript's
-    Unicode mode, Python and Rust.
-    """
-
-    def fix(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                fix(item)
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if key == "pattern" and isinstance(value, str):
-                    node[key] = _ASTRAL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
-                else:
-                    fix(value)
-
-    fix(result)
     return result
 
 

@@ -162,6 +162,15 @@ def invitations_are_pending() -> dict[str, Any]:
     }
 
 
+def an_invitation_has_expired() -> dict[str, Any]:
+    """Jane's invitation of John (key INVITATION_KEY) expired a day ago."""
+    world = invitations_are_pending()
+    Invitation.objects.filter(id=INVITATION_ID).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    return world
+
+
 def project_has_another_owner() -> dict[str, Any]:
     """Jane owns John's project too, so John may leave it."""
     world = _base_world()
@@ -179,6 +188,7 @@ STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "comment exists": comment_exists,
     "comment has a reaction": comment_has_a_reaction,
     "invitations are pending": invitations_are_pending,
+    "an invitation has expired": an_invitation_has_expired,
     "the project has another owner": project_has_another_owner,
 }
 

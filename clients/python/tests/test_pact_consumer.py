@@ -28,6 +28,7 @@ import pytest
 from pact import Pact, match
 from PIL import Image
 from videoplanet_client import (
+    BadRequest,
     Client,
     CommentAdded,
     ErrorEvent,
@@ -790,7 +791,40 @@ def invalid_priority(pact: Pact) -> Consume:
     return consume
 
 
-ERROR_INTERACTIONS: list[Declare] = [unauthorized, not_found, invalid_priority]
+def last_owner_cannot_leave(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.leave", "a request by the last owner to leave a project", "user is authenticated",
+                "DELETE", f"/api/v1/projects/{PROJECT_ID}/members/me"),
+        400, error("last_owner"),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api, pytest.raises(BadRequest) as raised:
+            api.projects.leave(PROJECT_ID)
+        assert raised.value.code == "last_owner"
+
+    return consume
+
+
+def expired_invitation(pact: Pact) -> Consume:
+    respond(
+        request(pact, "invitations.accept", "a request to accept an expired invitation",
+                "an invitation has expired", "POST", "/api/v1/invitations/accept",
+                body={"key": INVITATION_KEY}),
+        400, error("invitation_expired"),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api, pytest.raises(BadRequest) as raised:
+            api.invitations.accept(key=INVITATION_KEY)
+        assert raised.value.code == "invitation_expired"
+
+    return consume
+
+
+ERROR_INTERACTIONS: list[Declare] = [
+    unauthorized, not_found, invalid_priority, last_owner_cannot_leave, expired_invitation,
+]  # fmt: skip
 
 
 # -- room messages (asynchronous message interactions) -------------------------------------

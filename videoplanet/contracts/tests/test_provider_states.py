@@ -148,6 +148,14 @@ class TestStates:
         )
         assert accepted.json()["role"] == "reviewer"
 
+    def test_an_invitation_has_expired(self, anon: Any, as_user: Any) -> None:
+        self._setup(anon, "an invitation has expired")
+        john = as_user(User.objects.get(id=ps.JOHN_ID))
+        response = john.post(
+            "/api/v1/invitations/accept", {"key": ps.INVITATION_KEY}, format="json"
+        )
+        assert response.json()["code"] == "invitation_expired"
+
     def test_the_project_has_another_owner(self, anon: Any) -> None:
         self._setup(anon, "the project has another owner")
         owners = Membership.objects.filter(project_id=ps.PROJECT_ID, role="owner")
