@@ -232,8 +232,8 @@ class ProjectInvitationsApi(APIView):
         description=(
             "Emails a key that the invitee, signed in with that address, uses to accept or "
             "decline. The answer is the same whether or not the address has an account. "
-            "Inviting the same address again replaces its pending invitation. Limited per "
-            "inviter (429 with `Retry-After`)."
+            "Inviting the same address again renews its pending invitation (same id, new "
+            "key). Limited per inviter (429 with `Retry-After`)."
         ),
         request=InvitationCreateInputSerializer,
         responses={

@@ -58,7 +58,7 @@ def invitation_list_for_user(*, user: User) -> QuerySet[Invitation]:
     """Invitations sent to the caller's email address that can still be answered."""
     return (
         Invitation.objects.filter(
-            email__iexact=user.email,
+            email=user.email.lower(),  # stored lower-cased, like account emails
             status=InvitationStatus.PENDING,
             expires_at__gt=timezone.now(),
         )

@@ -86,8 +86,8 @@ def invitation_create(*, membership: Membership, email: str, role: Role) -> Invi
 
     The answer is the same whether or not someone has signed up with the address, so
     inviting cannot be used to find out who has an account. Inviting an address that
-    has a pending invitation replaces it (new key, role and expiry). Only owners may
-    invite owners.
+    has a pending invitation renews it (same id; new key, role and expiry: the old key
+    stops working). Only owners may invite owners.
     """
     role_require(membership.role, MANAGERS, "invite people")
     if role == Role.OWNER and membership.role != Role.OWNER:
@@ -97,19 +97,26 @@ def invitation_create(*, membership: Membership, email: str, role: Role) -> Invi
     if Membership.objects.filter(project=project, user__email__iexact=email).exists():
         raise ValidationFailed.field("email", "This person is already a member.")
     key = _invitation_key()
-    try:
-        with transaction.atomic():
-            project.invitations.filter(email=email, status=InvitationStatus.PENDING).delete()
-            invitation = Invitation.objects.create(
-                project=project,
-                email=email,
-                role=role,
-                invited_by=membership.user,
-                key_digest=token_digest(key),
-                expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
-            )
-    except IntegrityError as exc:  # the same address invited concurrently
-        raise ValidationFailed.field("email", "This address is being invited already.") from exc
+    fields = {
+        "role": role,
+        "invited_by": membership.user,
+        "key_digest": token_digest(key),
+        "expires_at": timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    }
+    pending = project.invitations.select_for_update().filter(
+        email=email, status=InvitationStatus.PENDING
+    )
+    invitation = pending.first()
+    if invitation is not None:  # the same invitation, with a new key, role and expiry
+        for name, value in fields.items():
+            setattr(invitation, name, value)
+        invitation.save(update_fields=list(fields))
+    else:
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(project=project, email=email, **fields)
+        except IntegrityError as exc:  # the same address invited concurrently
+            raise ValidationFailed.field("email", "This address is being invited already.") from exc
     transaction.on_commit(lambda: _invitation_send(invitation, key))
     return invitation
 
@@ -143,7 +150,7 @@ def _open_invitation(
         found = found.filter(id=invitation_id)
     else:
         raise TypeError("key or invitation_id is required")
-    invitation = found.filter(email__iexact=user.email).first()
+    invitation = found.filter(email=user.email.lower()).first()
     if invitation is None:
         raise NotFound("Invitation not found.")
     if invitation.status != InvitationStatus.PENDING:

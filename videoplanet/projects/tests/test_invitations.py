@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -202,10 +203,12 @@ def test_inviting_a_member_is_400_and_bad_input_names_the_field(world: Any, as_u
 def test_inviting_again_replaces_the_pending_invitation(
     world: Any, as_user: Any, invited: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    nora, old_key, _ = invited
+    nora, old_key, first = invited
     with django_capture_on_commit_callbacks(execute=True):
-        invite(as_user(world.owner), world.project, "nora@example.com", "editor")
+        again = invite(as_user(world.owner), world.project, "nora@example.com", "editor")
+    assert again.json()["id"] == first["id"]
     new_key = sent_key("nora@example.com")
+    assert Invitation.objects.get().id == uuid.UUID(first["id"])  # the same one, renewed
     client = as_user(nora)
     assert (
         client.post("/api/v1/invitations/accept", {"key": old_key}, format="json").status_code
