@@ -44,8 +44,8 @@ fields. ``EXCLUSIONS`` holds them with their reasons, and a test keeps this list
   a freehand shape takes an even number of coordinates, which JSON Schema cannot say.
 - feedbacks_list, positive_data_acceptance (cursor): a cursor is opaque; only one the
   server put in a Link header (or the hint) is valid.
-- comments_list, positive_data_acceptance (cursor): the same, and the hint is a
-  feedback list's cursor, which names no comment.
+- comments_list, positive_data_acceptance (cursor): the same (a thread position; the
+  feedback list's cursor hint is not one).
 - project_invitations_create, positive_data_acceptance (email): Django's email validator
   is stricter than ``format: email``, and a member's address cannot be invited.
 - project_members_leave, positive_data_acceptance: John is the only owner of every
@@ -100,7 +100,7 @@ from tests.factories import image_data_url
 from tests.server import ProviderServer
 from videoplanet.contracts import provider_states as ps
 from videoplanet.contracts.openapi import COMMITTED
-from videoplanet.feedback.inputs import cursor_encode
+from videoplanet.feedback.inputs import comment_cursor_encode, cursor_encode
 
 pytestmark = pytest.mark.server
 
@@ -244,6 +244,8 @@ def _config() -> schemathesis.Config:
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
             "dictionaries": {
                 **{name: {"values": [value]} for name, (value, _) in HINTS.items()},
+                # the feedback list's cursor, and the comment list's (before any comment)
+                "cursor": {"values": [HINTS["cursor"][0], comment_cursor_encode("0" * 46)]},
                 "email": {"values": [INVITEE_EMAIL]},
             },
             "parameters": {key: hint(name) for name, (_, keys) in HINTS.items() for key in keys},

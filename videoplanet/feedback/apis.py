@@ -235,6 +235,10 @@ class FeedbackDetailApi(APIView):
 class CommentCollectionApi(APIView):
     class CommentListQuerySerializer(PageQuerySerializer):
         feedback_id = serializers.UUIDField()
+        # A thread position grows with the depth of the reply it ends at.
+        cursor = serializers.CharField(
+            required=False, max_length=4000, help_text="Opaque; from the Link header."
+        )
 
     @extend_schema(
         operation_id="comments_list",
@@ -258,7 +262,7 @@ class CommentCollectionApi(APIView):
         comments = comment_list(feedback=feedback, after=after, limit=limit + 1)
         page = comments[:limit]
         more = len(comments) > limit
-        next_cursor = comment_cursor_encode(page[-1].id) if more else None
+        next_cursor = comment_cursor_encode(page[-1].thread_path) if more else None
         body = CommentOutputSerializer(page, many=True).data
         return paged_response(request, body, next_cursor=next_cursor)
 

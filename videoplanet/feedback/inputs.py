@@ -14,6 +14,7 @@ from videoplanet.api import pagination
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.api.fields import misleading_characters
 
+from .models import MAX_THREAD_PATH_LENGTH, THREAD_SEGMENT_LENGTH
 from .screenshots import (
     DATA_URL_PATTERN,
     DecodedScreenshot,
@@ -107,16 +108,23 @@ def cursor_decode(cursor: str) -> tuple[float, uuid.UUID]:
     return pagination.cursor_decode(cursor, _feedback_position)
 
 
-def comment_cursor_encode(comment_id: uuid.UUID) -> str:
-    """The comment list's cursor: the last comment's id (its thread position is looked
-    up, which keeps the cursor short however deep the thread)."""
-    return pagination.cursor_encode([str(comment_id)])
+def comment_cursor_encode(thread_path: str) -> str:
+    """The comment list's cursor: the last comment's thread path (its keyset position)."""
+    return pagination.cursor_encode([thread_path])
 
 
-def _comment_position(position: list[Any]) -> uuid.UUID:
-    (comment_id,) = position
-    return uuid.UUID(comment_id)
+def _comment_position(position: list[Any]) -> str:
+    (thread_path,) = position
+    if (
+        not isinstance(thread_path, str)
+        or not thread_path
+        or len(thread_path) % THREAD_SEGMENT_LENGTH
+        or len(thread_path) > MAX_THREAD_PATH_LENGTH
+        or thread_path.strip("0123456789abcdef")
+    ):
+        raise ValueError(thread_path)
+    return thread_path
 
 
-def comment_cursor_decode(cursor: str) -> uuid.UUID:
+def comment_cursor_decode(cursor: str) -> str:
     return pagination.cursor_decode(cursor, _comment_position)

@@ -70,6 +70,9 @@ def thread_segment(created: datetime, comment_id: uuid.UUID) -> str:
 
 
 THREAD_SEGMENT_LENGTH = 14 + 32
+MAX_REPLY_DEPTH = 50
+"""Levels of replies below a top-level comment."""
+MAX_THREAD_PATH_LENGTH = (MAX_REPLY_DEPTH + 1) * THREAD_SEGMENT_LENGTH
 
 
 class Comment(models.Model):

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import F, Q
 
 from videoplanet.accounts.models import User
-from videoplanet.api.errors import NotFound, ValidationFailed
+from videoplanet.api.errors import NotFound
 from videoplanet.projects.selectors import video_get
 
 from .models import Comment, Feedback, Reaction
@@ -137,20 +137,16 @@ def comment_reactions(*, comment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[s
 
 
 def comment_list(
-    *, feedback: Feedback, after: uuid.UUID | None = None, limit: int | None = None
+    *, feedback: Feedback, after: str | None = None, limit: int | None = None
 ) -> list[Comment]:
     """Up to ``limit`` of a feedback's comments in thread order (each comment followed
-    by its replies, oldest first), starting after the comment ``after``.
+    by its replies, oldest first), starting after the thread position ``after``.
 
-    The order is the keyset ``thread_path``; a cursor names the last comment of a page,
-    and a comment that is not on this feedback is an invalid cursor.
+    The order is the keyset ``thread_path``; a page's cursor is its last comment's path.
     """
     qs = Comment.objects.filter(feedback=feedback)
     if after is not None:
-        position = qs.filter(id=after).values_list("thread_path", flat=True).first()
-        if position is None:
-            raise ValidationFailed.field("cursor", "Invalid cursor.")
-        qs = qs.filter(thread_path__gt=position)
+        qs = qs.filter(thread_path__gt=after)
     qs = qs.select_related("author").prefetch_related("mentions").order_by("thread_path")
     comments = list(qs[:limit] if limit is not None else qs)
     reactions = comment_reactions(comment_ids=[c.pk for c in comments])

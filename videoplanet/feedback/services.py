@@ -22,7 +22,15 @@ from videoplanet.realtime.notify import (
     notify_reaction_updated,
 )
 
-from .models import THREAD_SEGMENT_LENGTH, Comment, Feedback, Priority, Reaction, thread_segment
+from .models import (
+    MAX_REPLY_DEPTH,
+    THREAD_SEGMENT_LENGTH,
+    Comment,
+    Feedback,
+    Priority,
+    Reaction,
+    thread_segment,
+)
 from .screenshots import DecodedScreenshot, screenshot_store
 from .selectors import comment_reactions
 
@@ -126,10 +134,6 @@ def feedback_delete(*, feedback: Feedback, role: str, user: User) -> None:
         notify_feedback_deleted(feedback_id=feedback_id, video_id=video_id, by=user)
         if name:
             transaction.on_commit(lambda: _screenshot_discard(name))
-
-
-MAX_REPLY_DEPTH = 50
-"""Levels of replies below a top-level comment."""
 
 
 @transaction.atomic

@@ -380,16 +380,20 @@ class TestPaging:
         assert response.status_code == 400
         assert "cursor" in response.json()["details"]
 
-    def test_a_cursor_from_another_feedback_is_400(
-        self, world: Any, feedback: Any, as_user: Any
+    @pytest.mark.parametrize("path", ["", "0" * 45, "g" * 46, "A" * 46, "0" * 46 * 52])
+    def test_a_cursor_is_a_thread_position(
+        self, world: Any, feedback: Any, as_user: Any, path: str
     ) -> None:
-        elsewhere = CommentFactory(feedback=FeedbackFactory(video=world.video))
-        CommentFactory(feedback=feedback)
-        response = as_user(world.viewer).get(
-            URL, {"feedback_id": str(feedback.id), "cursor": comment_cursor_encode(elsewhere.id)}
-        )
-        assert response.status_code == 400
-        assert "cursor" in response.json()["details"]
+        comment = CommentFactory(feedback=feedback)
+        client = as_user(world.viewer)
+        query = {"feedback_id": str(feedback.id)}
+        before = client.get(URL, {**query, "cursor": comment_cursor_encode("0" * 46)})
+        assert [c["id"] for c in before.json()] == [str(comment.id)]
+        after = client.get(URL, {**query, "cursor": comment_cursor_encode(comment.thread_path)})
+        assert after.json() == []
+        bad = client.get(URL, {**query, "cursor": comment_cursor_encode(path)})
+        assert bad.status_code == 400
+        assert "cursor" in bad.json()["details"]
 
     @pytest.mark.parametrize("limit", [0, 501, "x"])
     def test_limit_is_1_to_500(self, world: Any, feedback: Any, as_user: Any, limit: Any) -> None:
