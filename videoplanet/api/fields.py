@@ -35,39 +35,42 @@ VISIBLE_TEXT = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
 # change how the text around them is shown: bidi embeddings and overrides
 # U+202A–U+202E, isolates U+2066–U+2069, the marks U+200E, U+200F and U+061C. Text
 # holding them can display as something other than what it says ("Trojan Source"), so
-# text fields refuse them all, except the joiners that real writing needs: ZWJ U+200D
-# (emoji sequences) and ZWNJ U+200C (Persian and Indic spelling). Variation selectors
-# are not format characters. Emoji may also hold tag characters U+E0020–U+E007F
-# (subdivision flags such as England's). Spelled out rather than read from
-# ``unicodedata`` so the OpenAPI pattern does not change with Python's Unicode version.
-_FORMAT_RANGES: tuple[tuple[int, int], ...] = (
+# text fields refuse those of the Basic Multilingual Plane, except the joiners that real
+# writing needs: ZWJ U+200D (emoji sequences) and ZWNJ U+200C (Persian and Indic
+# spelling). Variation selectors are not format characters.
+#
+# The format characters above U+FFFF (tags U+E0001 and U+E0020–U+E007F; the controls of
+# Egyptian hieroglyphs, shorthand and musical notation) reorder nothing, and text takes
+# them: the OpenAPI pattern could not say otherwise, since ECMAScript names them only in
+# its Unicode mode (``\u{E0001}``), which Python's regex engine (and so schemathesis)
+# does not read, and schemathesis rewrites a literal one into Python's ``\U`` escape.
+# Emoji, which have no pattern, refuse them all but the tags of flag sequences
+# (England's is U+1F3F4 and tags).
+#
+# Spelled out rather than read from ``unicodedata`` so the OpenAPI pattern does not
+# change with Python's Unicode version.
+_TEXT_FORMAT_RANGES: tuple[tuple[int, int], ...] = (
     (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
     (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),
     (0x200B, 0x200B), (0x200E, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
-    (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
-    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
-    (0xE0001, 0xE0001),
+    (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
 )  # fmt: skip
-_EMOJI_TAGS = (0xE0020, 0xE007F)
+_EMOJI_FORMAT_RANGES: tuple[tuple[int, int], ...] = (
+    *_TEXT_FORMAT_RANGES,
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+)  # fmt: skip
 
-
-def _class_body(ranges: tuple[tuple[int, int], ...]) -> str:
-    return "".join(
-        f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges if b <= 0xFFFF
-    )
-
-
-MISLEADING = _class_body(_FORMAT_RANGES)
-"""What text fields refuse, as a character class body for the OpenAPI ``pattern``: the
-characters up to U+FFFF only. Above it (the tags, a few historic scripts' controls) the
-field refuses them but the pattern cannot say so: ECMAScript spells them only in its
-Unicode mode (``\\u{E0001}``), which Python's and schemathesis's regex engines do not
-read, and schemathesis rewrites a literal one into Python's ``\\U`` escape."""
+MISLEADING = "".join(
+    f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in _TEXT_FORMAT_RANGES
+)
+"""What text fields refuse, as a character class body for the OpenAPI ``pattern``."""
 
 
 def misleading_characters(value: str, *, emoji: bool = False) -> list[str]:
-    """The format characters in ``value`` that text must not hold, as ``U+XXXX``."""
-    ranges = _FORMAT_RANGES if emoji else (*_FORMAT_RANGES, _EMOJI_TAGS)
+    """The format characters in ``value`` that text (or an emoji) must not hold, as
+    ``U+XXXX``."""
+    ranges = _EMOJI_FORMAT_RANGES if emoji else _TEXT_FORMAT_RANGES
     found: dict[str, None] = {}
     for char in value:
         code = ord(char)
@@ -79,9 +82,8 @@ def misleading_characters(value: str, *, emoji: bool = False) -> list[str]:
 class TextValidator(RegexValidator):
     """No NUL and, unless ``format_characters``, no misleading format characters, each
     refused with its own message. Its ``regex`` (read by drf-spectacular into the
-    OpenAPI ``pattern``) says the same (up to U+FFFF, see MISLEADING), and with
-    ``visible`` also that some character is not whitespace, which DRF's blank check
-    already enforces after trimming."""
+    OpenAPI ``pattern``) says the same, and with ``visible`` also that some character is
+    not whitespace, which DRF's blank check already enforces after trimming."""
 
     def __init__(self, *, visible: bool, format_characters: bool) -> None:
         excluded = "\\u0000" if format_characters else f"\\u0000{MISLEADING}"
