@@ -200,7 +200,7 @@ def test_inviting_a_member_is_400_and_bad_input_names_the_field(world: Any, as_u
     assert not Invitation.objects.exists()
 
 
-def test_inviting_again_replaces_the_pending_invitation(
+def test_inviting_again_renews_the_pending_invitation(
     world: Any, as_user: Any, invited: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     nora, old_key, first = invited
