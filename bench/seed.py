@@ -66,10 +66,18 @@ def _drawing(rng: random.Random) -> dict[str, Any]:
 def seed() -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+    from django.utils import timezone
 
     from videoplanet.accounts.models import User
     from videoplanet.accounts.services import token_issue
-    from videoplanet.feedback.models import Comment, Feedback, Priority, Reaction, Status
+    from videoplanet.feedback.models import (
+        Comment,
+        Feedback,
+        Priority,
+        Reaction,
+        Status,
+        thread_segment,
+    )
     from videoplanet.projects.models import Membership, Project, Role, Video
 
     rng = random.Random(20260101)
@@ -118,6 +126,7 @@ def seed() -> dict[str, Any]:
             batch_size=1000,
         )
         threads = []
+        now = timezone.now()
         for feedback in feedbacks[::4]:
             first = Comment(
                 feedback=feedback, author=rng.choice(users), content=_sentence(rng, 1, 3)
@@ -131,6 +140,9 @@ def seed() -> dict[str, Any]:
             other = Comment(
                 feedback=feedback, author=rng.choice(users), content=_sentence(rng, 1, 3)
             )
+            first.thread_path = thread_segment(now, first.id)
+            reply.thread_path = first.thread_path + thread_segment(now, reply.id)
+            other.thread_path = thread_segment(now, other.id)
             threads.append((first, reply, other))
         Comment.objects.bulk_create([c for t in threads for c in t], batch_size=1000)
         reactions = [

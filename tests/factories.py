@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import io
+import uuid
 from typing import Any
 
 import factory
+from django.utils import timezone
 from PIL import Image
 
 from videoplanet.accounts.models import User
-from videoplanet.feedback.models import Comment, Feedback
+from videoplanet.feedback.models import Comment, Feedback, thread_segment
 from videoplanet.projects.models import Membership, Project, Role, Video
 
 
@@ -69,9 +71,14 @@ class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
 
+    id = factory.LazyFunction(uuid.uuid4)
     feedback = factory.SubFactory(FeedbackFactory)
+    parent = None
     author = factory.SubFactory(UserFactory)
     content = factory.Sequence(lambda n: f"Comment {n}")
+    thread_path = factory.LazyAttribute(
+        lambda c: (c.parent.thread_path if c.parent else "") + thread_segment(timezone.now(), c.id)
+    )
 
 
 def image_data_url(

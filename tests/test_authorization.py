@@ -3,27 +3,48 @@ or data; a viewer reads but never writes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import CommentFactory, FeedbackFactory
+from videoplanet.projects.models import Invitation, Role
 
 pytestmark = pytest.mark.django_db
 
 Call = tuple[str, str, dict[str, Any] | None]
 
 
+def invitation_of(project: Any, by: Any) -> Invitation:
+    return Invitation.objects.create(
+        project=project,
+        email="someone-else@example.com",
+        role=Role.VIEWER,
+        invited_by=by,
+        key_digest=f"{project.id.hex}{'0' * 32}",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+
+
 def foreign_calls(w: Any) -> list[Call]:
     """Calls by project A's owner that reach for project B's objects."""
     comment = CommentFactory(feedback=w.other_feedback)
     fb, video, project = w.other_feedback.id, w.other_video.id, w.other_project.id
+    invitation = invitation_of(w.other_project, w.outsider)
     thumbs = quote("👍")
     return [
         ("get", f"/api/v1/projects/{project}", None),
         ("get", f"/api/v1/projects/{project}/members", None),
-        ("post", f"/api/v1/projects/{project}/members", {"email": w.viewer.email, "role": "viewer"}),
+        ("delete", f"/api/v1/projects/{project}/members/me", None),
+        ("get", f"/api/v1/projects/{project}/invitations", None),
+        ("post", f"/api/v1/projects/{project}/invitations", {"email": "x@example.com", "role": "viewer"}),
+        ("delete", f"/api/v1/projects/{project}/invitations/{invitation.id}", None),
+        ("delete", f"/api/v1/projects/{w.project.id}/invitations/{invitation.id}", None),
+        ("post", f"/api/v1/invitations/{invitation.id}/accept", None),
+        ("post", f"/api/v1/invitations/{invitation.id}/decline", None),
         ("get", f"/api/v1/videos?project_id={project}", None),
         ("post", "/api/v1/videos", {"project_id": str(project), "title": "t", "url": "https://e.com/v"}),
         ("get", f"/api/v1/videos/{video}", None),
@@ -52,8 +73,11 @@ def test_other_projects_objects_are_404_everywhere(world: Any, as_user: Any) -> 
 def viewer_writes(w: Any) -> list[Call]:
     feedback = FeedbackFactory(video=w.video, author=w.owner)
     comment = CommentFactory(feedback=feedback)
+    invitation = invitation_of(w.project, w.owner)
     return [
-        ("post", f"/api/v1/projects/{w.project.id}/members", {"email": w.outsider.email, "role": "viewer"}),
+        ("get", f"/api/v1/projects/{w.project.id}/invitations", None),
+        ("post", f"/api/v1/projects/{w.project.id}/invitations", {"email": "x@example.com", "role": "viewer"}),
+        ("delete", f"/api/v1/projects/{w.project.id}/invitations/{invitation.id}", None),
         ("post", "/api/v1/videos", {"project_id": str(w.project.id), "title": "t", "url": "https://e.com/v"}),
         ("post", "/api/v1/feedbacks", {"video_id": str(w.video.id), "timestamp": 1, "content": "x"}),
         ("patch", f"/api/v1/feedbacks/{feedback.id}", {"status": "closed"}),
@@ -80,6 +104,9 @@ def test_every_endpoint_needs_a_token(world: Any, anon: Any) -> None:
         ("get", "/api/v1/auth/tokens", None),
         ("delete", "/api/v1/auth/tokens/1", None),
     ]
+    calls.append(("get", "/api/v1/invitations", None))
+    calls.append(("post", "/api/v1/invitations/accept", {"key": "k"}))
+    calls.append(("post", "/api/v1/invitations/decline", {"key": "k"}))
     for method, url, data in calls:
         response = getattr(anon, method)(url, data, format="json")
         assert response.status_code == 401, (method, url)

@@ -199,12 +199,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "videoplanet.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("AUTH_THROTTLE_RATE", default="20/min"),
+        "invitations": env.str("INVITATION_THROTTLE_RATE", default="30/hour"),
+    },
     # Rate limits key on the client's address: REMOTE_ADDR when 0 (uvicorn already puts
     # the real client there for the proxies in --forwarded-allow-ips), else the address
     # NUM_PROXIES from the right of X-Forwarded-For. Never a client-chosen header.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+
+# Project invitations: how long a key stays valid, and the web app's page that answers
+# one ({key} is replaced by the key; empty: the email carries the key alone).
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+INVITATION_URL = env.str("INVITATION_URL", default="")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "VideoPlanet API",

@@ -30,10 +30,14 @@ PACT_PROVIDER_STATES_ENABLED = True
 # State changes create users; a slow password hash would make each one take ~1 s and
 # trip the verifier's request timeout. The database is thrown away afterwards.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "10000/min"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"auth": "10000/min", "invitations": "10000/min"},
+}
 SIGN_IN_FAILURE_RATE = "10000/min"
 SIGN_UP_EMAIL_RATE = "10000/min"
-# Sign-up links go nowhere (the pact's pending sign-up has its own known key), unless the
-# SDK's end-to-end tests ask for them in files (EMAIL_BACKEND=...filebased.EmailBackend).
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")  # noqa: F405
-EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")  # noqa: F405
+# Sign-up and invitation emails go nowhere (the pact's pending sign-up and invitations
+# have their own known keys), unless the SDK's end-to-end tests ask for them in files
+# (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")

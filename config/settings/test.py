@@ -31,7 +31,7 @@ if not env.str("DATABASE_URL", default=""):
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"},
+    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "invitations": "1000/min"},
     "NUM_PROXIES": 0,
 }
 SIGN_IN_FAILURE_RATE = "1000/min"

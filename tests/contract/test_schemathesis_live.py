@@ -12,8 +12,9 @@ serves).
   and fuzzing phases, with valid and invalid data.
 - ``test_links_hold``: the stateful phase. Schemathesis builds a state machine from the
   links the views declare (``response_links``) and chains calls with the ids the server
-  returned: create a project, add a video and a member, pin feedback, read, change and
-  delete it, comment, reply, react and take the reaction back. Links Schemathesis could
+  returned: create a project, add a video, invite someone and revoke the invitation,
+  pin feedback, read, change and delete it, comment, reply, react and take the reaction
+  back. Links Schemathesis could
   infer on its own are off, so what runs is what the document says, and it sends valid
   data only (invalid data is the stateless test's job). Afterwards every declared link
   must have been followed to a 2xx at least once.
@@ -43,8 +44,12 @@ fields. ``EXCLUSIONS`` holds them with their reasons, and a test keeps this list
   a freehand shape takes an even number of coordinates, which JSON Schema cannot say.
 - feedbacks_list, positive_data_acceptance (cursor): a cursor is opaque; only one the
   server put in a Link header (or the hint) is valid.
-- project_members_create, positive_data_acceptance (email): the email must belong to a
-  registered user who is not a member yet.
+- comments_list, positive_data_acceptance (cursor): the same (a thread position; the
+  feedback list's cursor hint is not one).
+- project_invitations_create, positive_data_acceptance (email): Django's email validator
+  is stricter than ``format: email``, and a member's address cannot be invited.
+- project_members_leave, positive_data_acceptance: John is the only owner of every
+  project he is in, and the last owner cannot leave (400 ``last_owner``).
 - videos_create, positive_data_acceptance (url): Django's URL validator (http, https,
   ftp or ftps; host name, TLD and length rules) is stricter than ``format: uri``.
 - comments_create, comments_list, comment_reactions_create, comment_reactions_destroy,
@@ -95,7 +100,7 @@ from tests.factories import image_data_url
 from tests.server import ProviderServer
 from videoplanet.contracts import provider_states as ps
 from videoplanet.contracts.openapi import COMMITTED
-from videoplanet.feedback.inputs import cursor_encode
+from videoplanet.feedback.inputs import comment_cursor_encode, cursor_encode
 
 pytestmark = pytest.mark.server
 
@@ -183,10 +188,21 @@ EXCLUSIONS: list[Exclusion] = [
         fields=("cursor",),
     ),
     Exclusion(
-        "project_members_create",
+        "comments_list",
         "positive_data_acceptance",
-        "The email must be a registered user's who is not a member yet.",
+        "A cursor is opaque: only one from a Link header is valid.",
+        fields=("cursor",),
+    ),
+    Exclusion(
+        "project_invitations_create",
+        "positive_data_acceptance",
+        "Django's email validator is stricter than `format: email`; members cannot be invited.",
         fields=("email",),
+    ),
+    Exclusion(
+        "project_members_leave",
+        "positive_data_acceptance",
+        "John is the only owner of all his projects; the last owner cannot leave.",
     ),
     Exclusion(
         "videos_create",
@@ -218,8 +234,8 @@ HINTS: dict[str, tuple[str, list[str]]] = {
     "cursor": (cursor_encode(30.5, ps.FEEDBACK_ID), ["query.cursor"]),  # after the feedback
     "screenshot": (image_data_url("PNG"), ["body.screenshot"]),
 }
-# Registered, and a member of none of the projects John creates while the tests run.
-MEMBER_EMAIL = "jane@example.com"
+# A member of none of the projects John creates while the tests run.
+INVITEE_EMAIL = "ada@example.com"
 HINT_PROBABILITY = 0.5
 
 
@@ -233,7 +249,9 @@ def _config() -> schemathesis.Config:
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
             "dictionaries": {
                 **{name: {"values": [value]} for name, (value, _) in HINTS.items()},
-                "email": {"values": [MEMBER_EMAIL]},
+                # the feedback list's cursor, and the comment list's (before any comment)
+                "cursor": {"values": [HINTS["cursor"][0], comment_cursor_encode("0" * 46)]},
+                "email": {"values": [INVITEE_EMAIL]},
             },
             "parameters": {key: hint(name) for name, (_, keys) in HINTS.items() for key in keys},
             "operations": [
@@ -245,7 +263,7 @@ def _config() -> schemathesis.Config:
                     for op in ("feedbacks_retrieve", "feedbacks_partial_update")
                 ),
                 {
-                    "include-operation-id": "project_members_create",
+                    "include-operation-id": "project_invitations_create",
                     "parameters": {"body.email": hint("email")},
                 },
             ],

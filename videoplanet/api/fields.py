@@ -31,29 +31,110 @@ WHITESPACE = (
 NO_NUL = r"^[^\u0000]*$"
 VISIBLE_TEXT = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
 
+# Format characters (Unicode category Cf, as of Unicode 15.1) are invisible, and some
+# change how the text around them is shown: bidi embeddings and overrides
+# U+202A–U+202E, isolates U+2066–U+2069, the marks U+200E, U+200F and U+061C. Text
+# holding them can display as something other than what it says ("Trojan Source"), so
+# text fields refuse those of the Basic Multilingual Plane, except the joiners that real
+# writing needs: ZWJ U+200D (emoji sequences) and ZWNJ U+200C (Persian and Indic
+# spelling). Variation selectors are not format characters.
+#
+# The format characters above U+FFFF (tags U+E0001 and U+E0020–U+E007F; the controls of
+# Egyptian hieroglyphs, shorthand and musical notation) reorder nothing, and text takes
+# them: the OpenAPI pattern could not say otherwise, since ECMAScript names them only in
+# its Unicode mode (``\u{E0001}``), which Python's regex engine (and so schemathesis)
+# does not read, and schemathesis rewrites a literal one into Python's ``\U`` escape.
+# Emoji, which have no pattern, refuse them all but the tags of flag sequences
+# (England's is U+1F3F4 and tags).
+#
+# Spelled out rather than read from ``unicodedata`` so the OpenAPI pattern does not
+# change with Python's Unicode version.
+_TEXT_FORMAT_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),
+    (0x200B, 0x200B), (0x200E, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+)  # fmt: skip
+_EMOJI_FORMAT_RANGES: tuple[tuple[int, int], ...] = (
+    *_TEXT_FORMAT_RANGES,
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+)  # fmt: skip
+
+MISLEADING = "".join(
+    f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in _TEXT_FORMAT_RANGES
+)
+"""What text fields refuse, as a character class body for the OpenAPI ``pattern``."""
+
+
+def misleading_characters(value: str, *, emoji: bool = False) -> list[str]:
+    """The format characters in ``value`` that text (or an emoji) must not hold, as
+    ``U+XXXX``."""
+    ranges = _EMOJI_FORMAT_RANGES if emoji else _TEXT_FORMAT_RANGES
+    found: dict[str, None] = {}
+    for char in value:
+        code = ord(char)
+        if any(a <= code <= b for a, b in ranges):
+            found[f"U+{code:04X}"] = None
+    return list(found)
+
+
+class TextValidator(RegexValidator):
+    """No NUL and, unless ``format_characters``, no misleading format characters, each
+    refused with its own message. Its ``regex`` (read by drf-spectacular into the
+    OpenAPI ``pattern``) says the same, and with ``visible`` also that some character is
+    not whitespace, which DRF's blank check already enforces after trimming."""
+
+    def __init__(self, *, visible: bool, format_characters: bool) -> None:
+        excluded = "\\u0000" if format_characters else f"\\u0000{MISLEADING}"
+        pattern = (
+            rf"^[^{excluded}]*[^{excluded}{WHITESPACE}][^{excluded}]*$"
+            if visible
+            else rf"^[^{excluded}]*$"
+        )
+        super().__init__(pattern)
+        self.format_characters = format_characters
+
+    def __call__(self, value: Any) -> None:
+        text = str(value)
+        if "\x00" in text:
+            raise serializers.ValidationError("Null characters are not allowed.")
+        found = [] if self.format_characters else misleading_characters(text)
+        if found:
+            raise serializers.ValidationError(
+                f"Must not contain invisible formatting characters ({', '.join(found)})."
+            )
+        super().__call__(value)
+
 
 class StrictCharField(serializers.CharField):
     """A JSON string. Unless blank is allowed, it must not be empty, nor (when whitespace
     is trimmed, the default) whitespace only; its length is counted before trimming.
 
+    Text refuses misleading format characters (``misleading_characters``); a field that
+    keeps its input verbatim (``trim_whitespace=False``, e.g. a password) keeps them too,
+    as does one built with ``allow_format_characters=True``.
+
     DRF already refuses blanks; the ``minLength`` and ``pattern`` added here put that in
     the OpenAPI document. The pattern never refuses a value the checks before it let
-    through.
+    through, and refuses what they refuse.
     """
 
     default_error_messages = {"invalid": "Must be a string."}
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, allow_format_characters: bool | None = None, **kwargs: Any) -> None:
         if not kwargs.get("allow_blank", False):
             kwargs.setdefault("min_length", 1)
         super().__init__(**kwargs)
         visible = self.trim_whitespace and not self.allow_blank
+        if allow_format_characters is None:
+            allow_format_characters = not self.trim_whitespace
         # The pattern refuses NUL itself, so DRF's own NUL validator would only repeat it.
         self.validators = [
             v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
         ]
         self.validators.append(
-            RegexValidator(VISIBLE_TEXT if visible else NO_NUL, "Null characters are not allowed.")
+            TextValidator(visible=visible, format_characters=allow_format_characters)
         )
 
     def to_internal_value(self, data: Any) -> str:

@@ -20,8 +20,8 @@ from django.utils import timezone
 from videoplanet.accounts.models import ApiToken, SignupRequest, User, token_digest
 from videoplanet.accounts.services import token_issue
 from videoplanet.api.errors import ValidationFailed
-from videoplanet.feedback.models import Comment, Feedback, Reaction, Status
-from videoplanet.projects.models import Membership, Project, Role, Video
+from videoplanet.feedback.models import Comment, Feedback, Reaction, Status, thread_segment
+from videoplanet.projects.models import Invitation, Membership, Project, Role, Video
 
 FEEDBACK_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")
 VIDEO_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440001")
@@ -31,6 +31,10 @@ COMMENT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440004")
 JANE_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440005")
 ADA_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440006")
 PROJECT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440010")
+JANES_PROJECT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440011")
+INVITATION_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440020")  # John, to Jane's project
+ADA_INVITATION_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440021")  # Ada, to John's
+INVITATION_KEY = "vpi_pact-invitation-key"  # the key of INVITATION_ID's email
 JOHN_PASSWORD = "john-password-1"  # the contract's documented test account
 VALID_TOKEN = "valid-token"
 OTHER_TOKEN_ID = 4242  # John's second token ("laptop"), which he may revoke
@@ -93,7 +97,11 @@ def feedback_exists() -> dict[str, Any]:
     feedback = _feedback()
     jane = _jane()
     Comment.objects.create(
-        id=PARENT_COMMENT_ID, feedback=feedback, author=jane, content="Where exactly?"
+        id=PARENT_COMMENT_ID,
+        feedback=feedback,
+        author=jane,
+        content="Where exactly?",
+        thread_path=thread_segment(timezone.now(), PARENT_COMMENT_ID),
     )
     return {
         **world,
@@ -107,7 +115,13 @@ def comment_exists() -> dict[str, Any]:
     world = _base_world()
     feedback = _feedback()
     jane = _jane()
-    Comment.objects.create(id=COMMENT_ID, feedback=feedback, author=jane, content="Sample comment")
+    Comment.objects.create(
+        id=COMMENT_ID,
+        feedback=feedback,
+        author=jane,
+        content="Sample comment",
+        thread_path=thread_segment(timezone.now(), COMMENT_ID),
+    )
     return {**world, "feedback_id": str(FEEDBACK_ID), "comment_id": str(COMMENT_ID)}
 
 
@@ -117,10 +131,58 @@ def comment_has_a_reaction() -> dict[str, Any]:
     return {**world, "emoji": "👍"}
 
 
-def registered_user_is_not_a_member() -> dict[str, Any]:
+def invitations_are_pending() -> dict[str, Any]:
+    """Jane invited John to her project (key INVITATION_KEY); John invited Ada to his."""
     world = _base_world()
-    User.objects.create_user("ada@example.com", "ada-password-1", id=ADA_ID, name="Ada Lovelace")
-    return {**world, "email": "ada@example.com"}
+    jane = User.objects.create_user(
+        "jane@example.com", "jane-password-1", id=JANE_ID, name="Jane Doe"
+    )
+    janes = Project.objects.create(id=JANES_PROJECT_ID, name="Jane's Project")
+    Membership.objects.create(project=janes, user=jane, role=Role.OWNER)
+    expires = timezone.now() + timedelta(days=7)
+    Invitation.objects.create(
+        id=INVITATION_ID,
+        project=janes,
+        email="john@example.com",
+        role=Role.REVIEWER,
+        invited_by=jane,
+        key_digest=token_digest(INVITATION_KEY),
+        expires_at=expires,
+    )
+    Invitation.objects.create(
+        id=ADA_INVITATION_ID,
+        project_id=PROJECT_ID,
+        email="ada@example.com",
+        role=Role.VIEWER,
+        invited_by_id=JOHN_ID,
+        key_digest=token_digest("vpi_pact-ada-key"),
+        expires_at=expires,
+    )
+    return {
+        **world,
+        "invitation_id": str(INVITATION_ID),
+        "key": INVITATION_KEY,
+        "project_invitation_id": str(ADA_INVITATION_ID),
+    }
+
+
+def an_invitation_has_expired() -> dict[str, Any]:
+    """Jane's invitation of John (key INVITATION_KEY) expired a day ago."""
+    world = invitations_are_pending()
+    Invitation.objects.filter(id=INVITATION_ID).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    return world
+
+
+def project_has_another_owner() -> dict[str, Any]:
+    """Jane owns John's project too, so John may leave it."""
+    world = _base_world()
+    jane = User.objects.create_user(
+        "jane@example.com", "jane-password-1", id=JANE_ID, name="Jane Doe"
+    )
+    Membership.objects.create(project_id=PROJECT_ID, user=jane, role=Role.OWNER)
+    return world
 
 
 def user_has_another_token() -> dict[str, Any]:
@@ -149,9 +211,11 @@ STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "feedback exists": feedback_exists,
     "comment exists": comment_exists,
     "comment has a reaction": comment_has_a_reaction,
-    "a registered user is not a member": registered_user_is_not_a_member,
     "the user has another token": user_has_another_token,
     "a sign-up is pending": sign_up_is_pending,
+    "invitations are pending": invitations_are_pending,
+    "an invitation has expired": an_invitation_has_expired,
+    "the project has another owner": project_has_another_owner,
 }
 
 

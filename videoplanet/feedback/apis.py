@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +19,7 @@ from videoplanet.api.fields import (
     StrictNumberField,
     StrictUUIDField,
 )
+from videoplanet.api.pagination import PageQuerySerializer, paged_response
 from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
 from videoplanet.projects.selectors import video_get
 
@@ -27,6 +27,8 @@ from .drawing import DrawingDataSerializer
 from .inputs import (
     EmojiField,
     ScreenshotField,
+    comment_cursor_decode,
+    comment_cursor_encode,
     cursor_decode,
     cursor_encode,
     emoji_from_path,
@@ -53,8 +55,6 @@ from .services import (
     reaction_remove,
 )
 
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500
 MAX_CONTENT_LENGTH = 10_000
 
 
@@ -67,19 +67,10 @@ class FiniteFloatField(serializers.FloatField):
 
 
 class FeedbackCollectionApi(APIView):
-    class FeedbackListQuerySerializer(serializers.Serializer):
+    class FeedbackListQuerySerializer(PageQuerySerializer):
         video_id = serializers.UUIDField()
         status = serializers.ChoiceField(choices=Status.choices, required=False)
         priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-        limit = serializers.IntegerField(
-            min_value=1,
-            max_value=MAX_PAGE_SIZE,
-            default=DEFAULT_PAGE_SIZE,
-            help_text=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE}).",
-        )
-        cursor = serializers.CharField(
-            required=False, max_length=200, help_text="Opaque; from the Link header."
-        )
 
         def get_fields(self) -> dict[str, serializers.Field]:
             fields = super().get_fields()
@@ -129,14 +120,9 @@ class FeedbackCollectionApi(APIView):
         )
         page = rows[:limit]
         body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
-        response = Response(body)
-        if len(rows) > limit:
-            last = page[-1]
-            next_query = request.query_params.copy()
-            next_query["cursor"] = cursor_encode(last.timestamp, last.id)
-            url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
-            response["Link"] = f'<{url}>; rel="next"'
-        return response
+        more = len(rows) > limit
+        next_cursor = cursor_encode(page[-1].timestamp, page[-1].id) if more else None
+        return paged_response(request, body, next_cursor=next_cursor)
 
     class FeedbackCreateInputSerializer(serializers.Serializer):
         video_id = StrictUUIDField()
@@ -247,22 +233,38 @@ class FeedbackDetailApi(APIView):
 
 
 class CommentCollectionApi(APIView):
-    class CommentListQuerySerializer(serializers.Serializer):
+    class CommentListQuerySerializer(PageQuerySerializer):
         feedback_id = serializers.UUIDField()
+        # A thread position grows with the depth of the reply it ends at.
+        cursor = serializers.CharField(
+            required=False, max_length=4000, help_text="Opaque; from the Link header."
+        )
 
     @extend_schema(
         operation_id="comments_list",
         summary="A feedback's comments, each followed by its replies",
-        parameters=[OpenApiParameter("feedback_id", uuid.UUID, required=True)],
+        description=(
+            "The body is a bare array in thread order: each comment is followed by its "
+            "replies (and theirs), oldest first. When there are more, the `Link` header "
+            'holds the next page: `<url>; rel="next"`.'
+        ),
+        parameters=[CommentListQuerySerializer, NEXT_PAGE_LINK],
         responses={200: CommentOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        query = self.CommentListQuerySerializer(data=request.query_params)
+        # A plain dict: `?cursor=` is a blank cursor, refused (see feedbacks_list).
+        query = self.CommentListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        feedback, _ = feedback_get(
-            user=request.user, feedback_id=query.validated_data["feedback_id"]
-        )
-        return Response(CommentOutputSerializer(comment_list(feedback=feedback), many=True).data)
+        params = query.validated_data
+        feedback, _ = feedback_get(user=request.user, feedback_id=params["feedback_id"])
+        limit = params["limit"]
+        after = comment_cursor_decode(params["cursor"]) if "cursor" in params else None
+        comments = comment_list(feedback=feedback, after=after, limit=limit + 1)
+        page = comments[:limit]
+        more = len(comments) > limit
+        next_cursor = comment_cursor_encode(page[-1].thread_path) if more else None
+        body = CommentOutputSerializer(page, many=True).data
+        return paged_response(request, body, next_cursor=next_cursor)
 
     class CommentCreateInputSerializer(serializers.Serializer):
         feedback_id = StrictUUIDField()
@@ -333,6 +335,10 @@ class ReactionCreateApi(APIView):
     @extend_schema(
         operation_id="comment_reactions_create",
         summary="React to a comment; reacting twice with the same emoji changes nothing",
+        description=(
+            "One person may use at most 10 different emoji on a comment; an 11th is 400 "
+            "with code `too_many_reactions`."
+        ),
         request=ReactionInputSerializer,
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
         extensions=response_links(

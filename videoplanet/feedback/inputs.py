@@ -1,10 +1,7 @@
-"""Input fields particular to feedback: screenshots, emoji, the list cursor."""
+"""Input fields particular to feedback: screenshots, emoji, the lists' cursors."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
 import unicodedata
 import uuid
@@ -13,8 +10,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from videoplanet.api import pagination
 from videoplanet.api.errors import ImageTooLarge, ValidationFailed
+from videoplanet.api.fields import misleading_characters
 
+from .models import MAX_THREAD_PATH_LENGTH, THREAD_SEGMENT_LENGTH
 from .screenshots import (
     DATA_URL_PATTERN,
     DecodedScreenshot,
@@ -31,8 +31,13 @@ MAX_EMOJI_CODEPOINTS = 16
 
 
 def is_emoji(value: str) -> bool:
-    """One emoji (or emoji sequence): symbols plus the joiners and modifiers they use."""
+    """One emoji (or emoji sequence): symbols plus the joiners and modifiers they use.
+
+    Of the format characters, only ZWJ and the tags of flag sequences belong in one.
+    """
     if not value or len(value) > MAX_EMOJI_CODEPOINTS:
+        return False
+    if misleading_characters(value, emoji=True):
         return False
     has_symbol = False
     for char in value:
@@ -91,19 +96,41 @@ class ScreenshotField(serializers.CharField):
 
 
 def cursor_encode(timestamp: float, feedback_id: uuid.UUID) -> str:
-    raw = json.dumps([timestamp, str(feedback_id)], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The feedback list's cursor: the last row's ``(timestamp, id)``."""
+    return pagination.cursor_encode([timestamp, str(feedback_id)])
+
+
+def _feedback_position(position: list[Any]) -> tuple[float, uuid.UUID]:
+    timestamp, feedback_id = position
+    if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
+        raise ValueError(timestamp)
+    if not math.isfinite(timestamp):
+        raise ValueError(timestamp)
+    return float(timestamp), uuid.UUID(feedback_id)
 
 
 def cursor_decode(cursor: str) -> tuple[float, uuid.UUID]:
     """The position an opaque cursor stands for; ValidationFailed if it was tampered with."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        timestamp, feedback_id = json.loads(raw)
-        if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
-            raise ValueError(timestamp)
-        if not math.isfinite(timestamp):
-            raise ValueError(timestamp)
-        return float(timestamp), uuid.UUID(feedback_id)
-    except (binascii.Error, ValueError, TypeError, AttributeError) as exc:
-        raise ValidationFailed.field("cursor", "Invalid cursor.") from exc
+    return pagination.cursor_decode(cursor, _feedback_position)
+
+
+def comment_cursor_encode(thread_path: str) -> str:
+    """The comment list's cursor: the last comment's thread path (its keyset position)."""
+    return pagination.cursor_encode([thread_path])
+
+
+def _comment_position(position: list[Any]) -> str:
+    (thread_path,) = position
+    if (
+        not isinstance(thread_path, str)
+        or not thread_path
+        or len(thread_path) % THREAD_SEGMENT_LENGTH
+        or len(thread_path) > MAX_THREAD_PATH_LENGTH
+        or thread_path.strip("0123456789abcdef")
+    ):
+        raise ValueError(thread_path)
+    return thread_path
+
+
+def comment_cursor_decode(cursor: str) -> str:
+    return pagination.cursor_decode(cursor, _comment_position)

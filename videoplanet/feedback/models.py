@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -61,6 +62,19 @@ class Feedback(models.Model):
         return f"{self.video_id}@{self.timestamp}s: {self.content[:40]}"
 
 
+def thread_segment(created: datetime, comment_id: uuid.UUID) -> str:
+    """A comment's own part of its thread path: fixed-width hex, so paths compare the
+    same way as text under any collation and siblings sort oldest first."""
+    micros = round(created.timestamp() * 1_000_000)
+    return f"{micros:014x}{comment_id.hex}"
+
+
+THREAD_SEGMENT_LENGTH = 14 + 32
+MAX_REPLY_DEPTH = 50
+"""Levels of replies below a top-level comment."""
+MAX_THREAD_PATH_LENGTH = (MAX_REPLY_DEPTH + 1) * THREAD_SEGMENT_LENGTH
+
+
 class Comment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="comments")
@@ -74,11 +88,22 @@ class Comment(models.Model):
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
     )
+    thread_path = models.TextField(
+        default="",
+        help_text=(
+            "Where the comment sits in its feedback's threads: its parent's path plus a "
+            "segment of its own (creation time and id, in hex). Ordering by it lists each "
+            "comment followed by its replies."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["feedback", "created_at"], name="comment_feedback_time")]
+        indexes = [
+            models.Index(fields=["feedback", "created_at"], name="comment_feedback_time"),
+            models.Index(fields=["feedback", "thread_path"], name="comment_feedback_thread"),
+        ]
 
     def __str__(self) -> str:
         return self.content[:40]

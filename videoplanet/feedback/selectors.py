@@ -136,24 +136,21 @@ def comment_reactions(*, comment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[s
     return dict(out)
 
 
-def comment_list(*, feedback: Feedback) -> list[Comment]:
-    """A feedback's comments as threads: each comment followed by its replies, oldest first."""
-    comments = list(
-        Comment.objects.filter(feedback=feedback)
-        .select_related("author")
-        .prefetch_related("mentions")
-        .order_by("created_at", "id")
-    )
+def comment_list(
+    *, feedback: Feedback, after: str | None = None, limit: int | None = None
+) -> list[Comment]:
+    """Up to ``limit`` of a feedback's comments in thread order (each comment followed
+    by its replies, oldest first), starting after the thread position ``after``.
+
+    The order is the keyset ``thread_path``; a page's cursor is its last comment's path.
+    """
+    qs = Comment.objects.filter(feedback=feedback)
+    if after is not None:
+        qs = qs.filter(thread_path__gt=after)
+    qs = qs.select_related("author").prefetch_related("mentions").order_by("thread_path")
+    comments = list(qs[:limit] if limit is not None else qs)
     reactions = comment_reactions(comment_ids=[c.pk for c in comments])
-    children: dict[uuid.UUID | None, list[Comment]] = defaultdict(list)
     for comment in comments:
         comment.mention_list = list(comment.mentions.all())  # type: ignore[attr-defined]
         comment.reaction_map = reactions.get(comment.pk, {})  # type: ignore[attr-defined]
-        children[comment.parent_id].append(comment)
-    ordered: list[Comment] = []
-    stack = list(reversed(children[None]))
-    while stack:
-        comment = stack.pop()
-        ordered.append(comment)
-        stack.extend(reversed(children[comment.pk]))
-    return ordered
+    return comments

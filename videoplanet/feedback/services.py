@@ -7,9 +7,10 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from videoplanet.accounts.models import User
-from videoplanet.api.errors import PermissionDenied, ValidationFailed
+from videoplanet.api.errors import ApiError, PermissionDenied, ValidationFailed
 from videoplanet.projects.models import CONTRIBUTORS, MANAGERS, Video
 from videoplanet.projects.selectors import role_require
 from videoplanet.realtime.notify import (
@@ -20,7 +21,15 @@ from videoplanet.realtime.notify import (
     notify_reaction_updated,
 )
 
-from .models import Comment, Feedback, Priority, Reaction
+from .models import (
+    MAX_REPLY_DEPTH,
+    THREAD_SEGMENT_LENGTH,
+    Comment,
+    Feedback,
+    Priority,
+    Reaction,
+    thread_segment,
+)
 from .screenshots import DecodedScreenshot, screenshot_store, screenshots_discard_unused
 from .selectors import comment_reactions
 
@@ -144,6 +153,10 @@ def comment_create(
         parent = Comment.objects.filter(id=parent_id, feedback=feedback).first()
         if parent is None:
             raise ValidationFailed.field("parent_id", "No comment with this id on this feedback.")
+        if len(parent.thread_path) >= MAX_REPLY_DEPTH * THREAD_SEGMENT_LENGTH:
+            raise ValidationFailed.field(
+                "parent_id", f"Replies nest at most {MAX_REPLY_DEPTH} deep; reply higher up."
+            )
     wanted = list(dict.fromkeys(mention_ids or []))
     mentioned = list(
         User.objects.filter(id__in=wanted, memberships__project_id=feedback.video.project_id)
@@ -159,8 +172,15 @@ def comment_create(
                 ]
             }
         )
+    comment_id = uuid.uuid4()
+    segment = thread_segment(timezone.now(), comment_id)
     comment = Comment.objects.create(
-        feedback=feedback, parent=parent, author=author, content=content
+        id=comment_id,
+        feedback=feedback,
+        parent=parent,
+        author=author,
+        content=content,
+        thread_path=(parent.thread_path if parent else "") + segment,
     )
     if mentioned:
         comment.mentions.set(mentioned)
@@ -175,12 +195,35 @@ def comment_create(
     return comment
 
 
+MAX_EMOJI_PER_USER = 10
+"""Distinct emoji one person may put on one comment."""
+
+
+class TooManyReactions(ApiError):
+    code = "too_many_reactions"
+    default_message = (
+        f"You can react to a comment with at most {MAX_EMOJI_PER_USER} different emoji."
+    )
+
+
 def reaction_add(*, comment: Comment, role: str, user: User, emoji: str) -> dict[str, list[str]]:
-    """Add the caller's reaction; adding it again changes nothing. Returns the reactions."""
+    """Add the caller's reaction; adding it again changes nothing. Returns the reactions.
+
+    A person may use at most MAX_EMOJI_PER_USER different emoji on one comment. The
+    comment's row is locked while counting, so concurrent reactions cannot both pass
+    the count.
+    """
     role_require(role, CONTRIBUTORS, "react")
     try:
         with transaction.atomic():
-            _, created = Reaction.objects.get_or_create(comment=comment, user=user, emoji=emoji)
+            list(Comment.objects.select_for_update().filter(pk=comment.pk).values_list("pk"))
+            mine = Reaction.objects.filter(comment=comment, user=user)
+            created = False
+            if not mine.filter(emoji=emoji).exists():
+                if mine.count() >= MAX_EMOJI_PER_USER:
+                    raise TooManyReactions(details={"emoji": [TooManyReactions.default_message]})
+                Reaction.objects.create(comment=comment, user=user, emoji=emoji)
+                created = True
     except IntegrityError:
         created = False  # the same reaction was added concurrently: the outcome is the same
     reactions = comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})

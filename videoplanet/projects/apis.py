@@ -1,12 +1,15 @@
-"""Projects, members and videos: what a client needs to get from sign-up to feedback."""
+"""Projects, members, invitations and videos: what a client needs to get from sign-up to
+feedback."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from videoplanet.accounts.apis import UserOutputSerializer
@@ -21,9 +24,25 @@ from videoplanet.api.fields import (
 )
 from videoplanet.api.schema import error_responses, link, response_links
 
-from .models import Role
-from .selectors import member_list, membership_get, project_list, video_get, video_list
-from .services import member_add, project_create, video_create
+from .models import InvitationStatus, Role
+from .selectors import (
+    invitation_list_for_project,
+    invitation_list_for_user,
+    member_list,
+    membership_get,
+    project_list,
+    video_get,
+    video_list,
+)
+from .services import (
+    invitation_accept,
+    invitation_create,
+    invitation_decline,
+    invitation_revoke,
+    membership_leave,
+    project_create,
+    video_create,
+)
 
 
 class ProjectOutputSerializer(serializers.Serializer):
@@ -85,9 +104,9 @@ class ProjectCollectionApi(APIView):
                 "Its members (you, as owner).",
                 parameters={"path.project_id": "$response.body#/id"},
             ),
-            AddMember=link(
-                "project_members_create",
-                "Add a registered user to it.",
+            Invite=link(
+                "project_invitations_create",
+                "Invite someone to it by email.",
                 parameters={"path.project_id": "$response.body#/id"},
             ),
             ListVideos=link(
@@ -131,22 +150,216 @@ class ProjectMembersApi(APIView):
         members = member_list(project=membership.project)
         return Response(MemberOutputSerializer(members, many=True).data)
 
-    class MemberAddInputSerializer(serializers.Serializer):
-        email = StrictEmailField(help_text="Email of a registered user.")
-        role = StrictChoiceField(choices=Role.choices)
+
+class ProjectMemberMeApi(APIView):
+    @extend_schema(
+        operation_id="project_members_leave",
+        summary="Leave the project",
+        description=(
+            "Ends your membership. The last owner cannot leave: 400 with code `last_owner`."
+        ),
+        responses={204: None, **error_responses(400, 401, 404)},
+    )
+    def delete(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
+        membership_leave(user=request.user, project_id=project_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationProjectSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "InvitationProject"
+
+
+class InvitationUserSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "InvitationUser"
+
+
+class InvitationOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    project = InvitationProjectSerializer()
+    email = serializers.EmailField(help_text="The address invited.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The role offered.")
+    status = serializers.ChoiceField(choices=InvitationStatus.choices)
+    invited_by = InvitationUserSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "Invitation"
+
+
+class InvitationThrottle(ScopedRateThrottle):
+    """Invitations sent per inviter: ``invitations`` in DEFAULT_THROTTLE_RATES, or
+    30 an hour when a settings module leaves the scope out."""
+
+    scope_attr = "invitation_throttle_scope"
+    default_rate = "30/hour"
+
+    def get_rate(self) -> str | None:
+        return self.THROTTLE_RATES.get(self.scope or "", self.default_rate)  # type: ignore[no-any-return]
+
+
+class ProjectInvitationsApi(APIView):
+    invitation_throttle_scope = "invitations"
+
+    def get_throttles(self) -> list[Any]:
+        return [InvitationThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(
-        operation_id="project_members_create",
-        summary="Add a registered user to the project (owners and editors)",
-        request=MemberAddInputSerializer,
-        responses={201: MemberOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
+        operation_id="project_invitations_list",
+        summary="Invitations of the project still waiting for an answer (owners and editors)",
+        responses={200: InvitationOutputSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
+        membership = membership_get(user=request.user, project_id=project_id)
+        invitations = invitation_list_for_project(membership=membership)
+        return Response(InvitationOutputSerializer(invitations, many=True).data)
+
+    class InvitationCreateInputSerializer(serializers.Serializer):
+        email = StrictEmailField(help_text="Anyone's email address; they need not have signed up.")
+        role = StrictChoiceField(choices=Role.choices, help_text="Only owners can invite owners.")
+
+    @extend_schema(
+        operation_id="project_invitations_create",
+        summary="Invite someone by email (owners and editors)",
+        description=(
+            "Emails a key that the invitee, signed in with that address, uses to accept or "
+            "decline. The answer is the same whether or not the address has an account. "
+            "Inviting the same address again renews its pending invitation (same id, new "
+            "key). Limited per inviter (429 with `Retry-After`)."
+        ),
+        request=InvitationCreateInputSerializer,
+        responses={
+            202: InvitationOutputSerializer,
+            **error_responses(400, 401, 403, 404, 413, 415, 429),
+        },
+        extensions=response_links(
+            202,
+            RevokeInvitation=link(
+                "project_invitations_destroy",
+                "Withdraw it.",
+                parameters={
+                    "path.project_id": "$request.path.project_id",
+                    "path.invitation_id": "$response.body#/id",
+                },
+            ),
+            ListInvitations=link(
+                "project_invitations_list",
+                "The project's pending invitations.",
+                parameters={"path.project_id": "$request.path.project_id"},
+            ),
+        ),
     )
     def post(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
         membership = membership_get(user=request.user, project_id=project_id)
-        data = self.MemberAddInputSerializer(data=request.data)
+        data = self.InvitationCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        added = member_add(membership=membership, **data.validated_data)
-        return Response(MemberOutputSerializer(added).data, status=status.HTTP_201_CREATED)
+        invitation = invitation_create(membership=membership, **data.validated_data)
+        return Response(
+            InvitationOutputSerializer(invitation).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class ProjectInvitationDetailApi(APIView):
+    @extend_schema(
+        operation_id="project_invitations_destroy",
+        summary="Revoke a pending invitation (owners and editors)",
+        description="An answered invitation cannot be revoked: 400 `invitation_used`.",
+        responses={204: None, **error_responses(400, 401, 403, 404)},
+    )
+    def delete(
+        self, request: AuthenticatedRequest, project_id: uuid.UUID, invitation_id: uuid.UUID
+    ) -> Response:
+        membership = membership_get(user=request.user, project_id=project_id)
+        invitation_revoke(membership=membership, invitation_id=invitation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationCollectionApi(APIView):
+    @extend_schema(
+        operation_id="invitations_list",
+        summary="Invitations to you (sent to your email address) waiting for an answer",
+        responses={200: InvitationOutputSerializer(many=True), **error_responses(401)},
+    )
+    def get(self, request: AuthenticatedRequest) -> Response:
+        invitations = invitation_list_for_user(user=request.user)
+        return Response(InvitationOutputSerializer(invitations, many=True).data)
+
+
+_ANSWER_ERRORS = (
+    "404 when no invitation to your email address has this key or id; 400 "
+    "`invitation_used` when it was already answered, `invitation_expired` when it expired."
+)
+
+
+class InvitationKeyInputSerializer(serializers.Serializer):
+    key = StrictCharField(max_length=100, help_text="The key from the invitation email.")
+
+    class Meta:
+        ref_name = "InvitationKeyInput"
+
+
+class InvitationAcceptApi(APIView):
+    @extend_schema(
+        operation_id="invitations_accept",
+        summary="Accept an invitation with the key from its email; you join the project",
+        description=_ANSWER_ERRORS,
+        request=InvitationKeyInputSerializer,
+        responses={200: ProjectOutputSerializer, **error_responses(400, 401, 404, 413, 415)},
+    )
+    def post(self, request: AuthenticatedRequest) -> Response:
+        data = InvitationKeyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = invitation_accept(user=request.user, key=data.validated_data["key"])
+        return Response(ProjectOutputSerializer(membership).data)
+
+
+class InvitationDeclineApi(APIView):
+    @extend_schema(
+        operation_id="invitations_decline",
+        summary="Decline an invitation with the key from its email",
+        description=_ANSWER_ERRORS,
+        request=InvitationKeyInputSerializer,
+        responses={204: None, **error_responses(400, 401, 404, 413, 415)},
+    )
+    def post(self, request: AuthenticatedRequest) -> Response:
+        data = InvitationKeyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation_decline(user=request.user, key=data.validated_data["key"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationAcceptByIdApi(APIView):
+    @extend_schema(
+        operation_id="invitations_accept_by_id",
+        summary="Accept one of your invitations by id (from GET /invitations)",
+        description=_ANSWER_ERRORS,
+        request=None,
+        responses={200: ProjectOutputSerializer, **error_responses(400, 401, 404)},
+    )
+    def post(self, request: AuthenticatedRequest, invitation_id: uuid.UUID) -> Response:
+        membership = invitation_accept(user=request.user, invitation_id=invitation_id)
+        return Response(ProjectOutputSerializer(membership).data)
+
+
+class InvitationDeclineByIdApi(APIView):
+    @extend_schema(
+        operation_id="invitations_decline_by_id",
+        summary="Decline one of your invitations by id (from GET /invitations)",
+        description=_ANSWER_ERRORS,
+        request=None,
+        responses={204: None, **error_responses(400, 401, 404)},
+    )
+    def post(self, request: AuthenticatedRequest, invitation_id: uuid.UUID) -> Response:
+        invitation_decline(user=request.user, invitation_id=invitation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class VideoCollectionApi(APIView):

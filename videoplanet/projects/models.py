@@ -1,4 +1,7 @@
-"""Projects group videos and people; a membership's role decides what a person may do."""
+"""Projects group videos and people; a membership's role decides what a person may do.
+
+People join a project by accepting an invitation sent to their email address; nobody is
+made a member without their consent."""
 
 from __future__ import annotations
 
@@ -48,6 +51,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} is {self.role} of {self.project_id}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Invitation(models.Model):
+    """An offer of a role in a project, sent to an email address.
+
+    Only the SHA-256 digest of its key is stored; the key itself is in the email. It can
+    be answered once, until ``expires_at``; revoking it deletes it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="Lower-cased.")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+    )
+    key_digest = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "status"], name="invitation_email_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "email"],
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited as {self.role} to {self.project_id}"
 
 
 class Video(models.Model):

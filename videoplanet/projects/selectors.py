@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import NotFound, PermissionDenied
 
-from .models import Membership, Project, Role, Video
+from .models import MANAGERS, Invitation, InvitationStatus, Membership, Project, Role, Video
 
 
 def membership_get(*, user: User, project_id: uuid.UUID) -> Membership:
@@ -39,6 +40,31 @@ def project_list(*, user: User) -> QuerySet[Membership]:
 
 def member_list(*, project: Project) -> QuerySet[Membership]:
     return project.memberships.select_related("user").order_by("created_at", "id")
+
+
+def invitation_list_for_project(*, membership: Membership) -> QuerySet[Invitation]:
+    """The project's invitations still waiting for an answer (owners and editors)."""
+    role_require(membership.role, MANAGERS, "see invitations")
+    return (
+        membership.project.invitations.filter(
+            status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("project", "invited_by")
+        .order_by("created_at", "id")
+    )
+
+
+def invitation_list_for_user(*, user: User) -> QuerySet[Invitation]:
+    """Invitations sent to the caller's email address that can still be answered."""
+    return (
+        Invitation.objects.filter(
+            email=user.email.lower(),  # stored lower-cased, like account emails
+            status=InvitationStatus.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("project", "invited_by")
+        .order_by("created_at", "id")
+    )
 
 
 def video_get(*, user: User, video_id: uuid.UUID) -> tuple[Video, str]:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from videoplanet_client import (
     AsyncClient,
+    BadRequest,
     NotFound,
     PermissionDenied,
     Unauthorized,
@@ -45,11 +46,18 @@ async def test_auth_projects_members_and_videos(provider: Provider) -> None:
         project = await client.projects.create(name="Async project")
         assert await client.projects.get(project.id) == project
         assert project.id in {p.id for p in await client.projects.list()}
-        member = await client.projects.add_member(project.id, email=email, role="reviewer")
-        assert (member.user.id, member.role) == (nora.user.id, "reviewer")
+        sent = await client.projects.invite(project.id, email=email, role="reviewer")
+        assert [i.id for i in await client.projects.invitations(project.id)] == [sent.id]
+        async with AsyncClient(base_url=provider.url, token=nora.token) as as_nora:
+            (offer,) = await as_nora.invitations.list()
+            assert offer.id == sent.id
+            assert (await as_nora.invitations.accept(invitation_id=offer.id)).role == "reviewer"
         assert {m.user.name for m in await client.projects.members(project.id)} == {
             "John Doe", "Nora New",
         }  # fmt: skip
+        other = await client.projects.invite(project.id, email="x-" + email, role="viewer")
+        await client.projects.revoke_invitation(project.id, other.id)
+        assert await client.projects.invitations(project.id) == []
         video = await client.videos.create(
             project_id=project.id, title="Async cut", url="https://example.com/a.mp4"
         )
@@ -127,8 +135,19 @@ async def test_errors(provider: Provider) -> None:
         await anonymous.auth.register(name="Vic", email=email, password="pw-123456789")
         viewer = await anonymous.auth.verify_email(key=provider.signup_key(email))
     async with john(provider) as client:
-        await client.projects.add_member(world["project_id"], email=email, role="viewer")
+        await client.projects.invite(world["project_id"], email=email, role="viewer")
     async with AsyncClient(base_url=provider.url, token=viewer.token) as as_viewer:
+        (offer,) = await as_viewer.invitations.list()
+        await as_viewer.invitations.decline(invitation_id=offer.id)
+        assert await as_viewer.invitations.list() == []
+        with pytest.raises(BadRequest) as used:
+            await as_viewer.invitations.accept(invitation_id=offer.id)
+        assert used.value.code == "invitation_used"
+    async with john(provider) as client:
+        await client.projects.invite(world["project_id"], email=email, role="viewer")
+    async with AsyncClient(base_url=provider.url, token=viewer.token) as as_viewer:
+        (offer,) = await as_viewer.invitations.list()
+        await as_viewer.invitations.accept(invitation_id=offer.id)
         with pytest.raises(PermissionDenied) as denied:
             await as_viewer.feedbacks.delete(world["feedback_id"])
     assert denied.value.code == "permission_denied"

@@ -47,6 +47,23 @@ def new_person(provider: Provider, name: str = "Vic Viewer") -> tuple[str, str]:
     return email, session.token
 
 
+def jane_token(provider: Provider, world: dict[str, Any]) -> str:
+    with Client(base_url=provider.url) as anonymous:
+        return anonymous.auth.token(
+            email=world["jane_email"], password=world["jane_password"]
+        ).token
+
+
+def invite_and_join(provider: Provider, project_id: str, token: str, role: str) -> None:
+    """John invites the token's user, who accepts the invitation by id."""
+    with Client(base_url=provider.url, token=token) as person:
+        email = person.me().email
+        with john(provider) as owner:
+            owner.projects.invite(project_id, email=email, role=role)
+        (offer,) = person.invitations.list()
+        person.invitations.accept(invitation_id=offer.id)
+
+
 def test_sign_in_and_me(provider: Provider) -> None:
     world = provider.state("feedback exists")
     with Client(base_url=provider.url) as anonymous:
@@ -104,10 +121,21 @@ def test_projects_members_and_videos(provider: Provider) -> None:
         assert (project.name, project.role) == ("Trailer cut", "owner")
         assert {p.id for p in client.projects.list()} == {existing.id, project.id}
 
-        member = client.projects.add_member(project.id, email=world["jane_email"], role="editor")
-        assert (member.user.name, member.role) == ("Jane Doe", "editor")
+        sent = client.projects.invite(project.id, email=world["jane_email"], role="editor")
+        assert [i.id for i in client.projects.invitations(project.id)] == [sent.id]
+        assert {m.user.name for m in client.projects.members(project.id)} == {"John Doe"}
+        with Client(base_url=provider.url, token=jane_token(provider, world)) as jane:
+            (offer,) = [i for i in jane.invitations.list() if i.project.id == project.id]
+            assert (offer.role, offer.project.name) == ("editor", "Trailer cut")
+            joined = jane.invitations.accept(invitation_id=offer.id)
+            assert (joined.id, joined.role) == (project.id, "editor")
+            jane.projects.leave(project.id)
+        assert client.projects.invitations(project.id) == []
         roles = {m.user.name: m.role for m in client.projects.members(project.id)}
-        assert roles == {"John Doe": "owner", "Jane Doe": "editor"}
+        assert roles == {"John Doe": "owner"}
+        declined = client.projects.invite(project.id, email="nobody-yet@example.com", role="viewer")
+        client.projects.revoke_invitation(project.id, declined.id)
+        assert client.projects.invitations(project.id) == []
 
         video = client.videos.create(
             project_id=uuid.UUID(project.id), title="Cut 1", url="https://example.com/c1.mp4",
@@ -227,6 +255,21 @@ def test_comments_replies_and_mentions(provider: Provider) -> None:
     assert listed[1] == reply
 
 
+def test_comments_list_follows_every_page(provider: Provider) -> None:
+    world = provider.state("feedback exists")
+    transport = CountingTransport()
+    with john(provider, transport=transport) as client:
+        first = client.comments.create(feedback_id=world["feedback_id"], content="Second thread")
+        reply = client.comments.reply(
+            parent_id=world["parent_id"], feedback_id=world["feedback_id"], content="Reply"
+        )
+        transport.urls.clear()
+        listed = client.comments.list(feedback_id=world["feedback_id"], page_size=1)
+    assert [c.id for c in listed] == [world["parent_id"], reply.id, first.id]
+    assert len(transport.urls) == 3  # one request per page of one
+    assert all("cursor=" in url for url in transport.urls[1:])
+
+
 def test_reactions_add_and_remove(provider: Provider) -> None:
     world = provider.state("comment exists")
     comment_id, john_id = world["comment_id"], world["user_id"]
@@ -275,9 +318,8 @@ def test_an_invalid_priority_fails_validation_with_details(provider: Provider) -
 
 def test_a_viewer_may_read_but_not_post(provider: Provider) -> None:
     world = provider.state("video has feedbacks")
-    email, token = new_person(provider)
-    with john(provider) as owner:
-        owner.projects.add_member(world["project_id"], email=email, role="viewer")
+    _, token = new_person(provider)
+    invite_and_join(provider, world["project_id"], token, "viewer")
     with Client(base_url=provider.url, token=token) as viewer:
         assert [f.id for f in viewer.feedbacks.list(video_id=world["video_id"])] == [
             world["feedback_id"]

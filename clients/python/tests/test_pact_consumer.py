@@ -28,6 +28,7 @@ import pytest
 from pact import Pact, match
 from PIL import Image
 from videoplanet_client import (
+    BadRequest,
     Client,
     CommentAdded,
     ErrorEvent,
@@ -57,6 +58,10 @@ PARENT_COMMENT_ID = "550e8400-e29b-41d4-a716-446655440003"
 COMMENT_ID = "550e8400-e29b-41d4-a716-446655440004"
 JANE_ID = "550e8400-e29b-41d4-a716-446655440005"
 PROJECT_ID = "550e8400-e29b-41d4-a716-446655440010"
+JANES_PROJECT_ID = "550e8400-e29b-41d4-a716-446655440011"
+INVITATION_ID = "550e8400-e29b-41d4-a716-446655440020"
+ADA_INVITATION_ID = "550e8400-e29b-41d4-a716-446655440021"
+INVITATION_KEY = "vpi_pact-invitation-key"
 UNKNOWN_ID = "550e8400-e29b-41d4-a716-446655449999"
 TOKEN = "valid-token"
 OTHER_TOKEN_ID = 4242
@@ -507,18 +512,137 @@ def list_members(pact: Pact) -> Consume:
     return consume
 
 
-def add_member(pact: Pact) -> Consume:
+def invitation(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "id": match.uuid(INVITATION_ID),
+        "project": {"id": match.uuid(JANES_PROJECT_ID), "name": match.like("Jane's Project")},
+        "email": match.regex("john@example.com", regex=EMAIL),
+        "role": match.regex("reviewer", regex=ROLE),
+        "status": "pending",
+        "invited_by": match.like({"id": match.uuid(JANE_ID), "name": "Jane Doe"}),
+        "created_at": when(),
+        "expires_at": when("2025-08-31T10:00:00Z"),
+    }
+    body.update(overrides)
+    return body
+
+
+def invite(pact: Pact) -> Consume:
     respond(
-        request(pact, "projects.add_member", "a request to add a member", "a registered user is not a member",
-                "POST", f"/api/v1/projects/{PROJECT_ID}/members",
+        request(pact, "projects.invite", "a request to invite someone by email", "user is authenticated",
+                "POST", f"/api/v1/projects/{PROJECT_ID}/invitations",
                 body={"email": "ada@example.com", "role": "reviewer"}),
-        201, {"user": user("550e8400-e29b-41d4-a716-446655440006", "Ada Lovelace", "ada@example.com"), "role": "reviewer"},
+        202, invitation(
+            id=match.uuid(ADA_INVITATION_ID),
+            project={"id": match.uuid(PROJECT_ID), "name": match.like("Pact Test Project")},
+            email="ada@example.com", role="reviewer",
+            invited_by=match.like({"id": match.uuid(JOHN_ID), "name": "John Doe"}),
+        ),
     )  # fmt: skip
 
     def consume(url: str) -> None:
         with client(url) as api:
-            member = api.projects.add_member(PROJECT_ID, email="ada@example.com", role="reviewer")
-        assert member.role == "reviewer"
+            sent = api.projects.invite(PROJECT_ID, email="ada@example.com", role="reviewer")
+        assert (sent.email, sent.role, sent.project.id) == (
+            "ada@example.com",
+            "reviewer",
+            PROJECT_ID,
+        )
+
+    return consume
+
+
+def list_project_invitations(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.invitations", "a request for a project's pending invitations",
+                "invitations are pending", "GET", f"/api/v1/projects/{PROJECT_ID}/invitations"),
+        200, match.each_like(invitation(
+            id=match.uuid(ADA_INVITATION_ID),
+            project={"id": match.uuid(PROJECT_ID), "name": match.like("Pact Test Project")},
+            email=match.regex("ada@example.com", regex=EMAIL),
+            invited_by=match.like({"id": match.uuid(JOHN_ID), "name": "John Doe"}),
+        ), min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            pending = api.projects.invitations(PROJECT_ID)
+        assert pending[0].id == ADA_INVITATION_ID
+
+    return consume
+
+
+def revoke_invitation(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.revoke_invitation", "a request to revoke an invitation",
+                "invitations are pending", "DELETE",
+                f"/api/v1/projects/{PROJECT_ID}/invitations/{ADA_INVITATION_ID}"),
+        204,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            api.projects.revoke_invitation(PROJECT_ID, ADA_INVITATION_ID)
+
+    return consume
+
+
+def leave_project(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.leave", "a request to leave a project", "the project has another owner",
+                "DELETE", f"/api/v1/projects/{PROJECT_ID}/members/me"),
+        204,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            api.projects.leave(PROJECT_ID)
+
+    return consume
+
+
+def list_my_invitations(pact: Pact) -> Consume:
+    respond(
+        request(pact, "invitations.list", "a request for my pending invitations", "invitations are pending",
+                "GET", "/api/v1/invitations"),
+        200, match.each_like(invitation(), min=1),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            mine = api.invitations.list()
+        assert (mine[0].id, mine[0].project.name) == (INVITATION_ID, "Jane's Project")
+
+    return consume
+
+
+def accept_invitation(pact: Pact) -> Consume:
+    respond(
+        request(pact, "invitations.accept", "a request to accept an invitation with its key",
+                "invitations are pending", "POST", "/api/v1/invitations/accept",
+                body={"key": INVITATION_KEY}),
+        200, {**project(), "id": match.uuid(JANES_PROJECT_ID), "name": match.like("Jane's Project"),
+              "role": "reviewer"},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            joined = api.invitations.accept(key=INVITATION_KEY)
+        assert (joined.id, joined.role) == (JANES_PROJECT_ID, "reviewer")
+
+    return consume
+
+
+def decline_invitation(pact: Pact) -> Consume:
+    respond(
+        request(pact, "invitations.decline", "a request to decline an invitation by id",
+                "invitations are pending", "POST", f"/api/v1/invitations/{INVITATION_ID}/decline"),
+        204,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            api.invitations.decline(invitation_id=INVITATION_ID)
 
     return consume
 
@@ -667,8 +791,9 @@ def remove_reaction(pact: Pact) -> Consume:
 HTTP_INTERACTIONS: list[Declare] = [
     create_feedback, list_feedbacks, reply_to_comment, add_reaction,
     sign_in, sign_up, verify_email, sign_out, list_tokens, revoke_token,
-    me, list_projects, create_project, get_project, list_members, add_member,
-    list_videos, create_video, get_video, get_feedback, update_feedback, delete_feedback,
+    me, list_projects, create_project, get_project, list_members, invite,
+    list_project_invitations, revoke_invitation, leave_project, list_my_invitations, accept_invitation,
+    decline_invitation, list_videos, create_video, get_video, get_feedback, update_feedback, delete_feedback,
     create_comment, list_comments, remove_reaction,
 ]  # fmt: skip
 
@@ -735,7 +860,40 @@ def invalid_priority(pact: Pact) -> Consume:
     return consume
 
 
-ERROR_INTERACTIONS: list[Declare] = [unauthorized, not_found, invalid_priority]
+def last_owner_cannot_leave(pact: Pact) -> Consume:
+    respond(
+        request(pact, "projects.leave", "a request by the last owner to leave a project", "user is authenticated",
+                "DELETE", f"/api/v1/projects/{PROJECT_ID}/members/me"),
+        400, error("last_owner"),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api, pytest.raises(BadRequest) as raised:
+            api.projects.leave(PROJECT_ID)
+        assert raised.value.code == "last_owner"
+
+    return consume
+
+
+def expired_invitation(pact: Pact) -> Consume:
+    respond(
+        request(pact, "invitations.accept", "a request to accept an expired invitation",
+                "an invitation has expired", "POST", "/api/v1/invitations/accept",
+                body={"key": INVITATION_KEY}),
+        400, error("invitation_expired"),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api, pytest.raises(BadRequest) as raised:
+            api.invitations.accept(key=INVITATION_KEY)
+        assert raised.value.code == "invitation_expired"
+
+    return consume
+
+
+ERROR_INTERACTIONS: list[Declare] = [
+    unauthorized, not_found, invalid_priority, last_owner_cannot_leave, expired_invitation,
+]  # fmt: skip
 
 
 # -- room messages (asynchronous message interactions) -------------------------------------

@@ -25,6 +25,7 @@ from ._contract import ClientContract, Mode, ViolationRecorder
 from ._models import (
     Comment,
     Feedback,
+    Invitation,
     Member,
     Project,
     Reactions,
@@ -103,6 +104,7 @@ class Client(_BaseClient):
         )
         self.auth = Auth(self)
         self.projects = Projects(self)
+        self.invitations = Invitations(self)
         self.videos = Videos(self)
         self.feedbacks = Feedbacks(self)
         self.comments = Comments(self)
@@ -195,9 +197,37 @@ class Projects(_Resource):
     def members(self, project_id: Id) -> builtins.list[Member]:
         return self._client._run(req.projects_members(project_id))
 
-    def add_member(self, project_id: Id, *, email: str, role: str) -> Member:
-        """Add a registered user as owner, editor, reviewer or viewer."""
-        return self._client._run(req.projects_add_member(project_id, email=email, role=role))
+    def invite(self, project_id: Id, *, email: str, role: str) -> Invitation:
+        """Email an invitation to join as owner, editor, reviewer or viewer (owners and
+        editors; only owners invite owners). The person joins when they accept it."""
+        return self._client._run(req.projects_invite(project_id, email=email, role=role))
+
+    def invitations(self, project_id: Id) -> builtins.list[Invitation]:
+        """The project's invitations waiting for an answer (owners and editors)."""
+        return self._client._run(req.projects_invitations(project_id))
+
+    def revoke_invitation(self, project_id: Id, invitation_id: Id) -> None:
+        """Withdraw a pending invitation (owners and editors)."""
+        self._client._run(req.projects_revoke_invitation(project_id, invitation_id))
+
+    def leave(self, project_id: Id) -> None:
+        """Leave the project; the last owner cannot (``BadRequest`` code ``last_owner``)."""
+        self._client._run(req.projects_leave(project_id))
+
+
+class Invitations(_Resource):
+    def list(self) -> builtins.list[Invitation]:
+        """Invitations sent to your email address that you can still answer."""
+        return self._client._run(req.invitations_list())
+
+    def accept(self, *, key: str | None = None, invitation_id: Id | None = None) -> Project:
+        """Accept with the key from the email, or by id (from ``list``); returns the
+        project you joined, with your role in it."""
+        return self._client._run(req.invitations_accept(key=key, invitation_id=invitation_id))
+
+    def decline(self, *, key: str | None = None, invitation_id: Id | None = None) -> None:
+        """Decline with the key from the email, or by id (from ``list``)."""
+        self._client._run(req.invitations_decline(key=key, invitation_id=invitation_id))
 
 
 class Videos(_Resource):
@@ -318,9 +348,21 @@ class Comments(_Resource):
             )
         )
 
-    def list(self, *, feedback_id: Id) -> builtins.list[Comment]:
-        """The feedback's comments, each followed by its replies."""
-        return self._client._run(req.comments_list(feedback_id=feedback_id))
+    def list(self, *, feedback_id: Id, page_size: int | None = None) -> builtins.list[Comment]:
+        """All the feedback's comments, each followed by its replies.
+
+        The server pages them (page_size is its ``limit``, 1–500, default 100); this
+        follows the ``Link`` header's next pages and returns them all.
+        """
+        call: Call[req.Page[Comment]] | None = req.comments_list(
+            feedback_id=feedback_id, page_size=page_size
+        )
+        comments: builtins.list[Comment] = []
+        while call is not None:
+            page = self._client._run(call)
+            comments.extend(page.items)
+            call = page.next
+        return comments
 
 
 class ReactionsApi(_Resource):
@@ -365,6 +407,7 @@ class AsyncClient(_BaseClient):
         )
         self.auth = AsyncAuth(self)
         self.projects = AsyncProjects(self)
+        self.invitations = AsyncInvitations(self)
         self.videos = AsyncVideos(self)
         self.feedbacks = AsyncFeedbacks(self)
         self.comments = AsyncComments(self)
@@ -448,8 +491,28 @@ class AsyncProjects(_AsyncResource):
     async def members(self, project_id: Id) -> builtins.list[Member]:
         return await self._client._run(req.projects_members(project_id))
 
-    async def add_member(self, project_id: Id, *, email: str, role: str) -> Member:
-        return await self._client._run(req.projects_add_member(project_id, email=email, role=role))
+    async def invite(self, project_id: Id, *, email: str, role: str) -> Invitation:
+        return await self._client._run(req.projects_invite(project_id, email=email, role=role))
+
+    async def invitations(self, project_id: Id) -> builtins.list[Invitation]:
+        return await self._client._run(req.projects_invitations(project_id))
+
+    async def revoke_invitation(self, project_id: Id, invitation_id: Id) -> None:
+        await self._client._run(req.projects_revoke_invitation(project_id, invitation_id))
+
+    async def leave(self, project_id: Id) -> None:
+        await self._client._run(req.projects_leave(project_id))
+
+
+class AsyncInvitations(_AsyncResource):
+    async def list(self) -> builtins.list[Invitation]:
+        return await self._client._run(req.invitations_list())
+
+    async def accept(self, *, key: str | None = None, invitation_id: Id | None = None) -> Project:
+        return await self._client._run(req.invitations_accept(key=key, invitation_id=invitation_id))
+
+    async def decline(self, *, key: str | None = None, invitation_id: Id | None = None) -> None:
+        await self._client._run(req.invitations_decline(key=key, invitation_id=invitation_id))
 
 
 class AsyncVideos(_AsyncResource):
@@ -556,8 +619,18 @@ class AsyncComments(_AsyncResource):
             )
         )
 
-    async def list(self, *, feedback_id: Id) -> builtins.list[Comment]:
-        return await self._client._run(req.comments_list(feedback_id=feedback_id))
+    async def list(
+        self, *, feedback_id: Id, page_size: int | None = None
+    ) -> builtins.list[Comment]:
+        call: Call[req.Page[Comment]] | None = req.comments_list(
+            feedback_id=feedback_id, page_size=page_size
+        )
+        comments: builtins.list[Comment] = []
+        while call is not None:
+            page = await self._client._run(call)
+            comments.extend(page.items)
+            call = page.next
+        return comments
 
 
 class AsyncReactionsApi(_AsyncResource):

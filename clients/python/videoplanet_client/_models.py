@@ -213,6 +213,40 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class Invitation:
+    """An offer of a role in a project, sent to an email address."""
+
+    id: str
+    project: ProjectRef
+    email: str
+    role: str
+    """The role offered: owner, editor, reviewer or viewer."""
+    expires_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(
+            id=get_str(data, "id"),
+            project=ProjectRef.from_json(get_object(data, "project")),
+            email=get_str(data, "email"),
+            role=get_str(data, "role"),
+            expires_at=get_datetime(data, "expires_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRef:
+    """A project as an invitation names it: id and name."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(id=get_str(data, "id"), name=get_str(data, "name"))
+
+
+@dataclass(frozen=True, slots=True)
 class Video:
     id: str
     project_id: str

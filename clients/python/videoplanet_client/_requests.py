@@ -29,6 +29,7 @@ from ._errors import (
 from ._models import (
     Comment,
     Feedback,
+    Invitation,
     Json,
     Member,
     Project,
@@ -193,10 +194,19 @@ class Page(Generic[T]):
     next: Call[Page[T]] | None = field(default=None)
 
 
-def _feedback_page(response: httpx.Response) -> Page[Feedback]:
-    items = [Feedback.from_json(item) for item in json_list(response.json())]
-    url = next_page_url(response.headers.get("link"), response.request.url)
-    return Page(items, Call("GET", url, _feedback_page) if url else None)
+def _pages(model: Callable[[Json], T]) -> Callable[[httpx.Response], Page[T]]:
+    """A paged list's parser: its items, and the call for the ``Link`` header's next page."""
+
+    def parse(response: httpx.Response) -> Page[T]:
+        items = [model(item) for item in json_list(response.json())]
+        url = next_page_url(response.headers.get("link"), response.request.url)
+        return Page(items, Call("GET", url, parse) if url else None)
+
+    return parse
+
+
+_feedback_page = _pages(Feedback.from_json)
+_comment_page = _pages(Comment.from_json)
 
 
 # -- pagination ----------------------------------------------------------------------------
@@ -326,13 +336,48 @@ def projects_members(project_id: Id) -> Call[list[Member]]:
     return Call("GET", f"projects/{_path_id(project_id)}/members", _many(Member.from_json))
 
 
-def projects_add_member(project_id: Id, *, email: str, role: str) -> Call[Member]:
+def projects_leave(project_id: Id) -> Call[None]:
+    return Call(
+        "DELETE", f"projects/{_path_id(project_id)}/members/me", _no_content, gone_means_done=True
+    )
+
+
+def projects_invite(project_id: Id, *, email: str, role: str) -> Call[Invitation]:
     return Call(
         "POST",
-        f"projects/{_path_id(project_id)}/members",
-        _one(Member.from_json),
+        f"projects/{_path_id(project_id)}/invitations",
+        _one(Invitation.from_json),
         json={"email": email, "role": role},
     )
+
+
+def projects_invitations(project_id: Id) -> Call[list[Invitation]]:
+    return Call("GET", f"projects/{_path_id(project_id)}/invitations", _many(Invitation.from_json))
+
+
+def projects_revoke_invitation(project_id: Id, invitation_id: Id) -> Call[None]:
+    path = f"projects/{_path_id(project_id)}/invitations/{_path_id(invitation_id)}"
+    return Call("DELETE", path, _no_content, gone_means_done=True)
+
+
+def invitations_list() -> Call[list[Invitation]]:
+    return Call("GET", "invitations", _many(Invitation.from_json))
+
+
+def invitations_accept(*, key: str | None = None, invitation_id: Id | None = None) -> Call[Project]:
+    if key is not None and invitation_id is None:
+        return Call("POST", "invitations/accept", _one(Project.from_json), json={"key": key})
+    if invitation_id is None or key is not None:
+        raise TypeError("pass either key or invitation_id")
+    return Call("POST", f"invitations/{_path_id(invitation_id)}/accept", _one(Project.from_json))
+
+
+def invitations_decline(*, key: str | None = None, invitation_id: Id | None = None) -> Call[None]:
+    if key is not None and invitation_id is None:
+        return Call("POST", "invitations/decline", _no_content, json={"key": key})
+    if invitation_id is None or key is not None:
+        raise TypeError("pass either key or invitation_id")
+    return Call("POST", f"invitations/{_path_id(invitation_id)}/decline", _no_content)
 
 
 def videos_list(*, project_id: Id) -> Call[list[Video]]:
@@ -429,10 +474,10 @@ def comments_create(
     return Call("POST", "comments", _one(Comment.from_json), json=body)
 
 
-def comments_list(*, feedback_id: Id) -> Call[list[Comment]]:
-    return Call(
-        "GET", "comments", _many(Comment.from_json), params={"feedback_id": str(feedback_id)}
-    )
+def comments_list(*, feedback_id: Id, page_size: int | None = None) -> Call[Page[Comment]]:
+    """The first page; each page's ``next`` is the call for the one after it."""
+    params = _compact(feedback_id=str(feedback_id), limit=page_size)
+    return Call("GET", "comments", _comment_page, params=params)
 
 
 def reactions_add(comment_id: Id, emoji: str) -> Call[Reactions]:

@@ -134,10 +134,32 @@ class TestStates:
             "👍",
         )
 
-    def test_a_registered_user_is_not_a_member(self, anon: Any) -> None:
-        self._setup(anon, "a registered user is not a member")
-        ada = User.objects.get(email="ada@example.com")
-        assert not Membership.objects.filter(user=ada).exists()
+    def test_invitations_are_pending(self, anon: Any, as_user: Any) -> None:
+        world = self._setup(anon, "invitations are pending").json()
+        john = User.objects.get(id=ps.JOHN_ID)
+        mine = as_user(john).get("/api/v1/invitations").json()
+        assert [(i["id"], i["project"]["id"]) for i in mine] == [
+            (world["invitation_id"], str(ps.JANES_PROJECT_ID))
+        ]
+        sent = as_user(john).get(f"/api/v1/projects/{ps.PROJECT_ID}/invitations").json()
+        assert [i["email"] for i in sent] == ["ada@example.com"]
+        accepted = as_user(john).post(
+            "/api/v1/invitations/accept", {"key": ps.INVITATION_KEY}, format="json"
+        )
+        assert accepted.json()["role"] == "reviewer"
+
+    def test_an_invitation_has_expired(self, anon: Any, as_user: Any) -> None:
+        self._setup(anon, "an invitation has expired")
+        john = as_user(User.objects.get(id=ps.JOHN_ID))
+        response = john.post(
+            "/api/v1/invitations/accept", {"key": ps.INVITATION_KEY}, format="json"
+        )
+        assert response.json()["code"] == "invitation_expired"
+
+    def test_the_project_has_another_owner(self, anon: Any) -> None:
+        self._setup(anon, "the project has another owner")
+        owners = Membership.objects.filter(project_id=ps.PROJECT_ID, role="owner")
+        assert {m.user_id for m in owners} == {ps.JOHN_ID, ps.JANE_ID}
 
     def test_the_user_has_another_token(self, anon: Any, client_factory: Any) -> None:
         self._setup(anon, "the user has another token")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from tests.factories import CommentFactory, FeedbackFactory, MembershipFactory, UserFactory
+from videoplanet.feedback.inputs import comment_cursor_encode
 from videoplanet.feedback.models import Comment, Reaction
-from videoplanet.feedback.services import reaction_add
+from videoplanet.feedback.services import TooManyReactions, reaction_add
 from videoplanet.projects.models import Role
 
 URL = "/api/v1/comments"
@@ -248,3 +251,166 @@ def test_concurrent_reactions_lose_nothing(world: Any) -> None:
         thread.join()
     assert errors == []
     assert Reaction.objects.filter(comment=comment, emoji="👍").count() == len(people)
+
+
+EMOJI = ["👍", "👎", "😀", "🎉", "❤️", "🔥", "👀", "🚀", "✅", "🙏", "🤔"]
+
+
+def test_ten_distinct_emoji_per_person_per_comment(world: Any, as_user: Any) -> None:
+    feedback = FeedbackFactory(video=world.video, author=world.owner)
+    comment = CommentFactory(feedback=feedback)
+    url = f"{URL}/{comment.id}/reactions"
+    reviewer, editor = as_user(world.reviewer), as_user(world.editor)
+    for emoji in EMOJI[:10]:
+        assert reviewer.post(url, {"emoji": emoji}, format="json").status_code == 200
+    eleventh = reviewer.post(url, {"emoji": EMOJI[10]}, format="json")
+    assert eleventh.status_code == 400
+    assert eleventh.json()["code"] == "too_many_reactions"
+    assert "emoji" in eleventh.json()["details"]
+    assert reviewer.post(url, {"emoji": "👍"}, format="json").status_code == 200  # a repeat
+    assert editor.post(url, {"emoji": EMOJI[10]}, format="json").status_code == 200  # others
+    other = CommentFactory(feedback=feedback)
+    assert (
+        reviewer.post(
+            f"{URL}/{other.id}/reactions", {"emoji": EMOJI[10]}, format="json"
+        ).status_code
+        == 200
+    )
+    reviewer.delete(f"{url}/{quote('👍')}")  # taking one back makes room again
+    assert reviewer.post(url, {"emoji": EMOJI[10]}, format="json").status_code == 200
+    assert Reaction.objects.filter(comment=comment, user=world.reviewer).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reactions_respect_the_cap(world: Any) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL (make test)")
+    comment = CommentFactory(feedback=FeedbackFactory(video=world.video, author=world.owner))
+    for emoji in EMOJI[:8]:
+        reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+    extra = ["🍕", "🍔", "🌮", "🍣", "🥗", "🍩"]
+    barrier = threading.Barrier(len(extra))
+    outcomes: list[str] = []
+
+    def react(emoji: str) -> None:
+        try:
+            barrier.wait()
+            reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+            outcomes.append("added")
+        except TooManyReactions:
+            outcomes.append("refused")
+        except BaseException as exc:  # pragma: no cover - reported below
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=react, args=(e,)) for e in extra]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added"] * 2 + ["refused"] * 4
+    assert Reaction.objects.filter(comment=comment, user=world.reviewer).count() == 10
+
+
+def _pages(client: Any, feedback_id: Any, limit: int) -> list[list[str]]:
+    """Every page of the comment list, following the Link header."""
+    pages: list[list[str]] = []
+    response = client.get(URL, {"feedback_id": str(feedback_id), "limit": limit})
+    while True:
+        assert response.status_code == 200, response.content
+        pages.append([c["content"] for c in response.json()])
+        link = response.get("Link")
+        if not link:
+            return pages
+        next_url = link.split(";")[0].strip("<>")
+        assert next_url.startswith("http://testserver/api/v1/comments?")
+        response = client.get(next_url.removeprefix("http://testserver"))
+
+
+@pytest.mark.django_db
+class TestPaging:
+    def test_pages_keep_replies_right_after_their_parents(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        """Threads are created interleaved; paging by 2 still gives thread order."""
+        reviewer = as_user(world.reviewer)
+
+        def post(content: str, parent: str | None = None) -> str:
+            data = {"feedback_id": str(feedback.id), "content": content, "parent_id": parent}
+            response = reviewer.post(URL, data, format="json")
+            assert response.status_code == 201
+            return str(response.json()["id"])
+
+        a = post("a")
+        b = post("b")
+        a1 = post("a.1", a)
+        post("b.1", b)
+        post("a.1.1", a1)
+        post("a.2", a)
+        post("c")
+        post("b.2", b)
+        pages = _pages(reviewer, feedback.id, 2)
+        assert pages == [["a", "a.1"], ["a.1.1", "a.2"], ["b", "b.1"], ["b.2", "c"]]
+        assert _pages(reviewer, feedback.id, 500) == [[c for page in pages for c in page]]
+
+    def test_default_page_is_100_and_a_short_page_has_no_link(
+        self, world: Any, feedback: Any, as_user: Any
+    ) -> None:
+        parent = None
+        for i in range(101):
+            # every tenth comment starts a thread; the others reply to it
+            comment = CommentFactory(
+                feedback=feedback, parent=None if i % 10 == 0 else parent, content=str(i)
+            )
+            parent = comment if i % 10 == 0 else parent
+        client = as_user(world.viewer)
+        first = client.get(URL, {"feedback_id": str(feedback.id)})
+        assert len(first.json()) == 100
+        assert 'rel="next"' in first["Link"]
+        assert _pages(client, feedback.id, 100)[1] == ["100"]
+
+    @pytest.mark.parametrize("cursor", ["", "!!!", "WyJ4Il0", "WzFd"])
+    def test_a_bad_cursor_is_400(
+        self, world: Any, feedback: Any, as_user: Any, cursor: str
+    ) -> None:
+        response = as_user(world.viewer).get(
+            URL, {"feedback_id": str(feedback.id), "cursor": cursor}
+        )
+        assert response.status_code == 400
+        assert "cursor" in response.json()["details"]
+
+    @pytest.mark.parametrize("path", ["", "0" * 45, "g" * 46, "A" * 46, "0" * 46 * 52])
+    def test_a_cursor_is_a_thread_position(
+        self, world: Any, feedback: Any, as_user: Any, path: str
+    ) -> None:
+        comment = CommentFactory(feedback=feedback)
+        client = as_user(world.viewer)
+        query = {"feedback_id": str(feedback.id)}
+        before = client.get(URL, {**query, "cursor": comment_cursor_encode("0" * 46)})
+        assert [c["id"] for c in before.json()] == [str(comment.id)]
+        after = client.get(URL, {**query, "cursor": comment_cursor_encode(comment.thread_path)})
+        assert after.json() == []
+        bad = client.get(URL, {**query, "cursor": comment_cursor_encode(path)})
+        assert bad.status_code == 400
+        assert "cursor" in bad.json()["details"]
+
+    @pytest.mark.parametrize("limit", [0, 501, "x"])
+    def test_limit_is_1_to_500(self, world: Any, feedback: Any, as_user: Any, limit: Any) -> None:
+        response = as_user(world.viewer).get(URL, {"feedback_id": str(feedback.id), "limit": limit})
+        assert response.status_code == 400
+        assert "limit" in response.json()["details"]
+
+
+def test_the_migration_gives_existing_comments_their_thread_order(world: Any, as_user: Any) -> None:
+    migration = importlib.import_module("videoplanet.feedback.migrations.0002_comment_thread_path")
+    feedback = FeedbackFactory(video=world.video)
+    a = CommentFactory(feedback=feedback, content="a")
+    b = CommentFactory(feedback=feedback, content="b")
+    a1 = CommentFactory(feedback=feedback, parent=a, content="a.1")
+    CommentFactory(feedback=feedback, parent=b, content="b.1")
+    CommentFactory(feedback=feedback, parent=a1, content="a.1.1")
+    Comment.objects.update(thread_path="")
+    migration.fill_thread_paths(django_apps, None)
+    listed = as_user(world.viewer).get(URL, {"feedback_id": str(feedback.id)}).json()
+    assert [c["content"] for c in listed] == ["a", "a.1", "a.1.1", "b", "b.1"]
