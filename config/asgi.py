@@ -10,12 +10,12 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from videoplanet.realtime.auth import TokenAuthMiddleware  # noqa: E402
+from videoplanet.realtime.auth import BrowserOriginValidator, TokenAuthMiddleware  # noqa: E402
 from videoplanet.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": TokenAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        "websocket": BrowserOriginValidator(TokenAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -144,6 +144,32 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The default cache holds what several server processes must share (live-room tickets):
+# Redis when REDIS_URL is set, else this process's memory.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live rooms, per connection: a client message larger than WS_MAX_MESSAGE_BYTES closes
+# the socket (1009); messages beyond a burst of WS_MESSAGE_BURST refilled at
+# WS_MESSAGES_PER_SECOND are dropped, and WS_MESSAGE_DROPS_BEFORE_CLOSE more drops (also
+# refilled at that rate) close it (1008). Every WS_ACCESS_RECHECK_SECONDS an open socket
+# re-checks its token and membership. A ticket (POST /realtime/tickets) opens one socket
+# within REALTIME_TICKET_SECONDS.
+WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=4096)
+WS_MESSAGE_BURST = env.int("WS_MESSAGE_BURST", default=30)
+WS_MESSAGES_PER_SECOND = env.float("WS_MESSAGES_PER_SECOND", default=10.0)
+WS_MESSAGE_DROPS_BEFORE_CLOSE = env.int("WS_MESSAGE_DROPS_BEFORE_CLOSE", default=300)
+WS_ACCESS_RECHECK_SECONDS = env.float("WS_ACCESS_RECHECK_SECONDS", default=30.0)
+REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=30)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "videoplanet.accounts.authentication.BearerTokenAuthentication",

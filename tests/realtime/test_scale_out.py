@@ -71,8 +71,9 @@ def cluster(
         client.delete(*keys)
 
 
-def ws_url(server: ProviderServer, video_id: str, token: str) -> str:
-    return f"ws://{server.host}:{server.port}/ws/videos/{video_id}/?token={token}"
+def room(server: ProviderServer, video_id: str, token: str) -> Any:
+    url = f"ws://{server.host}:{server.port}/ws/videos/{video_id}/"
+    return websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"})
 
 
 async def expect(ws: Any, type_: str, user_id: str | None = None) -> dict[str, Any]:
@@ -112,11 +113,11 @@ def test_two_processes_share_rooms_and_presence(
     jane_id = jane_login.json()["user"]["id"]
 
     async def scenario() -> None:
-        async with websockets.connect(ws_url(a, video, john_token)) as john:
+        async with room(a, video, john_token) as john:
             snapshot = await expect(john, "presence.snapshot")
             assert [u["name"] for u in snapshot["payload"]["users"]] == ["John Doe"]
 
-            async with websockets.connect(ws_url(b, video, jane_token)) as jane:
+            async with room(b, video, jane_token) as jane:
                 # Presence is the same from either process.
                 seen_by_jane = await expect(jane, "presence.snapshot")
                 names = sorted(u["name"] for u in seen_by_jane["payload"]["users"])
@@ -137,7 +138,7 @@ def test_two_processes_share_rooms_and_presence(
                 assert event["payload"]["user"]["id"] == jane_id
 
                 # A second tab on the other process is the same person: not announced.
-                async with websockets.connect(ws_url(a, video, jane_token)) as tab2:
+                async with room(a, video, jane_token) as tab2:
                     again = await expect(tab2, "presence.snapshot")
                     assert len(again["payload"]["users"]) == 2
                 assert [m["type"] for m in await silent(john, 1.0)] == []
@@ -159,7 +160,7 @@ def test_an_idle_room_keeps_its_sockets(cluster: tuple[ProviderServer, ProviderS
     ).json()
 
     async def scenario() -> None:
-        async with websockets.connect(ws_url(a, world["video_id"], "valid-token")) as john:
+        async with room(a, world["video_id"], "valid-token") as john:
             await expect(john, "presence.snapshot")
             await silent(john, 7.0)  # idle longer than the layer's 5 s blocking read
             async with httpx.AsyncClient() as http:
@@ -190,11 +191,11 @@ def test_a_burst_of_disconnects_leaves_nobody_behind(
     video = world["video_id"]
 
     async def scenario() -> None:
-        crowd = [await websockets.connect(ws_url(a, video, "valid-token")) for _ in range(150)]
+        crowd = [await room(a, video, "valid-token") for _ in range(150)]
         for ws in crowd:
             await expect(ws, "presence.snapshot")
         await asyncio.gather(*(ws.close() for ws in crowd))
-        async with websockets.connect(ws_url(a, video, "valid-token")) as newcomer:
+        async with room(a, video, "valid-token") as newcomer:
             snapshot = await expect(newcomer, "presence.snapshot")
             assert len(snapshot["payload"]["users"]) == 1  # John, through this socket only
 
