@@ -46,6 +46,7 @@ PUBLIC = [
     "ReactionUpdated",
     "Reactions",
     "RealtimeClient",
+    "RealtimeTicket",
     "RejectedMessage",
     "SchemaValidator",
     "SentrySink",

@@ -22,7 +22,17 @@ import httpx
 
 from . import _requests as req
 from ._contract import ClientContract, Mode, ViolationRecorder
-from ._models import Comment, Feedback, Member, Project, Reactions, Session, User, Video
+from ._models import (
+    Comment,
+    Feedback,
+    Member,
+    Project,
+    Reactions,
+    RealtimeTicket,
+    Session,
+    User,
+    Video,
+)
 from ._requests import Call, Id
 
 T = TypeVar("T")
@@ -97,6 +107,7 @@ class Client(_BaseClient):
         self.feedbacks = Feedbacks(self)
         self.comments = Comments(self)
         self.reactions = ReactionsApi(self)
+        self.realtime = Realtime(self)
 
     def me(self) -> User:
         """The user the token belongs to."""
@@ -306,6 +317,14 @@ class ReactionsApi(_Resource):
         return self._client._run(req.reactions_remove(comment_id, emoji))
 
 
+class Realtime(_Resource):
+    def create_ticket(self, *, video_id: Id | None = None) -> RealtimeTicket:
+        """A single-use ticket for ``ws://HOST/ws/videos/{id}/?ticket=`` (only that
+        video's room when ``video_id`` is given), for a client that cannot send
+        ``Authorization`` on a WebSocket. ``RealtimeClient`` sends the header instead."""
+        return self._client._run(req.realtime_ticket_create(video_id=video_id))
+
+
 # -- async ---------------------------------------------------------------------------------
 
 
@@ -342,6 +361,7 @@ class AsyncClient(_BaseClient):
         self.feedbacks = AsyncFeedbacks(self)
         self.comments = AsyncComments(self)
         self.reactions = AsyncReactionsApi(self)
+        self.realtime = AsyncRealtime(self)
 
     async def me(self) -> User:
         """The user the token belongs to."""
@@ -527,3 +547,8 @@ class AsyncReactionsApi(_AsyncResource):
 
     async def remove(self, comment_id: Id, emoji: str) -> Reactions:
         return await self._client._run(req.reactions_remove(comment_id, emoji))
+
+
+class AsyncRealtime(_AsyncResource):
+    async def create_ticket(self, *, video_id: Id | None = None) -> RealtimeTicket:
+        return await self._client._run(req.realtime_ticket_create(video_id=video_id))
