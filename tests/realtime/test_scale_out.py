@@ -23,8 +23,10 @@ import httpx
 import pytest
 import redis
 import websockets
+from channels_redis.core import RedisChannelLayer
 
 from tests.server import REPO_ROOT, ProviderServer
+from videoplanet.realtime.revocation import EVENT_TYPE, user_group
 
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
 TTL = 1.5  # seconds; heartbeats every TTL/3
@@ -137,6 +139,24 @@ def test_two_processes_share_rooms_and_presence(
                 assert event["payload"]["id"] == created.json()["id"]
                 assert event["payload"]["user"]["id"] == jane_id
 
+                # A ticket issued by B opens a room on A, once: tickets live in Redis.
+                async with httpx.AsyncClient() as http:
+                    issued = await http.post(
+                        f"{b.url}/api/v1/realtime/tickets",
+                        headers={"Authorization": f"Bearer {john_token}"},
+                        json={"video_id": video},
+                    )
+                assert issued.status_code == 201
+                ticketed = (
+                    f"ws://{a.host}:{a.port}/ws/videos/{video}/?ticket={issued.json()['ticket']}"
+                )
+                async with websockets.connect(ticketed) as by_ticket:
+                    await expect(by_ticket, "presence.snapshot")
+                async with websockets.connect(ticketed) as again:
+                    with pytest.raises(websockets.ConnectionClosed) as refused:
+                        await asyncio.wait_for(again.recv(), WAIT)
+                assert refused.value.rcvd is not None and refused.value.rcvd.code == 4401
+
                 # A second tab on the other process is the same person: not announced.
                 async with room(a, video, jane_token) as tab2:
                     again = await expect(tab2, "presence.snapshot")
@@ -202,3 +222,30 @@ def test_a_burst_of_disconnects_leaves_nobody_behind(
     asyncio.run(scenario())
     errors = [line for line in a.output().splitlines() if "Error" in line or "Traceback" in line]
     assert errors == [], "\n".join(errors[:20])
+
+
+def test_revoked_access_reaches_a_socket_in_another_process(
+    cluster: tuple[ProviderServer, ProviderServer],
+) -> None:
+    """What a membership removal sends after commit, sent from this process through the
+    shared Redis: the socket served by the server process closes 4403."""
+    a, _ = cluster
+    world = httpx.post(
+        f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}
+    ).json()
+    layer = RedisChannelLayer(hosts=[REDIS_URL], prefix=f"{a.env['REDIS_KEY_PREFIX']}:asgi")
+
+    async def scenario() -> None:
+        async with room(a, world["video_id"], "valid-token") as john:
+            await expect(john, "presence.snapshot")
+            await layer.group_send(
+                user_group(world["user_id"]),
+                {"type": EVENT_TYPE, "reason": "membership", "project_id": world["project_id"]},
+            )
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(john.recv(), WAIT)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+        await layer.close_pools()
+
+    asyncio.run(scenario())
