@@ -152,9 +152,9 @@ def test_two_processes_share_rooms_and_presence(
                 )
                 async with websockets.connect(ticketed) as by_ticket:
                     await expect(by_ticket, "presence.snapshot")
-                async with websockets.connect(ticketed) as again:
+                async with websockets.connect(ticketed) as reused:
                     with pytest.raises(websockets.ConnectionClosed) as refused:
-                        await asyncio.wait_for(again.recv(), WAIT)
+                        await asyncio.wait_for(reused.recv(), WAIT)
                 assert refused.value.rcvd is not None and refused.value.rcvd.code == 4401
 
                 # A second tab on the other process is the same person: not announced.
