@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from typing import Any
 from uuid import UUID
@@ -100,7 +101,10 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     async def _recheck_access(self) -> None:
         interval = float(settings.WS_ACCESS_RECHECK_SECONDS)
         while not self.closing:
-            await asyncio.sleep(interval)
+            # Sockets that joined together must not re-check together (one burst of
+            # queries through the shared database thread): each waits a random
+            # half-to-whole interval, never longer than the interval.
+            await asyncio.sleep(interval * random.uniform(0.5, 1.0))  # noqa: S311
             try:
                 code = await database_sync_to_async(access_lost)(self.credential, self.video_id)
             except Exception:
