@@ -92,14 +92,19 @@ def project_of(credential: Credential, video_id: UUID) -> UUID | None:
     return video.project_id
 
 
-def access_lost(credential: Credential, video_id: UUID) -> int | None:
-    """The close code when the socket may no longer stay (token gone, membership gone)."""
+def admit(credential: Credential, video_id: UUID) -> tuple[int | None, UUID | None]:
+    """(None, the video's project) while the token and membership hold, else (the close
+    code, None): 4401 when the token is gone, 4403 when the membership is."""
     user = user_for_key(credential.token_key)
     if user is None or user.pk != credential.user.pk:
-        return CLOSE_UNAUTHENTICATED
-    if project_of(credential, video_id) is None:
-        return CLOSE_FORBIDDEN
-    return None
+        return CLOSE_UNAUTHENTICATED, None
+    project_id = project_of(credential, video_id)
+    return (CLOSE_FORBIDDEN, None) if project_id is None else (None, project_id)
+
+
+def access_lost(credential: Credential, video_id: UUID) -> int | None:
+    """The close code when the socket may no longer stay (token gone, membership gone)."""
+    return admit(credential, video_id)[0]
 
 
 class TokenAuthMiddleware:

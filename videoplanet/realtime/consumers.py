@@ -36,7 +36,7 @@ from videoplanet.accounts.models import token_digest
 from videoplanet.api.fields import isoformat_z
 from videoplanet.monitoring.sightings import sightings, ws_message_observed
 
-from .auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Credential, access_lost, project_of
+from .auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Credential, access_lost, admit
 from .broadcast import abroadcast, encode, outgoing, room_group
 from .contract import client_contract
 from .limits import MessageLimiter, Verdict
@@ -62,6 +62,7 @@ incoming = client_contract(report=True)
 
 class VideoRoomConsumer(AsyncWebsocketConsumer):
     user_id: str = ""
+    listening = False  # in the user's group, where revocations arrive
     joined = False
     closing = False  # closed by us: nothing more is sent or read
 
@@ -72,20 +73,24 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         if credential is None:
             await self._close(CLOSE_UNAUTHENTICATED)
             return
-        project_id = await database_sync_to_async(project_of)(credential, video_id)
-        if project_id is None:
-            await self._close(CLOSE_FORBIDDEN)
+        # Listen for revocations first, then check: a revocation sent after this check
+        # is heard, and one sent before it was committed before it, so the check sees it.
+        self.user_id = str(credential.user.pk)
+        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+        self.listening = True
+        code, project_id = await database_sync_to_async(admit)(credential, video_id)
+        if code is not None:
+            await self._close(code)
             return
         if sightings.due():  # a process serving only sockets flushes here
             await database_sync_to_async(sightings.flush)()
         self.credential, self.video_id, self.project_id = credential, video_id, project_id
         self.token_digest = token_digest(credential.token_key)
-        self.user_id, self.user_name = str(credential.user.pk), credential.user.name
+        self.user_name = credential.user.name
         self.group = room_group(video_id)
         self.presence = presence_backend()
         self.limiter = MessageLimiter()
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
         self.joined = True
         await self._enter()
         members = await self.presence.members(self.group, time.time())
@@ -115,6 +120,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
 
     async def access_revoked(self, event: dict[str, Any]) -> None:
         """A membership or token was deleted somewhere (``revocation.py``)."""
+        if not self.joined:
+            return
         if event.get("reason") == "token" and event.get("token_digest") == self.token_digest:
             await self._close(CLOSE_UNAUTHENTICATED)
         elif event.get("reason") == "membership" and event.get("project_id") == str(
@@ -149,17 +156,20 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
                 logger.exception("presence heartbeat failed in room %s", self.group)
 
     async def disconnect(self, code: int) -> None:
+        groups = [user_group(self.user_id)] if self.listening else []
+        if self.joined:
+            for task in (self.heartbeat, self.recheck):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            groups.append(self.group)
+        for group in groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # the group entry expires on its own; presence must still go
+                logger.exception("leaving the channel group %s failed", group)
         if not self.joined:
             return
-        for task in (self.heartbeat, self.recheck):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        try:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
-        except Exception:  # the group entry expires on its own; presence must still go
-            logger.exception("leaving the channel group %s failed", self.group)
         try:
             last = await self.presence.leave(
                 self.group, self.user_id, self.channel_name, time.time()

@@ -19,6 +19,7 @@ from videoplanet.accounts.services import token_issue
 from videoplanet.feedback.services import feedback_create
 from videoplanet.projects.models import Membership
 from videoplanet.realtime import revocation
+from videoplanet.realtime.auth import admit
 from videoplanet.realtime.tests.helpers import joined, next_message
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -161,3 +162,22 @@ class TestRechecked:
         await ws.send_to(text_data=json.dumps({"type": "ping", "payload": {}}))
         assert (await next_message(ws))["type"] == "pong"
         await ws.disconnect()
+
+
+async def test_a_removal_while_the_socket_is_joining_is_not_missed(
+    connect: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The membership goes right after the socket's own check passed: the socket already
+    listens for revocations, so it is closed rather than left open for a re-check."""
+    from videoplanet.realtime import consumers
+
+    def admit_then_remove(credential: Any, video_id: Any) -> Any:
+        verdict = admit(credential, video_id)
+        Membership.objects.filter(project=world.project, user=world.reviewer).delete()
+        return verdict
+
+    monkeypatch.setattr(consumers, "admit", admit_then_remove)
+    ws = await connect(world.reviewer)
+    types, code = await frames_until_close(ws)
+    assert code == 4403
+    assert "feedback.created" not in types
