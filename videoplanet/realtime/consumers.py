@@ -6,10 +6,10 @@ presence, send ``presence.snapshot`` to the newcomer and announce ``user.joined`
 is the person's first connection. While open, a heartbeat renews the presence entry and
 sweeps people whose entries expired (a dead server process).
 
-Access is not checked once only: every ``WS_ACCESS_RECHECK_SECONDS`` the socket
-re-checks its token and membership, and a revocation event (``revocation.py``) closes it
-at once; either way it closes with 4401 (token gone) or 4403 (membership gone) and
-delivers nothing after.
+Access is not checked once only: every ``WS_ACCESS_RECHECK_SECONDS`` the process
+re-checks each socket's token and membership (``audit.py``), and a revocation event
+(``revocation.py``) closes it at once; either way it closes with 4401 (token gone) or
+4403 (membership gone) and delivers nothing after.
 
 Clients may send ``ping``; anything else gets an ``error`` message and the connection
 stays open. A message over ``WS_MAX_MESSAGE_BYTES`` closes it (1009) unread; messages
@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 from typing import Any
 from uuid import UUID
@@ -36,7 +35,8 @@ from videoplanet.accounts.models import token_digest
 from videoplanet.api.fields import isoformat_z
 from videoplanet.monitoring.sightings import sightings, ws_message_observed
 
-from .auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Credential, access_lost, admit
+from .audit import access_audit
+from .auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Credential, admit
 from .broadcast import abroadcast, encode, outgoing, room_group
 from .contract import client_contract
 from .limits import MessageLimiter, Verdict
@@ -96,27 +96,17 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         members = await self.presence.members(self.group, time.time())
         await self.send_message(presence_snapshot_message(members))
         self.heartbeat = asyncio.create_task(self._keep_alive())
-        self.recheck = asyncio.create_task(self._recheck_access())
+        self.audit = access_audit()
+        self.audit.add(self)
 
     async def _close(self, code: int) -> None:
         if not self.closing:
             self.closing = True
             await self.close(code=code)
 
-    async def _recheck_access(self) -> None:
-        interval = float(settings.WS_ACCESS_RECHECK_SECONDS)
-        while not self.closing:
-            # Sockets that joined together must not re-check together (one burst of
-            # queries through the shared database thread): each waits a random
-            # half-to-whole interval, never longer than the interval.
-            await asyncio.sleep(interval * random.uniform(0.5, 1.0))  # noqa: S311
-            try:
-                code = await database_sync_to_async(access_lost)(self.credential, self.video_id)
-            except Exception:
-                logger.exception("re-checking access to room %s failed", self.group)
-                continue
-            if code is not None:
-                await self._close(code)
+    async def lose_access(self, code: int) -> None:
+        """The periodic re-check (``audit.py``) found the token or membership gone."""
+        await self._close(code)
 
     async def access_revoked(self, event: dict[str, Any]) -> None:
         """A membership or token was deleted somewhere (``revocation.py``)."""
@@ -158,10 +148,10 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         groups = [user_group(self.user_id)] if self.listening else []
         if self.joined:
-            for task in (self.heartbeat, self.recheck):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            self.audit.discard(self)
+            self.heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.heartbeat
             groups.append(self.group)
         for group in groups:
             try:

@@ -19,7 +19,7 @@ from videoplanet.accounts.services import token_issue
 from videoplanet.feedback.services import feedback_create
 from videoplanet.projects.models import Membership
 from videoplanet.realtime import revocation
-from videoplanet.realtime.auth import admit
+from videoplanet.realtime.auth import access_lost, admit
 from videoplanet.realtime.tests.helpers import joined, next_message
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -181,3 +181,26 @@ async def test_a_removal_while_the_socket_is_joining_is_not_missed(
     types, code = await frames_until_close(ws)
     assert code == 4403
     assert "feedback.created" not in types
+
+
+async def test_one_check_per_credential_and_room_however_many_tabs(
+    connect: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from videoplanet.realtime import audit
+
+    checked: list[tuple[str, Any]] = []
+
+    def counting(credential: Any, video_id: Any) -> int | None:
+        checked.append((credential.token_key, video_id))
+        return access_lost(credential, video_id)
+
+    monkeypatch.setattr(audit, "access_lost", counting)
+    key = await sync_to_async(token_issue)(user=world.viewer)
+    tabs = [await listening(connect, world.viewer, token=key) for _ in range(3)]
+    other = await listening(connect, world.owner)
+    await audit.access_audit().check_all()
+    assert len(checked) == 2  # three tabs on one token, one other person
+    assert key in {token for token, _ in checked}
+    assert {video_id for _, video_id in checked} == {world.video.id}
+    for ws in [*tabs, other]:
+        await ws.disconnect()
