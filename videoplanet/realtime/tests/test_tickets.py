@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.core.cache import cache, caches
 from django.utils import timezone
@@ -84,44 +84,49 @@ class TestEndpoint:
 @pytest.mark.django_db(transaction=True)
 class TestSockets:
     async def test_a_ticket_opens_one_socket_once(self, world: Any) -> None:
-        key = await sync_to_async(token_issue)(user=world.viewer)
-        ticket = await sync_to_async(ticket_issue)(user=world.viewer, token_key=key)
+        key = await database_sync_to_async(token_issue)(user=world.viewer)
+        ticket = await database_sync_to_async(ticket_issue)(user=world.viewer, token_key=key)
         first = await open_with(ticket.value, world.video)
         snapshot = await joined(first)
         assert snapshot["payload"]["users"][0]["user_id"] == str(world.viewer.id)
         again = await open_with(ticket.value, world.video)
         assert (await again.receive_output(timeout=2))["code"] == 4401
+        await again.disconnect()
         await first.disconnect()
 
     async def test_an_unknown_ticket_is_4401(self, world: Any) -> None:
         ws = await open_with("no-such-ticket", world.video)
         assert (await ws.receive_output(timeout=2))["code"] == 4401
+        await ws.disconnect()
 
     async def test_an_expired_ticket_is_4401(
         self, world: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        key = await sync_to_async(token_issue)(user=world.viewer)
-        ticket = await sync_to_async(ticket_issue)(user=world.viewer, token_key=key)
+        key = await database_sync_to_async(token_issue)(user=world.viewer)
+        ticket = await database_sync_to_async(ticket_issue)(user=world.viewer, token_key=key)
         later = tickets.time.time() + 31  # the cache still has it; the ticket says no
         monkeypatch.setattr(tickets, "time", SimpleNamespace(time=lambda: later))
         ws = await open_with(ticket.value, world.video)
         assert (await ws.receive_output(timeout=2))["code"] == 4401
+        await ws.disconnect()
 
     async def test_a_ticket_for_one_video_does_not_open_another(self, world: Any) -> None:
-        sibling = await sync_to_async(VideoFactory)(project=world.project)
-        key = await sync_to_async(token_issue)(user=world.viewer)
-        ticket = await sync_to_async(ticket_issue)(
+        sibling = await database_sync_to_async(VideoFactory)(project=world.project)
+        key = await database_sync_to_async(token_issue)(user=world.viewer)
+        ticket = await database_sync_to_async(ticket_issue)(
             user=world.viewer, token_key=key, video_id=world.video.id
         )
         ws = await open_with(ticket.value, sibling)
         assert (await ws.receive_output(timeout=2))["code"] == 4403
+        await ws.disconnect()
 
     async def test_a_ticket_whose_token_was_revoked_opens_nothing(self, world: Any) -> None:
-        key = await sync_to_async(token_issue)(user=world.viewer)
-        ticket = await sync_to_async(ticket_issue)(user=world.viewer, token_key=key)
-        await sync_to_async(ApiToken.objects.filter(digest=token_digest(key)).delete)()
+        key = await database_sync_to_async(token_issue)(user=world.viewer)
+        ticket = await database_sync_to_async(ticket_issue)(user=world.viewer, token_key=key)
+        await database_sync_to_async(ApiToken.objects.filter(digest=token_digest(key)).delete)()
         ws = await open_with(ticket.value, world.video)
         assert (await ws.receive_output(timeout=2))["code"] == 4401
+        await ws.disconnect()
 
 
 @pytest.mark.django_db
