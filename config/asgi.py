@@ -11,13 +11,13 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from videoplanet.api.limits import RequestBodyLimit  # noqa: E402
-from videoplanet.realtime.auth import TokenAuthMiddleware  # noqa: E402
+from videoplanet.realtime.auth import BrowserOriginValidator, TokenAuthMiddleware  # noqa: E402
 from videoplanet.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # A body over its path's limit is refused before Django reads it (413).
         "http": RequestBodyLimit(django_asgi_app),
-        "websocket": TokenAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        "websocket": BrowserOriginValidator(TokenAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

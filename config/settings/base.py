@@ -151,8 +151,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Shared state that must be the same in every server process: the sign-in and sign-up
-# rate-limit counters. With REDIS_URL they live in Redis (several processes share one
-# limit); without it, in this process's memory.
+# rate-limit counters and the live-room tickets. With REDIS_URL they live in Redis
+# (several processes share them); without it, in this process's memory.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -188,6 +188,19 @@ else:
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VideoPlanet <noreply@localhost>")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Live rooms, per connection: a client message larger than WS_MAX_MESSAGE_BYTES closes
+# the socket (1009); messages beyond a burst of WS_MESSAGE_BURST refilled at
+# WS_MESSAGES_PER_SECOND are dropped, and WS_MESSAGE_DROPS_BEFORE_CLOSE more drops (also
+# refilled at that rate) close it (1008). Every WS_ACCESS_RECHECK_SECONDS an open socket
+# re-checks its token and membership. A ticket (POST /realtime/tickets) opens one socket
+# within REALTIME_TICKET_SECONDS.
+WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=4096)
+WS_MESSAGE_BURST = env.int("WS_MESSAGE_BURST", default=30)
+WS_MESSAGES_PER_SECOND = env.float("WS_MESSAGES_PER_SECOND", default=10.0)
+WS_MESSAGE_DROPS_BEFORE_CLOSE = env.int("WS_MESSAGE_DROPS_BEFORE_CLOSE", default=300)
+WS_ACCESS_RECHECK_SECONDS = env.float("WS_ACCESS_RECHECK_SECONDS", default=30.0)
+REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -252,6 +252,8 @@ def _config() -> schemathesis.Config:
                 # the feedback list's cursor, and the comment list's (before any comment)
                 "cursor": {"values": [HINTS["cursor"][0], comment_cursor_encode("0" * 46)]},
                 "email": {"values": [INVITEE_EMAIL]},
+                "feedback_cursor": {"values": [HINTS["cursor"][0]]},
+                "comment_cursor": {"values": [comment_cursor_encode("0" * 46)]},
             },
             "parameters": {key: hint(name) for name, (_, keys) in HINTS.items() for key in keys},
             "operations": [
@@ -265,6 +267,19 @@ def _config() -> schemathesis.Config:
                 {
                     "include-operation-id": "project_invitations_create",
                     "parameters": {"body.email": hint("email")},
+                },
+                # each list takes its own kind of cursor: offer only that one, and mostly
+                {
+                    "include-operation-id": "comments_list",
+                    "parameters": {
+                        "query.cursor": {"dictionary": "comment_cursor", "probability": 0.9}
+                    },
+                },
+                {
+                    "include-operation-id": "feedbacks_list",
+                    "parameters": {
+                        "query.cursor": {"dictionary": "feedback_cursor", "probability": 0.9}
+                    },
                 },
             ],
             "phases": {

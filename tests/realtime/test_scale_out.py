@@ -23,8 +23,10 @@ import httpx
 import pytest
 import redis
 import websockets
+from channels_redis.core import RedisChannelLayer
 
 from tests.server import REPO_ROOT, ProviderServer
+from videoplanet.realtime.revocation import EVENT_TYPE, user_group
 
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
 TTL = 1.5  # seconds; heartbeats every TTL/3
@@ -71,8 +73,9 @@ def cluster(
         client.delete(*keys)
 
 
-def ws_url(server: ProviderServer, video_id: str, token: str) -> str:
-    return f"ws://{server.host}:{server.port}/ws/videos/{video_id}/?token={token}"
+def room(server: ProviderServer, video_id: str, token: str) -> Any:
+    url = f"ws://{server.host}:{server.port}/ws/videos/{video_id}/"
+    return websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"})
 
 
 async def expect(ws: Any, type_: str, user_id: str | None = None) -> dict[str, Any]:
@@ -112,11 +115,11 @@ def test_two_processes_share_rooms_and_presence(
     jane_id = jane_login.json()["user"]["id"]
 
     async def scenario() -> None:
-        async with websockets.connect(ws_url(a, video, john_token)) as john:
+        async with room(a, video, john_token) as john:
             snapshot = await expect(john, "presence.snapshot")
             assert [u["name"] for u in snapshot["payload"]["users"]] == ["John Doe"]
 
-            async with websockets.connect(ws_url(b, video, jane_token)) as jane:
+            async with room(b, video, jane_token) as jane:
                 # Presence is the same from either process.
                 seen_by_jane = await expect(jane, "presence.snapshot")
                 names = sorted(u["name"] for u in seen_by_jane["payload"]["users"])
@@ -136,8 +139,26 @@ def test_two_processes_share_rooms_and_presence(
                 assert event["payload"]["id"] == created.json()["id"]
                 assert event["payload"]["user"]["id"] == jane_id
 
+                # A ticket issued by B opens a room on A, once: tickets live in Redis.
+                async with httpx.AsyncClient() as http:
+                    issued = await http.post(
+                        f"{b.url}/api/v1/realtime/tickets",
+                        headers={"Authorization": f"Bearer {john_token}"},
+                        json={"video_id": video},
+                    )
+                assert issued.status_code == 201
+                ticketed = (
+                    f"ws://{a.host}:{a.port}/ws/videos/{video}/?ticket={issued.json()['ticket']}"
+                )
+                async with websockets.connect(ticketed) as by_ticket:
+                    await expect(by_ticket, "presence.snapshot")
+                async with websockets.connect(ticketed) as reused:
+                    with pytest.raises(websockets.ConnectionClosed) as refused:
+                        await asyncio.wait_for(reused.recv(), WAIT)
+                assert refused.value.rcvd is not None and refused.value.rcvd.code == 4401
+
                 # A second tab on the other process is the same person: not announced.
-                async with websockets.connect(ws_url(a, video, jane_token)) as tab2:
+                async with room(a, video, jane_token) as tab2:
                     again = await expect(tab2, "presence.snapshot")
                     assert len(again["payload"]["users"]) == 2
                 assert [m["type"] for m in await silent(john, 1.0)] == []
@@ -159,7 +180,7 @@ def test_an_idle_room_keeps_its_sockets(cluster: tuple[ProviderServer, ProviderS
     ).json()
 
     async def scenario() -> None:
-        async with websockets.connect(ws_url(a, world["video_id"], "valid-token")) as john:
+        async with room(a, world["video_id"], "valid-token") as john:
             await expect(john, "presence.snapshot")
             await silent(john, 7.0)  # idle longer than the layer's 5 s blocking read
             async with httpx.AsyncClient() as http:
@@ -190,14 +211,41 @@ def test_a_burst_of_disconnects_leaves_nobody_behind(
     video = world["video_id"]
 
     async def scenario() -> None:
-        crowd = [await websockets.connect(ws_url(a, video, "valid-token")) for _ in range(150)]
+        crowd = [await room(a, video, "valid-token") for _ in range(150)]
         for ws in crowd:
             await expect(ws, "presence.snapshot")
         await asyncio.gather(*(ws.close() for ws in crowd))
-        async with websockets.connect(ws_url(a, video, "valid-token")) as newcomer:
+        async with room(a, video, "valid-token") as newcomer:
             snapshot = await expect(newcomer, "presence.snapshot")
             assert len(snapshot["payload"]["users"]) == 1  # John, through this socket only
 
     asyncio.run(scenario())
     errors = [line for line in a.output().splitlines() if "Error" in line or "Traceback" in line]
     assert errors == [], "\n".join(errors[:20])
+
+
+def test_revoked_access_reaches_a_socket_in_another_process(
+    cluster: tuple[ProviderServer, ProviderServer],
+) -> None:
+    """What a membership removal sends after commit, sent from this process through the
+    shared Redis: the socket served by the server process closes 4403."""
+    a, _ = cluster
+    world = httpx.post(
+        f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}
+    ).json()
+    layer = RedisChannelLayer(hosts=[REDIS_URL], prefix=f"{a.env['REDIS_KEY_PREFIX']}:asgi")
+
+    async def scenario() -> None:
+        async with room(a, world["video_id"], "valid-token") as john:
+            await expect(john, "presence.snapshot")
+            await layer.group_send(
+                user_group(world["user_id"]),
+                {"type": EVENT_TYPE, "reason": "membership", "project_id": world["project_id"]},
+            )
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(john.recv(), WAIT)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+        await layer.close_pools()
+
+    asyncio.run(scenario())

@@ -58,12 +58,17 @@ def generate() -> dict[str, Any]:
         "asyncapi": "3.0.0",
         "info": {
             "title": "VideoPlanet live review rooms",
-            "version": "1.0.0",
+            "version": "2.0.0",
             "description": (
                 "One room per video. Every message is JSON {type, payload}. Connect with "
-                "`Authorization: Bearer <token>` or `?token=<token>`; close codes 4401 "
-                "(not authenticated), 4403 (not a member of the video's project), 4404 "
-                "(no such route). Datetimes are UTC with a Z suffix."
+                "`Authorization: Bearer <token>` or, from a browser, `?ticket=<ticket>` "
+                "(single use, from POST /api/v1/realtime/tickets); a token in the URL is "
+                "not accepted. A handshake whose Origin is not an allowed host is refused. "
+                "Close codes: 4401 (not authenticated, or the token was revoked), 4403 "
+                "(not a member of the video's project, or no longer), 4404 (no such "
+                "route), 1009 (a client message over 4096 bytes), 1008 (too many client "
+                "messages; the excess is dropped first, with one `error` coded "
+                "`rate_limited`). Datetimes are UTC with a Z suffix."
             ),
         },
         "defaultContentType": "application/json",

@@ -4,8 +4,17 @@ On connect: authenticate (4401 otherwise), check project membership (4403 otherw
 also for an unknown video, so existence does not leak), join the room's group and
 presence, send ``presence.snapshot`` to the newcomer and announce ``user.joined`` if this
 is the person's first connection. While open, a heartbeat renews the presence entry and
-sweeps people whose entries expired (a dead server process). Clients may send ``ping``;
-anything else gets an ``error`` message and the connection stays open.
+sweeps people whose entries expired (a dead server process).
+
+Access is not checked once only: every ``WS_ACCESS_RECHECK_SECONDS`` the process
+re-checks each socket's token and membership (``audit.py``), and a revocation event
+(``revocation.py``) closes it at once; either way it closes with 4401 (token gone) or
+4403 (membership gone) and delivers nothing after.
+
+Clients may send ``ping``; anything else gets an ``error`` message and the connection
+stays open. A message over ``WS_MAX_MESSAGE_BYTES`` closes it (1009) unread; messages
+beyond the rate limit (``limits.py``) are dropped, the first of a run answered with an
+``error`` coded ``rate_limited``, and a flood closes it (1008).
 """
 
 from __future__ import annotations
@@ -19,15 +28,18 @@ from uuid import UUID
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import timezone
 
-from videoplanet.api.errors import NotFound
+from videoplanet.accounts.models import token_digest
 from videoplanet.api.fields import isoformat_z
 from videoplanet.monitoring.sightings import sightings, ws_message_observed
-from videoplanet.projects.selectors import video_get
 
+from .audit import access_audit
+from .auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Credential, admit
 from .broadcast import abroadcast, encode, outgoing, room_group
 from .contract import client_contract
+from .limits import MessageLimiter, Verdict
 from .notify import (
     error_message,
     pong_message,
@@ -35,52 +47,77 @@ from .notify import (
     user_joined_message,
     user_left_message,
 )
+from .revocation import user_group
 from .rooms import presence_backend, presence_ttl
 
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
+CLOSE_MESSAGE_TOO_BIG = 1009
+CLOSE_POLICY_VIOLATION = 1008
 CLOSE_NOT_FOUND = 4404
+MAX_ERRORS_REPORTED = 20
 
 incoming = client_contract(report=True)
 
 
-@database_sync_to_async
-def _is_member(user: Any, video_id: UUID) -> bool:
-    try:
-        video_get(user=user, video_id=video_id)
-    except NotFound:
-        return False
-    return True
-
-
 class VideoRoomConsumer(AsyncWebsocketConsumer):
     user_id: str = ""
+    listening = False  # in the user's group, where revocations arrive
     joined = False
+    closing = False  # closed by us: nothing more is sent or read
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
+        credential: Credential | None = self.scope.get("credential")
         video_id: UUID = self.scope["url_route"]["kwargs"]["video_id"]
         await self.accept()
-        if user is None:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        if credential is None:
+            await self._close(CLOSE_UNAUTHENTICATED)
             return
-        if not await _is_member(user, video_id):
-            await self.close(code=CLOSE_FORBIDDEN)
+        # Listen for revocations first, then check: a revocation sent after this check
+        # is heard, and one sent before it was committed before it, so the check sees it.
+        self.user_id = str(credential.user.pk)
+        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+        self.listening = True
+        code, project_id = await database_sync_to_async(admit)(credential, video_id)
+        if code is not None:
+            await self._close(code)
             return
         if sightings.due():  # a process serving only sockets flushes here
             await database_sync_to_async(sightings.flush)()
-        self.video_id = video_id
-        self.user_id, self.user_name = str(user.pk), user.name
+        self.credential, self.video_id, self.project_id = credential, video_id, project_id
+        self.token_digest = token_digest(credential.token_key)
+        self.user_name = credential.user.name
         self.group = room_group(video_id)
         self.presence = presence_backend()
+        self.limiter = MessageLimiter()
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
         await self._enter()
         members = await self.presence.members(self.group, time.time())
         await self.send_message(presence_snapshot_message(members))
         self.heartbeat = asyncio.create_task(self._keep_alive())
+        self.audit = access_audit()
+        self.audit.add(self)
+
+    async def _close(self, code: int) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close(code=code)
+
+    async def lose_access(self, code: int) -> None:
+        """The periodic re-check (``audit.py``) found the token or membership gone."""
+        await self._close(code)
+
+    async def access_revoked(self, event: dict[str, Any]) -> None:
+        """A membership or token was deleted somewhere (``revocation.py``)."""
+        if not self.joined:
+            return
+        if event.get("reason") == "token" and event.get("token_digest") == self.token_digest:
+            await self._close(CLOSE_UNAUTHENTICATED)
+        elif event.get("reason") == "membership" and event.get("project_id") == str(
+            self.project_id
+        ):
+            await self._close(CLOSE_FORBIDDEN)
 
     async def _enter(self) -> None:
         joined_at = timezone.now()
@@ -109,15 +146,20 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
                 logger.exception("presence heartbeat failed in room %s", self.group)
 
     async def disconnect(self, code: int) -> None:
+        groups = [user_group(self.user_id)] if self.listening else []
+        if self.joined:
+            self.audit.discard(self)
+            self.heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.heartbeat
+            groups.append(self.group)
+        for group in groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # the group entry expires on its own; presence must still go
+                logger.exception("leaving the channel group %s failed", group)
         if not self.joined:
             return
-        self.heartbeat.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.heartbeat
-        try:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-        except Exception:  # the group entry expires on its own; presence must still go
-            logger.exception("leaving the channel group %s failed", self.group)
         try:
             last = await self.presence.leave(
                 self.group, self.user_id, self.channel_name, time.time()
@@ -129,6 +171,22 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             await abroadcast(self.video_id, user_left_message(self.user_id, timezone.now()))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > settings.WS_MAX_MESSAGE_BYTES:
+            await self._close(CLOSE_MESSAGE_TOO_BIG)
+            return
+        verdict = self.limiter.check()
+        if verdict is Verdict.CLOSE:
+            await self._close(CLOSE_POLICY_VIOLATION)
+            return
+        if verdict is Verdict.DROP_FIRST:
+            await self.send_message(
+                error_message("too many messages; the excess is dropped", [], code="rate_limited")
+            )
+        if verdict is not Verdict.ACCEPT:
+            return
         if text_data is None:
             await self._error("binary frames are not supported", ["message: expected text"])
             return
@@ -141,11 +199,11 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             await self.send_message(pong_message(getattr(result.data.payload, "id", None)))
 
     async def _error(self, text: str, errors: list[str]) -> None:
-        await self.send_message(error_message(text, errors))
+        await self.send_message(error_message(text, errors[:MAX_ERRORS_REPORTED]))
 
     async def send_message(self, msg: dict[str, Any]) -> None:
         """Send a message built here, after checking it against its schema."""
-        if outgoing.validate_outgoing(msg).valid:
+        if not self.closing and outgoing.validate_outgoing(msg).valid:
             ws_message_observed(msg["type"], "outgoing")
             await self.send(text_data=encode(msg))
 
@@ -160,7 +218,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
 
     async def room_event(self, event: dict[str, Any]) -> None:
         """A room broadcast: already validated and encoded once by the sender."""
-        await self.send(text_data=event["text"])
+        if not self.closing:
+            await self.send(text_data=event["text"])
 
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):

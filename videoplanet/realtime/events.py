@@ -135,11 +135,15 @@ class Pong(_Payload):
 
 
 class Error(_Payload):
-    """A client message was not understood; the connection stays open."""
+    """A client message was not understood, or came too fast; the connection stays open.
+
+    ``code`` is ``invalid_message`` (``errors`` names each problem, at most 20) or
+    ``rate_limited`` (sent once when messages start being dropped).
+    """
 
     code: StrictStr
     message: StrictStr
-    errors: list[StrictStr]
+    errors: list[StrictStr] = Field(max_length=20)
 
 
 class Ping(_Payload):

@@ -118,8 +118,8 @@ def pong_message(ping_id: str | None) -> dict[str, Any]:
     return message("pong", {"id": ping_id} if ping_id is not None else {})
 
 
-def error_message(text: str, errors: list[str]) -> dict[str, Any]:
-    return message("error", {"code": "invalid_message", "message": text, "errors": errors})
+def error_message(text: str, errors: list[str], *, code: str = "invalid_message") -> dict[str, Any]:
+    return message("error", {"code": code, "message": text, "errors": errors})
 
 
 def _on_commit(video_id: UUID, build: Any) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+import websockets
 from videoplanet_client import (
     AsyncClient,
     BadRequest,
@@ -16,6 +19,7 @@ from videoplanet_client import (
     Unauthorized,
     ValidationFailed,
 )
+from videoplanet_client._realtime import websocket_url
 
 if TYPE_CHECKING:
     from conftest import Provider
@@ -151,3 +155,18 @@ async def test_errors(provider: Provider) -> None:
         with pytest.raises(PermissionDenied) as denied:
             await as_viewer.feedbacks.delete(world["feedback_id"])
     assert denied.value.code == "permission_denied"
+
+
+@pytest.mark.asyncio
+async def test_a_realtime_ticket_opens_one_room_socket_once(provider: Provider) -> None:
+    world = provider.state("user is authenticated")
+    async with john(provider) as client:
+        ticket = await client.realtime.create_ticket(video_id=world["video_id"])
+    url = websocket_url(provider.url, world["video_id"]) + f"?ticket={ticket.ticket}"
+    async with websockets.connect(url) as ws:  # as a browser would: no Authorization
+        first = json.loads(await asyncio.wait_for(ws.recv(), 20))
+    assert first["type"] == "presence.snapshot"
+    async with websockets.connect(url) as ws:
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 20)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401

@@ -788,13 +788,30 @@ def remove_reaction(pact: Pact) -> Consume:
     return consume
 
 
+def create_realtime_ticket(pact: Pact) -> Consume:
+    respond(
+        request(pact, "realtime.create_ticket", "a request for a ticket to a video's live room",
+                "user is authenticated", "POST", "/api/v1/realtime/tickets",
+                body={"video_id": match.uuid(VIDEO_ID)}),
+        201, {"ticket": match.like("a3Jv5mYq0Qe2Xw8Jt1bN9sLc7uHd4oZk6iPf0gRy2VE"), "expires_at": when()},
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            ticket = api.realtime.create_ticket(video_id=VIDEO_ID)
+        assert ticket.ticket
+        assert ticket.expires_at.tzinfo is not None
+
+    return consume
+
+
 HTTP_INTERACTIONS: list[Declare] = [
     create_feedback, list_feedbacks, reply_to_comment, add_reaction,
     sign_in, sign_up, verify_email, sign_out, list_tokens, revoke_token,
     me, list_projects, create_project, get_project, list_members, invite,
     list_project_invitations, revoke_invitation, leave_project, list_my_invitations, accept_invitation,
     decline_invitation, list_videos, create_video, get_video, get_feedback, update_feedback, delete_feedback,
-    create_comment, list_comments, remove_reaction,
+    create_comment, list_comments, remove_reaction, create_realtime_ticket,
 ]  # fmt: skip
 
 

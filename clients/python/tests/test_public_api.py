@@ -48,6 +48,7 @@ PUBLIC = [
     "ReactionUpdated",
     "Reactions",
     "RealtimeClient",
+    "RealtimeTicket",
     "RejectedMessage",
     "SchemaValidator",
     "SentrySink",

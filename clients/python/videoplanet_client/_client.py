@@ -29,6 +29,7 @@ from ._models import (
     Member,
     Project,
     Reactions,
+    RealtimeTicket,
     Session,
     TokenInfo,
     User,
@@ -109,6 +110,7 @@ class Client(_BaseClient):
         self.feedbacks = Feedbacks(self)
         self.comments = Comments(self)
         self.reactions = ReactionsApi(self)
+        self.realtime = Realtime(self)
 
     def me(self) -> User:
         """The user the token belongs to."""
@@ -375,6 +377,14 @@ class ReactionsApi(_Resource):
         return self._client._run(req.reactions_remove(comment_id, emoji))
 
 
+class Realtime(_Resource):
+    def create_ticket(self, *, video_id: Id | None = None) -> RealtimeTicket:
+        """A single-use ticket for ``ws://HOST/ws/videos/{id}/?ticket=`` (only that
+        video's room when ``video_id`` is given), for a client that cannot send
+        ``Authorization`` on a WebSocket. ``RealtimeClient`` sends the header instead."""
+        return self._client._run(req.realtime_ticket_create(video_id=video_id))
+
+
 # -- async ---------------------------------------------------------------------------------
 
 
@@ -412,6 +422,7 @@ class AsyncClient(_BaseClient):
         self.feedbacks = AsyncFeedbacks(self)
         self.comments = AsyncComments(self)
         self.reactions = AsyncReactionsApi(self)
+        self.realtime = AsyncRealtime(self)
 
     async def me(self) -> User:
         """The user the token belongs to."""
@@ -639,3 +650,8 @@ class AsyncReactionsApi(_AsyncResource):
 
     async def remove(self, comment_id: Id, emoji: str) -> Reactions:
         return await self._client._run(req.reactions_remove(comment_id, emoji))
+
+
+class AsyncRealtime(_AsyncResource):
+    async def create_ticket(self, *, video_id: Id | None = None) -> RealtimeTicket:
+        return await self._client._run(req.realtime_ticket_create(video_id=video_id))

@@ -185,6 +185,19 @@ class TokenInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class RealtimeTicket:
+    """Opens one live-room socket once, until ``expires_at``: ``?ticket=<ticket>`` (for
+    clients that cannot send headers on a WebSocket, such as browsers)."""
+
+    ticket: str
+    expires_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(ticket=get_str(data, "ticket"), expires_at=get_datetime(data, "expires_at"))
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     id: str
     name: str

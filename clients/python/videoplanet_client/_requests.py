@@ -34,6 +34,7 @@ from ._models import (
     Member,
     Project,
     Reactions,
+    RealtimeTicket,
     Session,
     TokenInfo,
     User,
@@ -318,6 +319,11 @@ def auth_token_revoke(token_id: int) -> Call[None]:
 
 def me() -> Call[User]:
     return Call("GET", "me", _one(User.from_json))
+
+
+def realtime_ticket_create(*, video_id: Id | None = None) -> Call[RealtimeTicket]:
+    body = _compact(video_id=str(video_id) if video_id is not None else None)
+    return Call("POST", "realtime/tickets", _one(RealtimeTicket.from_json), json=body)
 
 
 def projects_list() -> Call[list[Project]]:

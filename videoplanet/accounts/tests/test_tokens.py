@@ -138,8 +138,8 @@ def test_last_use_is_written_at_most_once_a_minute(
 
 
 def test_live_rooms_see_the_same_expiry(settings: Any) -> None:
-    """The WebSocket middleware authenticates with user_for_token."""
-    from videoplanet.realtime.auth import user_for_token as rooms_user_for_token
+    """The live rooms authenticate a token the way the REST API does (user_for_key)."""
+    from videoplanet.realtime.auth import user_for_key as rooms_user_for_token
 
     settings.API_TOKEN_IDLE_DAYS = 30
     key = token_issue(user=UserFactory())

@@ -5,9 +5,8 @@ REST API's services send after commit."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import pytest_asyncio
@@ -17,65 +16,12 @@ from django.db import transaction
 
 from config.asgi import application
 from tests.factories import CommentFactory, FeedbackFactory
-from videoplanet.accounts.services import token_issue
 from videoplanet.feedback.services import feedback_create
 from videoplanet.realtime import broadcast as broadcast_module
 from videoplanet.realtime.broadcast import broadcast, outgoing, stats
-from videoplanet.realtime.contract import server_contract
 from videoplanet.realtime.events import SERVER_EVENTS
 from videoplanet.realtime.presence import Present
-from videoplanet.realtime.rooms import reset_memory_presence
-
-check = server_contract()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_presence() -> Iterator[None]:
-    reset_memory_presence()
-    outgoing.clear_violations()
-    yield
-    reset_memory_presence()
-
-
-@pytest.fixture
-def connect(world: Any) -> Callable[..., Any]:
-    opened: list[WebsocketCommunicator] = []
-
-    async def open_(
-        user: Any = None, *, video: Any = None, via: str = "header", token: str | None = None
-    ) -> WebsocketCommunicator:
-        video = video or world.video
-        key = (
-            token
-            if token is not None
-            else (await sync_to_async(token_issue)(user=user) if user else None)
-        )
-        path, headers = f"/ws/videos/{video.id}/", []
-        if key and via == "query":
-            path += f"?token={quote(key)}"
-        elif key:
-            headers.append((b"authorization", f"Bearer {key}".encode()))
-        communicator = WebsocketCommunicator(application, path, headers=headers)
-        opened.append(communicator)
-        connected, _ = await communicator.connect()
-        assert connected
-        return communicator
-
-    return open_
-
-
-async def next_message(ws: WebsocketCommunicator) -> dict[str, Any]:
-    message = json.loads(await ws.receive_from(timeout=2))
-    result = check.validate_outgoing(message)
-    assert result.valid, (message, result.errors)
-    return message
-
-
-async def joined(ws: WebsocketCommunicator) -> dict[str, Any]:
-    """Consume the snapshot a client gets first; return it."""
-    snapshot = await next_message(ws)
-    assert snapshot["type"] == "presence.snapshot"
-    return snapshot
+from videoplanet.realtime.tests.helpers import check, joined, next_message
 
 
 @pytest.mark.asyncio
@@ -99,8 +45,12 @@ class TestRefusals:
         await ws.connect()
         assert (await ws.receive_output(timeout=2))["code"] == 4404
 
-    @pytest.mark.parametrize("via", ["header", "query"])
-    async def test_a_viewer_may_listen_with_header_or_query_token(
+    async def test_a_token_in_the_url_opens_nothing(self, connect: Any, world: Any) -> None:
+        ws = await connect(world.viewer, via="query-token")
+        assert (await ws.receive_output(timeout=2)) == {"type": "websocket.close", "code": 4401}
+
+    @pytest.mark.parametrize("via", ["header", "ticket"])
+    async def test_a_viewer_may_listen_with_header_token_or_ticket(
         self, connect: Any, world: Any, via: str
     ) -> None:
         ws = await connect(world.viewer, via=via)
