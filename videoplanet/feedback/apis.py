@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,6 +27,7 @@ from videoplanet.projects.selectors import video_get
 from .drawing import DrawingDataSerializer
 from .inputs import (
     EmojiField,
+    FrameField,
     ScreenshotField,
     cursor_decode,
     cursor_encode,
@@ -56,6 +58,8 @@ from .services import (
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 MAX_CONTENT_LENGTH = 10_000
+MAX_FRAME = 2**31 - 1
+MISSING_MOMENT = "Send timestamp (seconds) or frame."
 
 
 class FiniteFloatField(serializers.FloatField):
@@ -140,18 +144,55 @@ class FeedbackCollectionApi(APIView):
 
     class FeedbackCreateInputSerializer(serializers.Serializer):
         video_id = StrictUUIDField()
-        timestamp = StrictNumberField(min_value=0, help_text="Seconds from the start.")
+        timestamp = StrictNumberField(
+            required=False, min_value=0, help_text="Seconds from the start; or send frame."
+        )
+        frame = FrameField(
+            required=False,
+            min_value=0,
+            max_value=MAX_FRAME,
+            help_text=(
+                "Instead of timestamp: the frame index (0-based). Needs the video's frame "
+                "rate; must be below its frame count when that is known."
+            ),
+        )
         timestamp_end = StrictNumberField(
             required=False, allow_null=True, min_value=0, help_text="End of a range."
+        )
+        frame_end = FrameField(
+            required=False,
+            allow_null=True,
+            min_value=0,
+            max_value=MAX_FRAME,
+            help_text="Instead of timestamp_end: the frame index the range ends at.",
         )
         content = StrictCharField(max_length=MAX_CONTENT_LENGTH)
         screenshot = ScreenshotField(required=False, allow_null=True)
         drawing_data = DrawingDataSerializer(required=False, allow_null=True)
         priority = StrictChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
 
+        def to_internal_value(self, data: Any) -> Any:
+            # "timestamp or frame" is reported with the other fields' problems, not after.
+            missing = isinstance(data, dict) and "timestamp" not in data and "frame" not in data
+            try:
+                value = super().to_internal_value(data)
+            except serializers.ValidationError as exc:
+                if missing and isinstance(exc.detail, dict):
+                    exc.detail.setdefault("timestamp", [ErrorDetail(MISSING_MOMENT, "required")])
+                raise
+            if missing:
+                raise serializers.ValidationError({"timestamp": [MISSING_MOMENT]})
+            return value
+
     @extend_schema(
         operation_id="feedbacks_create",
         summary="Pin feedback to a moment of a video",
+        description=(
+            "The moment is `timestamp` (seconds) or `frame` (a frame index, when the "
+            "video's frame rate is known): exactly one of them. The same goes for the end "
+            "of a range (`timestamp_end` or `frame_end`). The response has both, plus the "
+            "SMPTE `timecode`."
+        ),
         request=FeedbackCreateInputSerializer,
         responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
         extensions=response_links(

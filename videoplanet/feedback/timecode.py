@@ -46,6 +46,14 @@ def parse_rate(value: str) -> Fraction | None:
     return rate
 
 
+def rate_or_none(value: str) -> Fraction | None:
+    """Like ``parse_rate``, but a value that is not a valid rate counts as unknown."""
+    try:
+        return parse_rate(value)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
 def seconds_to_frame(seconds: float | Fraction, rate: Fraction) -> int:
     """The index of the frame shown at ``seconds`` (≥ 0) at ``rate`` frames per second."""
     exact = Fraction(seconds)
@@ -131,3 +139,20 @@ def timecode_to_frame(timecode: str, rate: Fraction) -> int:
     if ss == 0 and ff < dropped and mm % 10 != 0:
         raise InvalidTimecode(f"{timecode!r} is skipped by drop-frame timecode.")
     return frame - dropped * (minutes_total - minutes_total // 10)
+
+
+def frame_at(
+    seconds: float | None, fps: str, frame_count: int | None
+) -> tuple[int | None, str | None]:
+    """The frame shown at ``seconds`` of a video and its timecode; (None, None) when the
+    time or the video's rate (``fps`` as stored, e.g. "24000/1001") is unknown.
+
+    A time at the very end of the video shows its last frame.
+    """
+    rate = rate_or_none(fps)
+    if seconds is None or rate is None or seconds < 0:
+        return None, None
+    frame = seconds_to_frame(seconds, rate)
+    if frame_count:
+        frame = min(frame, frame_count - 1)
+    return frame, frame_to_timecode(frame, rate)
