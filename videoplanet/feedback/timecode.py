@@ -19,7 +19,8 @@ import re
 from fractions import Fraction
 from functools import lru_cache
 
-EPSILON = Fraction(1, 1_000_000)
+_PER_SECOND = 1_000_000
+EPSILON = Fraction(1, _PER_SECOND)
 """Seconds of tolerance when mapping a time to the frame shown at it."""
 
 # Rates with a drop-frame timecode → how many labels each minute drops.
@@ -56,10 +57,15 @@ def rate_or_none(value: str) -> Fraction | None:
 
 def seconds_to_frame(seconds: float | Fraction, rate: Fraction) -> int:
     """The index of the frame shown at ``seconds`` (≥ 0) at ``rate`` frames per second."""
-    exact = Fraction(seconds)
-    if exact < 0:
+    # floor((seconds + EPSILON) × rate) in integers: this runs for every row of a list.
+    if isinstance(seconds, float):
+        num, den = seconds.as_integer_ratio()
+    else:
+        exact = Fraction(seconds)
+        num, den = exact.numerator, exact.denominator
+    if num < 0:
         raise ValueError("Seconds must be 0 or more.")
-    return int((exact + EPSILON) * rate)  # int() of a non-negative Fraction is its floor
+    return ((num * _PER_SECOND + den) * rate.numerator) // (den * _PER_SECOND * rate.denominator)
 
 
 def frame_to_seconds(frame: int, rate: Fraction) -> Fraction:
@@ -78,6 +84,7 @@ def is_drop_frame_rate(rate: Fraction) -> bool:
     return rate in _DROPPED_PER_MINUTE
 
 
+@lru_cache(maxsize=64)
 def _drop_frame_layout(rate: Fraction) -> tuple[int, int, int, int]:
     """(nominal fps, labels dropped per minute, frames per minute, frames per 10 minutes)."""
     base = nominal_rate(rate)
@@ -85,6 +92,12 @@ def _drop_frame_layout(rate: Fraction) -> tuple[int, int, int, int]:
     per_minute = base * 60 - dropped
     per_ten_minutes = base * 600 - dropped * 9
     return base, dropped, per_minute, per_ten_minutes
+
+
+@lru_cache(maxsize=64)
+def _label_layout(rate: Fraction) -> tuple[int, bool]:
+    """(nominal fps, whether the rate has a drop-frame timecode), looked up once per rate."""
+    return nominal_rate(rate), is_drop_frame_rate(rate)
 
 
 def frame_to_timecode(frame: int, rate: Fraction, *, drop_frame: bool | None = None) -> str:
@@ -95,10 +108,10 @@ def frame_to_timecode(frame: int, rate: Fraction, *, drop_frame: bool | None = N
     """
     if frame < 0:
         raise ValueError("A frame index must be 0 or more.")
-    drop = is_drop_frame_rate(rate) if drop_frame is None else drop_frame
-    if drop and not is_drop_frame_rate(rate):
+    base, drop_capable = _label_layout(rate)
+    drop = drop_capable if drop_frame is None else drop_frame
+    if drop and not drop_capable:
         raise ValueError(f"There is no drop-frame timecode at {rate} fps.")
-    base = nominal_rate(rate)
     label = frame
     if drop:
         _, dropped, per_minute, per_ten_minutes = _drop_frame_layout(rate)
@@ -109,8 +122,7 @@ def frame_to_timecode(frame: int, rate: Fraction, *, drop_frame: bool | None = N
     seconds_total, ff = divmod(label, base)
     minutes_total, ss = divmod(seconds_total, 60)
     hh, mm = divmod(minutes_total, 60)
-    width = len(str(base - 1))
-    return f"{hh:02d}:{mm:02d}:{ss:02d}{';' if drop else ':'}{ff:0{width}d}"
+    return f"{hh:02d}:{mm:02d}:{ss:02d}{';' if drop else ':'}{ff:02d}"
 
 
 def timecode_to_frame(timecode: str, rate: Fraction) -> int:
