@@ -3,11 +3,13 @@ service or selector, and renders the result."""
 
 from __future__ import annotations
 
+import copy
 import math
 import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ErrorDetail
@@ -409,3 +411,25 @@ class ReactionDeleteApi(APIView):
         comment, role = comment_get(user=request.user, comment_id=comment_id)
         reactions = reaction_remove(comment=comment, role=role, user=request.user, emoji=emoji)
         return Response({"success": True, "reactions": reactions})
+
+
+class FeedbackCreateInputSchema(OpenApiSerializerExtension):
+    """The moment as seconds or as a frame: one object per way, so exactly one is sent."""
+
+    target_class = FeedbackCollectionApi.FeedbackCreateInputSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        base = super().map_serializer(auto_schema, direction)
+
+        def way(moment: str, other: str) -> dict[str, Any]:
+            schema = copy.deepcopy(base)
+            del schema["properties"][other]
+            schema["required"] = sorted({*schema["required"], moment})
+            schema["not"] = {"required": ["timestamp_end", "frame_end"]}
+            return schema
+
+        # The fields both ways require, at the top too: it makes the body itself required.
+        return {
+            "oneOf": [way("timestamp", "frame"), way("frame", "timestamp")],
+            "required": base["required"],
+        }
