@@ -40,9 +40,8 @@ fields. ``EXCLUSIONS`` holds them with their reasons, and a test keeps this list
 - feedbacks_create, positive_data_acceptance (screenshot, timestamp, timestamp_end,
   frame, frame_end, drawing_data.shapes.*.coordinates): a screenshot must decode as a
   real image; timestamps must lie within the video's duration, timestamp_end not before
-  timestamp; exactly one of timestamp and frame (at most one end), and a frame must be
-  below the video's frame count; a freehand shape takes an even number of coordinates,
-  which JSON Schema cannot say.
+  timestamp; a frame needs the video's frame rate and must be below its frame count; a
+  freehand shape takes an even number of coordinates, which JSON Schema cannot say.
 - feedbacks_list, positive_data_acceptance (cursor): a cursor is opaque; only one the
   server put in a Link header (or the hint) is valid.
 - project_members_create, positive_data_acceptance (email): the email must belong to a
@@ -169,8 +168,8 @@ EXCLUSIONS: list[Exclusion] = [
     Exclusion(
         "feedbacks_create",
         "positive_data_acceptance",
-        "Screenshots must be real images, timestamps and frames within the video, one of "
-        "timestamp and frame, freehand coordinates even in number.",
+        "Screenshots must be real images, timestamps and frames within the video (a frame "
+        "needs its frame rate), freehand coordinates even in number.",
         fields=(
             "screenshot",
             "timestamp",
