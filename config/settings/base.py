@@ -321,3 +321,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The demo clip `seed_demo` generates once (PyAV) and caches here, then stores as the
+# demo video: DEMO_CLIP is its width, height, exact frame rate and length in seconds.
+DEMO_MEDIA_DIR = env.path("DEMO_MEDIA_DIR", default=str(VAR_DIR / "demo"))
+DEMO_CLIP = {"width": 1280, "height": 720, "fps": "24", "seconds": 30}

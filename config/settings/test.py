@@ -10,6 +10,9 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="videoplanet-test-media-")
 SERVE_MEDIA = True
+# A tiny demo clip, cached inside the test media directory (removed after the run).
+DEMO_MEDIA_DIR = f"{MEDIA_ROOT}/demo-cache"
+DEMO_CLIP = {"width": 64, "height": 36, "fps": "12", "seconds": 1}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -39,9 +39,10 @@ fields. ``EXCLUSIONS`` holds them with their reasons, and a test keeps this list
 - comments_create, positive_data_acceptance (parent_id, mentions): the parent must be a
   comment on the same feedback and mentions must be members of the project.
 - feedbacks_create, positive_data_acceptance (screenshot, timestamp, timestamp_end,
-  drawing_data.shapes.*.coordinates): a screenshot must decode as a real image;
-  timestamps must lie within the video's duration, timestamp_end not before timestamp;
-  a freehand shape takes an even number of coordinates, which JSON Schema cannot say.
+  frame, frame_end, drawing_data.shapes.*.coordinates): a screenshot must decode as a
+  real image; timestamps must lie within the video's duration, timestamp_end not before
+  timestamp; a frame needs the video's frame rate and must be below its frame count; a
+  freehand shape takes an even number of coordinates, which JSON Schema cannot say.
 - feedbacks_list, positive_data_acceptance (cursor): a cursor is opaque; only one the
   server put in a Link header (or the hint) is valid.
 - comments_list, positive_data_acceptance (cursor): the same (a thread position; the
@@ -177,9 +178,16 @@ EXCLUSIONS: list[Exclusion] = [
     Exclusion(
         "feedbacks_create",
         "positive_data_acceptance",
-        "Screenshots must be real images, timestamps within the video, freehand "
-        "coordinates even in number.",
-        fields=("screenshot", "timestamp", "timestamp_end", "drawing_data.shapes.*.coordinates"),
+        "Screenshots must be real images, timestamps and frames within the video (a frame "
+        "needs its frame rate), freehand coordinates even in number.",
+        fields=(
+            "screenshot",
+            "timestamp",
+            "timestamp_end",
+            "frame",
+            "frame_end",
+            "drawing_data.shapes.*.coordinates",
+        ),
     ),
     Exclusion(
         "feedbacks_list",

@@ -30,6 +30,7 @@ def builders() -> dict[str, Build]:
     """Message description → a function building that message (Django must be set up)."""
     from videoplanet.accounts.models import User
     from videoplanet.feedback.models import Comment, Feedback
+    from videoplanet.projects.models import Video
     from videoplanet.realtime import notify
     from videoplanet.realtime.presence import Present
 
@@ -38,9 +39,12 @@ def builders() -> dict[str, Build]:
     def john() -> User:
         return User(id=ps.JOHN_ID, name="John Doe", email="john@example.com")
 
+    # The provider states' video, as far as messages read it: 24 fps, 120 s.
+    video = Video(id=ps.VIDEO_ID, fps="24", frame_count=2880, duration=120.0)
+
     def feedback(status: str = "open") -> Feedback:
         return Feedback(
-            id=ps.FEEDBACK_ID, video_id=ps.VIDEO_ID, author=john(), timestamp=30.5,
+            id=ps.FEEDBACK_ID, video=video, author=john(), timestamp=30.5,
             content="Sample feedback", status=status, priority="medium",
             created_at=AT, updated_at=AT,
         )  # fmt: skip

@@ -59,6 +59,8 @@ def _base_world() -> dict[str, Any]:
         title="Pact Test Video",
         url="https://example.com/video.mp4",
         duration=120.0,
+        fps="24",
+        frame_count=2880,
     )
     return {"user_id": str(JOHN_ID), "project_id": str(PROJECT_ID), "video_id": str(VIDEO_ID)}
 

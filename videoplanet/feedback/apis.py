@@ -3,12 +3,15 @@ service or selector, and renders the result."""
 
 from __future__ import annotations
 
+import copy
 import math
 import uuid
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,6 +29,7 @@ from videoplanet.projects.selectors import video_get
 from .drawing import DrawingDataSerializer
 from .inputs import (
     EmojiField,
+    FrameField,
     ScreenshotField,
     comment_cursor_decode,
     comment_cursor_encode,
@@ -56,6 +60,8 @@ from .services import (
 )
 
 MAX_CONTENT_LENGTH = 10_000
+MAX_FRAME = 2**31 - 1
+MISSING_MOMENT = "Send timestamp (seconds) or frame."
 
 
 class FiniteFloatField(serializers.FloatField):
@@ -126,18 +132,55 @@ class FeedbackCollectionApi(APIView):
 
     class FeedbackCreateInputSerializer(serializers.Serializer):
         video_id = StrictUUIDField()
-        timestamp = StrictNumberField(min_value=0, help_text="Seconds from the start.")
+        timestamp = StrictNumberField(
+            required=False, min_value=0, help_text="Seconds from the start; or send frame."
+        )
+        frame = FrameField(
+            required=False,
+            min_value=0,
+            max_value=MAX_FRAME,
+            help_text=(
+                "Instead of timestamp: the frame index (0-based). Needs the video's frame "
+                "rate; must be below its frame count when that is known."
+            ),
+        )
         timestamp_end = StrictNumberField(
             required=False, allow_null=True, min_value=0, help_text="End of a range."
+        )
+        frame_end = FrameField(
+            required=False,
+            allow_null=True,
+            min_value=0,
+            max_value=MAX_FRAME,
+            help_text="Instead of timestamp_end: the frame index the range ends at.",
         )
         content = StrictCharField(max_length=MAX_CONTENT_LENGTH)
         screenshot = ScreenshotField(required=False, allow_null=True)
         drawing_data = DrawingDataSerializer(required=False, allow_null=True)
         priority = StrictChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
 
+        def to_internal_value(self, data: Any) -> Any:
+            # "timestamp or frame" is reported with the other fields' problems, not after.
+            missing = isinstance(data, dict) and "timestamp" not in data and "frame" not in data
+            try:
+                value = super().to_internal_value(data)
+            except serializers.ValidationError as exc:
+                if missing and isinstance(exc.detail, dict):
+                    exc.detail.setdefault("timestamp", [ErrorDetail(MISSING_MOMENT, "required")])
+                raise
+            if missing:
+                raise serializers.ValidationError({"timestamp": [MISSING_MOMENT]})
+            return value
+
     @extend_schema(
         operation_id="feedbacks_create",
         summary="Pin feedback to a moment of a video",
+        description=(
+            "The moment is `timestamp` (seconds) or `frame` (a frame index, when the "
+            "video's frame rate is known): exactly one of them. The same goes for the end "
+            "of a range (`timestamp_end` or `frame_end`). The response has both, plus the "
+            "SMPTE `timecode`."
+        ),
         request=FeedbackCreateInputSerializer,
         responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
         extensions=response_links(
@@ -374,3 +417,25 @@ class ReactionDeleteApi(APIView):
         comment, role = comment_get(user=request.user, comment_id=comment_id)
         reactions = reaction_remove(comment=comment, role=role, user=request.user, emoji=emoji)
         return Response({"success": True, "reactions": reactions})
+
+
+class FeedbackCreateInputSchema(OpenApiSerializerExtension):
+    """The moment as seconds or as a frame: one object per way, so exactly one is sent."""
+
+    target_class = FeedbackCollectionApi.FeedbackCreateInputSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        base = super().map_serializer(auto_schema, direction)
+
+        def way(moment: str, other: str) -> dict[str, Any]:
+            schema = copy.deepcopy(base)
+            del schema["properties"][other]
+            schema["required"] = sorted({*schema["required"], moment})
+            schema["not"] = {"required": ["timestamp_end", "frame_end"]}
+            return schema
+
+        # The fields both ways require, at the top too: it makes the body itself required.
+        return {
+            "oneOf": [way("timestamp", "frame"), way("frame", "timestamp")],
+            "required": base["required"],
+        }

@@ -95,6 +95,19 @@ class ScreenshotField(serializers.CharField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
+class FrameField(serializers.IntegerField):
+    """A frame index: a JSON integer (a float with no fraction, like 12.0, is one too)."""
+
+    default_error_messages = {"invalid": "Must be an integer."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)  # type: ignore[no-any-return]
+
+
 def cursor_encode(timestamp: float, feedback_id: uuid.UUID) -> str:
     """The feedback list's cursor: the last row's ``(timestamp, id)``."""
     return pagination.cursor_encode([timestamp, str(feedback_id)])

@@ -48,7 +48,8 @@ class AuthorRow:
 @dataclass(frozen=True, slots=True)
 class FeedbackRow:
     """A feedback as the list renders it: the same attribute names as the model, read
-    with ``values_list`` because building full model instances dominated the list's cost."""
+    with ``values_list`` because building full model instances dominated the list's cost.
+    The video's frame rate and count come from the join the membership check makes."""
 
     id: uuid.UUID
     video_id: uuid.UUID
@@ -61,12 +62,15 @@ class FeedbackRow:
     status: str
     created_at: datetime
     updated_at: datetime
+    video_fps: str
+    video_frame_count: int | None
     author: AuthorRow
 
 
 _ROW_COLUMNS = [
     "id", "video_id", "timestamp", "timestamp_end", "content", "screenshot", "drawing_data",
-    "priority", "status", "created_at", "updated_at", "author__id", "author__name",
+    "priority", "status", "created_at", "updated_at", "video__fps", "video__frame_count",
+    "author__id", "author__name",
     "author__email",
 ]  # fmt: skip
 

@@ -19,6 +19,7 @@ from .drawing import DrawingDataSerializer
 from .models import Comment, Feedback, Priority, Status
 from .screenshots import screenshot_url
 from .selectors import FeedbackRow
+from .timecode import frame_at
 
 
 class FeedbackUserSerializer(serializers.Serializer):
@@ -35,6 +36,23 @@ class FeedbackOutputSerializer(serializers.Serializer):
     video_id = serializers.UUIDField()
     timestamp = serializers.FloatField(help_text="Seconds from the start of the video.")
     timestamp_end = serializers.FloatField(allow_null=True, help_text="End of a range, if any.")
+    frame = serializers.IntegerField(
+        allow_null=True,
+        help_text="The frame shown at timestamp (0-based); null while the frame rate is unknown.",
+    )
+    timecode = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "SMPTE timecode of frame: HH:MM:SS:FF, or HH:MM:SS;FF (drop-frame) at 29.97 and "
+            "59.94 fps; null while the frame rate is unknown."
+        ),
+    )
+    frame_end = serializers.IntegerField(
+        allow_null=True, help_text="The frame shown at timestamp_end, if any."
+    )
+    timecode_end = serializers.CharField(
+        allow_null=True, help_text="SMPTE timecode of frame_end, if any."
+    )
     content = serializers.CharField()
     screenshot_url = serializers.URLField(
         allow_null=True, help_text="Absolute URL ending in .webp, .png or .jpg."
@@ -51,11 +69,21 @@ class FeedbackOutputSerializer(serializers.Serializer):
 
     def to_representation(self, instance: Feedback | FeedbackRow) -> dict[str, Any]:
         author = instance.author
+        if isinstance(instance, FeedbackRow):
+            fps, frame_count = instance.video_fps, instance.video_frame_count
+        else:
+            fps, frame_count = instance.video.fps, instance.video.frame_count
+        frame, timecode = frame_at(instance.timestamp, fps, frame_count)
+        frame_end, timecode_end = frame_at(instance.timestamp_end, fps, frame_count)
         return {
             "id": str(instance.id),
             "video_id": str(instance.video_id),
             "timestamp": instance.timestamp,
             "timestamp_end": instance.timestamp_end,
+            "frame": frame,
+            "timecode": timecode,
+            "frame_end": frame_end,
+            "timecode_end": timecode_end,
             "content": instance.content,
             "screenshot_url": (
                 screenshot_url(instance.screenshot, self.context["request"])

@@ -32,23 +32,80 @@ from .models import (
 )
 from .screenshots import DecodedScreenshot, screenshot_store, screenshots_discard_unused
 from .selectors import comment_reactions
+from .timecode import frame_to_seconds, rate_or_none
 
 logger = logging.getLogger(__name__)
 
 
-def _check_timestamps(video: Video, timestamp: float, timestamp_end: float | None) -> None:
+def _check_timestamps(
+    video: Video,
+    timestamp: float,
+    timestamp_end: float | None,
+    *,
+    names: tuple[str, str] = ("timestamp", "timestamp_end"),
+) -> None:
+    """Times within the video; ``names`` are the fields the client sent, for the details."""
+    start, end = names
     details: dict[str, list[str]] = {}
     if timestamp < 0:
-        details["timestamp"] = ["Must be 0 or more."]
+        details[start] = ["Must be 0 or more."]
     elif video.duration is not None and timestamp > video.duration:
-        details["timestamp"] = [f"Must not be past the video's end ({video.duration} s)."]
+        details[start] = [f"Must not be past the video's end ({video.duration} s)."]
     if timestamp_end is not None:
         if timestamp_end < timestamp:
-            details["timestamp_end"] = ["Must not be before timestamp."]
+            details[end] = [f"Must not be before {start}."]
         elif video.duration is not None and timestamp_end > video.duration:
-            details["timestamp_end"] = [f"Must not be past the video's end ({video.duration} s)."]
+            details[end] = [f"Must not be past the video's end ({video.duration} s)."]
     if details:
         raise ValidationFailed(details=details)
+
+
+def _resolve_times(
+    video: Video,
+    *,
+    timestamp: float | None,
+    frame: int | None,
+    timestamp_end: float | None,
+    frame_end: int | None,
+) -> tuple[float, float | None]:
+    """Seconds for the start and end of the feedback, given as seconds or as frame indexes.
+
+    Exactly one of ``timestamp``/``frame`` is required, at most one of the two ends. A
+    frame needs the video's frame rate, and must exist when the frame count is known;
+    it is stored as the second its frame starts at.
+    """
+    details: dict[str, list[str]] = {}
+    if timestamp is None and frame is None:
+        details["timestamp"] = ["Send timestamp (seconds) or frame."]
+    elif timestamp is not None and frame is not None:
+        details["frame"] = ["Send timestamp or frame, not both."]
+    if timestamp_end is not None and frame_end is not None:
+        details["frame_end"] = ["Send timestamp_end or frame_end, not both."]
+    if details:
+        raise ValidationFailed(details=details)
+    rate = rate_or_none(video.fps)
+    for name, value in (("frame", frame), ("frame_end", frame_end)):
+        if value is None:
+            continue
+        if value < 0:
+            details[name] = ["Must be 0 or more."]
+        elif rate is None:
+            details[name] = ["The video's frame rate is not known; send seconds instead."]
+        elif video.frame_count is not None and value >= video.frame_count:
+            details[name] = [f"Must be less than the video's frame count ({video.frame_count})."]
+    if details:
+        raise ValidationFailed(details=details)
+    if frame is not None:
+        assert rate is not None
+        timestamp = float(frame_to_seconds(frame, rate))
+    if frame_end is not None:
+        assert rate is not None
+        timestamp_end = float(frame_to_seconds(frame_end, rate))
+    assert timestamp is not None
+    names = ("frame" if frame is not None else "timestamp",
+             "frame_end" if frame_end is not None else "timestamp_end")  # fmt: skip
+    _check_timestamps(video, timestamp, timestamp_end, names=names)
+    return timestamp, timestamp_end
 
 
 def feedback_create(
@@ -56,21 +113,25 @@ def feedback_create(
     video: Video,
     role: str,
     author: User,
-    timestamp: float,
     content: str,
+    timestamp: float | None = None,
+    frame: int | None = None,
     timestamp_end: float | None = None,
+    frame_end: int | None = None,
     screenshot: DecodedScreenshot | None = None,
     drawing_data: dict[str, Any] | None = None,
     priority: str = Priority.MEDIUM,
 ) -> Feedback:
-    """Pin feedback to a moment of the video.
+    """Pin feedback to a moment of the video, given in seconds or as a frame index.
 
     The screenshot is written in the row's transaction, before the row; if anything
     fails, the row is rolled back and the file is removed again unless another feedback
     uses it, so no orphan stays behind.
     """
     role_require(role, CONTRIBUTORS, "post feedback")
-    _check_timestamps(video, timestamp, timestamp_end)
+    timestamp, timestamp_end = _resolve_times(
+        video, timestamp=timestamp, frame=frame, timestamp_end=timestamp_end, frame_end=frame_end
+    )
     try:
         with transaction.atomic():
             stored = screenshot_store(screenshot) if screenshot else None

@@ -2,10 +2,11 @@
 
 A message is ``{"type": "<type>", "payload": {...}}``. ``SERVER_EVENTS`` are what the
 server sends into a room, ``CLIENT_MESSAGES`` what a client may send. The seed's four
-types (feedback.created, comment.added, user.joined, user.left) have exactly the seed's
-payloads; the others are what a live review room needs beyond it. The AsyncAPI document
-is generated from these models, and the server validates every message it sends
-against them. Nothing here imports Django, so clients can use the same models.
+types (feedback.created, comment.added, user.joined, user.left) have the seed's payloads
+(feedback.created adds an optional frame and timecode); the others are what a live
+review room needs beyond it. The AsyncAPI document is generated from these models, and
+the server validates every message it sends against them. Nothing here imports Django,
+so clients can use the same models.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 
 def _drop_default(schema: dict[str, Any]) -> None:
@@ -46,11 +47,17 @@ class UserRef(_Payload):
 
 
 class FeedbackCreated(_Payload):
-    """Someone pinned feedback to the video (seed §4.1)."""
+    """Someone pinned feedback to the video (seed §4.1).
+
+    ``frame`` (the frame shown at ``timestamp``) and its SMPTE ``timecode`` are
+    additions to the seed's payload, sent only when the video's frame rate is known.
+    """
 
     id: UUID
     video_id: UUID
     timestamp: Seconds
+    frame: StrictInt = absent(ge=0)
+    timecode: StrictStr = absent(pattern=r"^\d{2,}:[0-5]\d:[0-5]\d[:;]\d{2,3}$")
     content: StrictStr
     user: UserRef
     created_at: UtcDatetime

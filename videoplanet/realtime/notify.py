@@ -17,6 +17,7 @@ from django.utils import timezone
 from videoplanet.accounts.models import User
 from videoplanet.api.fields import isoformat_z
 from videoplanet.feedback.models import Comment, Feedback
+from videoplanet.feedback.timecode import frame_at
 
 from .broadcast import broadcast
 from .events import message
@@ -28,17 +29,18 @@ def _user(user: User) -> dict[str, str]:
 
 
 def feedback_created_message(feedback: Feedback) -> dict[str, Any]:
-    return message(
-        "feedback.created",
-        {
-            "id": str(feedback.id),
-            "video_id": str(feedback.video_id),
-            "timestamp": feedback.timestamp,
-            "content": feedback.content,
-            "user": _user(feedback.author),
-            "created_at": isoformat_z(feedback.created_at),
-        },
-    )
+    payload: dict[str, Any] = {
+        "id": str(feedback.id),
+        "video_id": str(feedback.video_id),
+        "timestamp": feedback.timestamp,
+        "content": feedback.content,
+        "user": _user(feedback.author),
+        "created_at": isoformat_z(feedback.created_at),
+    }
+    frame, timecode = frame_at(feedback.timestamp, feedback.video.fps, feedback.video.frame_count)
+    if frame is not None:
+        payload["frame"], payload["timecode"] = frame, timecode
+    return message("feedback.created", payload)
 
 
 def feedback_updated_message(feedback: Feedback, *, changed: list[str], by: User) -> dict[str, Any]:

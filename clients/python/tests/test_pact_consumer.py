@@ -75,6 +75,7 @@ PRIORITY = r"^(low|medium|high|critical)$"
 STATUS = r"^(open|in_progress|resolved|closed)$"
 ROLE = r"^(owner|editor|reviewer|viewer)$"
 BEARER = r"^Bearer .+$"
+TIMECODE = r"^\d{2,}:[0-5]\d:[0-5]\d[:;]\d{2,3}$"
 
 Consume = Callable[[str], None]
 Declare = Callable[[Pact], Consume]
@@ -120,6 +121,11 @@ def feedback(**overrides: Any) -> dict[str, Any]:
         "video_id": match.uuid(VIDEO_ID),
         "timestamp": match.like(30.5),
         "timestamp_end": None,
+        # the provider's video runs at 24 fps: 30.5 s is frame 732
+        "frame": match.integer(732),
+        "timecode": match.regex("00:00:30:12", regex=TIMECODE),
+        "frame_end": None,
+        "timecode_end": None,
         "content": match.like("Sample feedback"),
         "screenshot_url": None,
         "drawing_data": None,
@@ -264,6 +270,23 @@ def create_feedback(pact: Pact) -> Consume:
         assert result.timestamp == 30.5
         assert result.status == "open"
         assert result.screenshot_url is not None and result.screenshot_url.endswith(".webp")
+
+    return consume
+
+
+def create_feedback_at_frame(pact: Pact) -> Consume:
+    body = {"video_id": match.uuid(VIDEO_ID), "frame": 732, "content": "Flash frame"}
+    respond(
+        request(pact, "feedbacks.create", "a request to create feedback at a frame",
+                "user is authenticated", "POST", "/api/v1/feedbacks", body=body),
+        201, feedback(content=match.like("Flash frame")),
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            result = api.feedbacks.create(video_id=VIDEO_ID, frame=732, content="Flash frame")
+        assert (result.frame, result.timecode) == (732, "00:00:30:12")
+        assert result.timestamp == 30.5
 
     return consume
 
@@ -806,7 +829,7 @@ def create_realtime_ticket(pact: Pact) -> Consume:
 
 
 HTTP_INTERACTIONS: list[Declare] = [
-    create_feedback, list_feedbacks, reply_to_comment, add_reaction,
+    create_feedback, create_feedback_at_frame, list_feedbacks, reply_to_comment, add_reaction,
     sign_in, sign_up, verify_email, sign_out, list_tokens, revoke_token,
     me, list_projects, create_project, get_project, list_members, invite,
     list_project_invitations, revoke_invitation, leave_project, list_my_invitations, accept_invitation,
@@ -926,6 +949,7 @@ MESSAGES: dict[str, tuple[dict[str, Any], type]] = {
     "a feedback.created event": (
         {"type": "feedback.created", "payload": {
             "id": match.uuid(FEEDBACK_ID), "video_id": match.uuid(VIDEO_ID), "timestamp": match.like(30.5),
+            "frame": match.integer(732), "timecode": match.regex("00:00:30:12", regex=TIMECODE),
             "content": match.like("Sample feedback"), "user": USER_REF, "created_at": utc()}},
         FeedbackCreated,
     ),

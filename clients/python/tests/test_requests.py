@@ -193,3 +193,28 @@ def test_retries_stop_after_the_configured_number() -> None:
     assert req.retry_delay(GET, attempt=1, retries=2, response=response(503)) is not None
     assert req.retry_delay(GET, attempt=2, retries=2, response=response(503)) is None
     assert req.retry_delay(GET, attempt=0, retries=0, response=response(503)) is None
+
+
+# -- feedback at a frame -----------------------------------------------------------------
+
+
+def test_feedback_at_a_frame_sends_the_frame_and_no_seconds() -> None:
+    call = req.feedbacks_create(video_id="v", frame=732, frame_end=744, content="Flash")
+    assert call.json == {"video_id": "v", "frame": 732, "frame_end": 744, "content": "Flash"}
+
+
+def test_feedback_from_a_server_that_does_not_send_frames_has_none() -> None:
+    from videoplanet_client import Feedback
+
+    data = {
+        "id": "f", "video_id": "v", "timestamp": 30.5, "timestamp_end": None, "content": "c",
+        "screenshot_url": None, "drawing_data": None, "priority": "medium", "status": "open",
+        "user": {"id": "u", "name": "J", "email": "j@example.com"},
+        "created_at": "2026-11-23T10:00:00Z", "updated_at": "2026-11-23T10:00:00Z",
+    }  # fmt: skip
+    old = Feedback.from_json(data)
+    assert (old.frame, old.timecode, old.frame_end, old.timecode_end) == (None,) * 4
+    new = Feedback.from_json({**data, "frame": 732, "timecode": "00:00:30:12"})
+    assert (new.frame, new.timecode) == (732, "00:00:30:12")
+    with pytest.raises(ValueError, match="'frame' must be an integer"):
+        Feedback.from_json({**data, "frame": 7.5})

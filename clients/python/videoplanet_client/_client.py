@@ -252,14 +252,18 @@ class Feedbacks(_Resource):
         self,
         *,
         video_id: Id,
-        timestamp: float,
         content: str,
+        timestamp: float | None = None,
+        frame: int | None = None,
         screenshot: bytes | str | None = None,
         drawing_data: Mapping[str, Any] | None = None,
         priority: str | None = None,
         timestamp_end: float | None = None,
+        frame_end: int | None = None,
     ) -> Feedback:
-        """Pin feedback to ``timestamp`` seconds of the video.
+        """Pin feedback to ``timestamp`` seconds of the video, or to its ``frame`` (an
+        index, when the video's frame rate is known): exactly one of the two, and at most
+        one of ``timestamp_end``/``frame_end``.
 
         screenshot: PNG, JPEG or WebP bytes (sent as a data URL of the sniffed type) or a
         ready data URL; drawing_data: ``{"shapes": [...]}``; priority: low, medium
@@ -269,11 +273,13 @@ class Feedbacks(_Resource):
             req.feedbacks_create(
                 video_id=video_id,
                 timestamp=timestamp,
+                frame=frame,
                 content=content,
                 screenshot=screenshot,
                 drawing_data=drawing_data,
                 priority=priority,
                 timestamp_end=timestamp_end,
+                frame_end=frame_end,
             )
         )
 
@@ -546,22 +552,26 @@ class AsyncFeedbacks(_AsyncResource):
         self,
         *,
         video_id: Id,
-        timestamp: float,
         content: str,
+        timestamp: float | None = None,
+        frame: int | None = None,
         screenshot: bytes | str | None = None,
         drawing_data: Mapping[str, Any] | None = None,
         priority: str | None = None,
         timestamp_end: float | None = None,
+        frame_end: int | None = None,
     ) -> Feedback:
         return await self._client._run(
             req.feedbacks_create(
                 video_id=video_id,
                 timestamp=timestamp,
+                frame=frame,
                 content=content,
                 screenshot=screenshot,
                 drawing_data=drawing_data,
                 priority=priority,
                 timestamp_end=timestamp_end,
+                frame_end=frame_end,
             )
         )
 

@@ -22,6 +22,7 @@ from ._models import (
     get_float,
     get_list,
     get_object,
+    get_opt_int,
     get_opt_str,
     get_reactions,
     get_str,
@@ -47,6 +48,9 @@ class FeedbackCreated:
     content: str
     user: UserRef
     created_at: datetime
+    frame: int | None = None
+    """The frame shown at ``timestamp``; None while the video's frame rate is unknown."""
+    timecode: str | None = None
 
     @classmethod
     def from_payload(cls, data: Json) -> Self:
@@ -57,6 +61,8 @@ class FeedbackCreated:
             content=get_str(data, "content"),
             user=UserRef.from_json(get_object(data, "user")),
             created_at=get_datetime(data, "created_at"),
+            frame=get_opt_int(data, "frame"),
+            timecode=get_opt_str(data, "timecode"),
         )
 
 

@@ -56,6 +56,16 @@ def get_opt_float(data: Json, key: str) -> float | None:
     return get_float(data, key)
 
 
+def get_opt_int(data: Json, key: str) -> int | None:
+    """An integer that may be null or absent."""
+    if isinstance(data, Mapping) and data.get(key) is None:
+        return None
+    value = _field(data, key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key!r} must be an integer, got {type(value).__name__}")
+    return value
+
+
 def get_datetime(data: Json, key: str) -> datetime:
     text = get_str(data, key)
     try:
@@ -296,6 +306,12 @@ class Feedback:
     """The author."""
     created_at: datetime
     updated_at: datetime
+    frame: int | None = None
+    """The frame shown at ``timestamp``; None while the video's frame rate is unknown."""
+    timecode: str | None = None
+    """SMPTE timecode of ``frame``: ``HH:MM:SS:FF``, or ``HH:MM:SS;FF`` drop-frame."""
+    frame_end: int | None = None
+    timecode_end: str | None = None
 
     @classmethod
     def from_json(cls, data: Json) -> Self:
@@ -304,6 +320,10 @@ class Feedback:
             video_id=get_str(data, "video_id"),
             timestamp=get_float(data, "timestamp"),
             timestamp_end=get_opt_float(data, "timestamp_end"),
+            frame=get_opt_int(data, "frame"),
+            timecode=get_opt_str(data, "timecode"),
+            frame_end=get_opt_int(data, "frame_end"),
+            timecode_end=get_opt_str(data, "timecode_end"),
             content=get_str(data, "content"),
             screenshot_url=get_opt_str(data, "screenshot_url"),
             drawing_data=get_opt_object(data, "drawing_data"),

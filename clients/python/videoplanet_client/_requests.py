@@ -404,17 +404,21 @@ def videos_get(video_id: Id) -> Call[Video]:
 def feedbacks_create(
     *,
     video_id: Id,
-    timestamp: float,
     content: str,
+    timestamp: float | None = None,
+    frame: int | None = None,
     screenshot: bytes | str | None = None,
     drawing_data: Mapping[str, Any] | None = None,
     priority: str | None = None,
     timestamp_end: float | None = None,
+    frame_end: int | None = None,
 ) -> Call[Feedback]:
     body = _compact(
         video_id=str(video_id),
         timestamp=timestamp,
+        frame=frame,
         timestamp_end=timestamp_end,
+        frame_end=frame_end,
         content=content,
         screenshot=screenshot_data_url(screenshot) if screenshot is not None else None,
         drawing_data=dict(drawing_data) if drawing_data is not None else None,

@@ -64,6 +64,8 @@ class TestCreate:
         assert set(data) == {
             "id", "video_id", "timestamp", "timestamp_end", "content", "screenshot_url",
             "drawing_data", "priority", "status", "user", "created_at", "updated_at",
+            # additions to the seed's shape: null while the video's frame rate is unknown
+            "frame", "timecode", "frame_end", "timecode_end",
         }  # fmt: skip
         assert data["video_id"] == str(world.video.id)
         assert data["timestamp"] == 30.5

@@ -181,7 +181,8 @@ def test_pact_coverage_comes_from_the_committed_pacts(report_file: Path) -> None
     rows = rows_by_key()
     # Two interactions each: success and an error contract (or two phrasings).
     assert rows[("GET", "/api/v1/me")].pact_interactions == 2
-    assert rows[("POST", "/api/v1/feedbacks")].pact_interactions == 2
+    # at a timestamp, at a frame, and an invalid priority
+    assert rows[("POST", "/api/v1/feedbacks")].pact_interactions == 3
     # A percent-encoded path parameter still finds its operation.
     assert (
         rows[("DELETE", "/api/v1/comments/{comment_id}/reactions/{emoji}")].pact_interactions == 1

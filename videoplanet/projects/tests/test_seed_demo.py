@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from videoplanet.accounts.models import ApiToken, User
+from videoplanet.projects.democlip import clip_spec
 from videoplanet.projects.models import Project, Video
 
 
@@ -34,3 +38,32 @@ def test_idempotent_and_the_printed_token_works(client_factory: Any) -> None:
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {first}")
     assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_demo_video_is_a_real_clip_served_from_media(client_factory: Any) -> None:
+    _run()
+    video = Video.objects.get()
+    spec = clip_spec()  # the test settings' tiny clip
+    assert (video.fps, video.frame_count, video.duration) == (
+        spec.fps,
+        spec.frame_count,
+        spec.duration,
+    )
+    path = urlsplit(video.url).path
+    assert path == f"{settings.MEDIA_URL}demo/{spec.filename}"
+    assert default_storage.exists(f"demo/{spec.filename}")
+    served = client_factory(None).get(path)
+    assert served.status_code == 200
+    assert b"ftyp" in b"".join(served.streaming_content)[:16]  # an MP4
+
+
+@pytest.mark.django_db
+def test_the_clip_is_generated_and_stored_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    _run()
+    monkeypatch.setattr(
+        "videoplanet.projects.democlip.write_clip",
+        lambda *a: pytest.fail("the cached clip was generated again"),
+    )
+    _run()
+    assert len(default_storage.listdir("demo")[1]) == 1
