@@ -1,10 +1,9 @@
 """URL map: the versioned API, its OpenAPI document and docs, contract monitoring (the
-API, the staff dashboard page) and metrics, admin, media."""
+API, the staff dashboard page) and metrics, admin, signed media."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from videoplanet.api.errors import api_not_found
@@ -32,14 +31,8 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
 ]
 
-if settings.SERVE_MEDIA:
-    urlpatterns.append(
-        re_path(
-            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+# Media only at signed paths (videoplanet.media.signing); the bare path is a 404.
+urlpatterns.insert(0, path(settings.MEDIA_URL.lstrip("/"), include("videoplanet.media.urls")))
 
 handler400 = "videoplanet.api.errors.bad_request"
 handler403 = "videoplanet.api.errors.permission_denied"

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "videoplanet.accounts",
     "videoplanet.projects",
     "videoplanet.feedback",
+    "videoplanet.media",
     "videoplanet.contracts",
     "videoplanet.realtime",
     "videoplanet.monitoring",
@@ -103,12 +104,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploaded screenshots. MEDIA_URL is where this app serves them (when SERVE_MEDIA);
-# PUBLIC_MEDIA_URL, when set, is the absolute base URL clients get instead (a CDN).
+# Screenshots and videos, private to their project: served only at signed paths
+# (MEDIA_URL + "s/<signature>/<name>", videoplanet.media), valid MEDIA_URL_TTL_SECONDS
+# (at least two thirds of it from when the API hands the URL out: keep any page or
+# response cache shorter). PUBLIC_MEDIA_URL, when set, is the absolute base clients get
+# instead of this app's MEDIA_URL (a CDN that forwards to this app).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 PUBLIC_MEDIA_URL = env.str("PUBLIC_MEDIA_URL", default="")
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+MEDIA_URL_TTL_SECONDS = env.int("MEDIA_URL_TTL_SECONDS", default=6 * 60 * 60)
+# Hand the bytes to a front server instead of streaming them from Python: nginx's
+# X-Accel-Redirect to an internal location (e.g. "/protected-media/"), or a 302 to the
+# storage's own URL (an S3 presigned URL with django-storages' querystring_auth).
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
+MEDIA_REDIRECT_TO_STORAGE = env.bool("MEDIA_REDIRECT_TO_STORAGE", default=False)
 
 # The largest request body the API reads (413 above it). A screenshot may be 5 MB
 # decoded, which is about 6.7 MB as base64 inside JSON.

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
 from videoplanet.api.fields import WHITESPACE
+from videoplanet.media.signing import media_url
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 8192
@@ -101,8 +101,5 @@ def screenshot_store(image: DecodedScreenshot) -> StoredScreenshot:
 
 
 def screenshot_url(name: str, request: Any) -> str:
-    """The absolute URL clients fetch the screenshot from (PUBLIC_MEDIA_URL, if set)."""
-    base = settings.PUBLIC_MEDIA_URL
-    if base:
-        return f"{base.rstrip('/')}/{name}"
-    return str(request.build_absolute_uri(f"{settings.MEDIA_URL}{name}"))
+    """The signed absolute URL clients fetch the screenshot from (on PUBLIC_MEDIA_URL, if set)."""
+    return media_url(name, request)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .serving import media_serve
+
+urlpatterns = [
+    path("s/<str:token>/<path:name>", media_serve, name="media-signed"),
+]
