@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("videoplanet.accounts.urls")),
     path("", include("videoplanet.projects.urls")),
     path("", include("videoplanet.feedback.urls")),
+    path("", include("videoplanet.media.api_urls")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("asyncapi.json", asyncapi_document, name="asyncapi"),
 ]

@@ -124,6 +124,17 @@ MEDIA_REDIRECT_TO_STORAGE = env.bool("MEDIA_REDIRECT_TO_STORAGE", default=False)
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
+# Video uploads (videoplanet.media): the largest file, where parts wait until the upload
+# completes (local disk, shared by the server processes), the URL prefix of the upload
+# endpoints (their request bodies may be up to VIDEO_UPLOAD_PART_MAX_BYTES instead of
+# MAX_REQUEST_BODY_BYTES) and the proxy's libx264 preset and quality.
+VIDEO_MAX_BYTES = env.int("VIDEO_MAX_BYTES", default=2 * 1024**3)
+VIDEO_UPLOAD_DIR = env.path("VIDEO_UPLOAD_DIR", default=str(VAR_DIR / "uploads"))
+VIDEO_UPLOAD_PATH_PREFIX = "/api/v1/uploads"
+VIDEO_UPLOAD_PART_MAX_BYTES = env.int("VIDEO_UPLOAD_PART_MAX_BYTES", default=64 * 1024**2)
+VIDEO_PROXY_PRESET = env.str("VIDEO_PROXY_PRESET", default="veryfast")
+VIDEO_PROXY_CRF = env.int("VIDEO_PROXY_CRF", default=20)
+
 # Live rooms: with REDIS_URL, the channel layer and presence live in Redis so several
 # server processes share rooms; without it, one process keeps both in memory.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -152,6 +163,25 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background tasks (Django's tasks API, django-tasks backport): "database" keeps the
+# queue in the database and `manage.py db_worker` runs it (make run starts one); "rq"
+# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for `manage.py rqworker default`.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+INSTALLED_APPS += ["django_tasks"]
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": env.str("TASKS_REDIS_URL", default=REDIS_URL)}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    INSTALLED_APPS += ["django_tasks_db"]
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:  # "immediate" runs a task inside the request; "dummy" only records it (tests)
+    TASKS = {
+        "default": {
+            "BACKEND": f"django_tasks.backends.{TASKS_BACKEND}.{TASKS_BACKEND.title()}Backend"
+        }
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

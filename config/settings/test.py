@@ -9,6 +9,12 @@ SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="videoplanet-test-media-")
+VIDEO_UPLOAD_DIR = f"{MEDIA_ROOT}-uploads"
+VIDEO_PROXY_PRESET = "ultrafast"
+# Tests run the processing task themselves (or through a real worker process, with the
+# database backend); in-process, an enqueued task is only recorded.
+if env.str("TASKS_BACKEND", default="dummy") == "dummy":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

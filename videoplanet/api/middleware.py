@@ -29,6 +29,8 @@ class RequestBodyLimitMiddleware:
                 ValidationFailed.field("Content-Length", "Must be a whole number.")
             )
         limit = settings.MAX_REQUEST_BODY_BYTES
+        if request.path.startswith(settings.VIDEO_UPLOAD_PATH_PREFIX):
+            limit = settings.VIDEO_UPLOAD_PART_MAX_BYTES  # video parts; the view streams them
         if length > limit:
             return error_response(
                 RequestTooLarge(f"The request body is {length} bytes; the limit is {limit}.")

@@ -1,3 +1,5 @@
+"""Signed media paths (mounted under MEDIA_URL by config/urls.py)."""
+
 from django.urls import path
 
 from .serving import media_serve

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,10 +19,12 @@ from videoplanet.api.fields import (
     StrictEmailField,
     StrictURLField,
     StrictUUIDField,
+    isoformat_z,
 )
 from videoplanet.api.schema import error_responses, link, response_links
+from videoplanet.media.signing import media_url
 
-from .models import Role
+from .models import Role, Video, VideoStatus
 from .selectors import member_list, membership_get, project_list, video_get, video_list
 from .services import member_add, project_create, video_create
 
@@ -44,16 +47,93 @@ class MemberOutputSerializer(serializers.Serializer):
         ref_name = "Member"
 
 
+class VideoThumbnailSerializer(serializers.Serializer):
+    time = serializers.FloatField(help_text="Seconds from the start.")
+    url = serializers.URLField(help_text="Signed link to a small still (WebP).")
+
+    class Meta:
+        ref_name = "VideoThumbnail"
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[1-9][0-9]*(/[1-9][0-9]*)?$"})
+class RationalField(serializers.CharField):
+    """An exact frame rate: ``24000/1001``, or ``25``."""
+
+
 class VideoOutputSerializer(serializers.Serializer):
+    """A video. Links to stored media are signed and expire (MEDIA_URL_TTL_SECONDS): fetch
+    the video again for fresh ones. The fields after ``duration`` came with uploads; the
+    server always sends them, the document leaves them optional so clients written
+    before them still fit it."""
+
     id = serializers.UUIDField()
     project_id = serializers.UUIDField()
     title = serializers.CharField()
-    url = serializers.URLField()
+    url = serializers.URLField(
+        help_text="The video's own address; for an uploaded file, a signed link to the original."
+    )
     duration = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(
+        required=False,
+        choices=VideoStatus.choices,
+        help_text="`processing` until an uploaded file is playable; `failed` if it cannot be.",
+    )
+    failure_reason = serializers.CharField(
+        required=False, allow_null=True, help_text="Why it `failed`."
+    )
+    playback_url = serializers.URLField(
+        required=False,
+        allow_null=True,
+        help_text="What a player should load (Range requests work): the original when "
+        "browsers play it, else an H.264/AAC MP4 proxy. null until `ready`.",
+    )
+    poster_url = serializers.URLField(
+        required=False, allow_null=True, help_text="A still (WebP), once ready."
+    )
+    thumbnails = VideoThumbnailSerializer(
+        required=False, many=True, help_text="Timeline stills, in order."
+    )
+    width = serializers.IntegerField(required=False, allow_null=True)
+    height = serializers.IntegerField(required=False, allow_null=True)
+    fps = RationalField(
+        required=False, allow_null=True, help_text="Exact frame rate, e.g. 24000/1001."
+    )
+    frame_count = serializers.IntegerField(required=False, allow_null=True)
     created_at = serializers.DateTimeField()
 
     class Meta:
         ref_name = "Video"
+
+    def to_representation(self, instance: Video) -> dict[str, Any]:
+        request = self.context["request"]
+
+        def signed(name: str) -> str | None:
+            return media_url(name, request) if name else None
+
+        return {
+            "id": str(instance.id),
+            "project_id": str(instance.project_id),
+            "title": instance.title,
+            "url": signed(instance.source) if instance.source else instance.url,
+            "duration": instance.duration,
+            "status": instance.status,
+            "failure_reason": instance.failure_reason or None,
+            "playback_url": (
+                None
+                if instance.status != VideoStatus.READY
+                else signed(instance.playback) or instance.url
+            ),
+            "poster_url": signed(instance.poster),
+            "thumbnails": [
+                {"time": t["time"], "url": media_url(t["name"], request)}
+                for t in instance.thumbnails
+            ],
+            "width": instance.width,
+            "height": instance.height,
+            "fps": instance.fps or None,
+            "frame_count": instance.frame_count,
+            "created_at": isoformat_z(instance.created_at),
+        }
 
 
 class ProjectCollectionApi(APIView):
@@ -168,7 +248,9 @@ class VideoCollectionApi(APIView):
             user=request.user, project_id=query.validated_data["project_id"]
         )
         return Response(
-            VideoOutputSerializer(video_list(project=membership.project), many=True).data
+            VideoOutputSerializer(
+                video_list(project=membership.project), many=True, context={"request": request}
+            ).data
         )
 
     class VideoCreateInputSerializer(serializers.Serializer):
@@ -209,7 +291,10 @@ class VideoCollectionApi(APIView):
         fields = dict(data.validated_data)
         membership = membership_get(user=request.user, project_id=fields.pop("project_id"))
         video = video_create(membership=membership, **fields)
-        return Response(VideoOutputSerializer(video).data, status=status.HTTP_201_CREATED)
+        return Response(
+            VideoOutputSerializer(video, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VideoDetailApi(APIView):
@@ -220,4 +305,4 @@ class VideoDetailApi(APIView):
     )
     def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
         video, _ = video_get(user=request.user, video_id=video_id)
-        return Response(VideoOutputSerializer(video).data)
+        return Response(VideoOutputSerializer(video, context={"request": request}).data)

@@ -11,7 +11,7 @@ against them. Nothing here imports Django, so clients can use the same models.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
@@ -116,6 +116,19 @@ class ReactionUpdated(_Payload):
     user: UserRef = Field(description="Who added or removed a reaction.")
 
 
+class VideoUpdated(_Payload):
+    """A video's processing moved on: ``processing`` → ``ready`` or ``failed``.
+
+    Fetch the video (GET /api/v1/videos/{id}) for its playback, poster and thumbnail
+    links. ``failure_reason`` is present only when ``failed``.
+    """
+
+    id: UUID
+    project_id: UUID
+    status: Literal["processing", "ready", "failed"]
+    failure_reason: StrictStr = absent(max_length=500)
+
+
 class PresentUser(_Payload):
     user_id: UUID
     name: StrictStr
@@ -154,6 +167,7 @@ SERVER_EVENTS: dict[str, type[BaseModel]] = {
     "feedback.deleted": FeedbackDeleted,
     "comment.added": CommentAdded,
     "reaction.updated": ReactionUpdated,
+    "video.updated": VideoUpdated,
     "user.joined": UserJoined,
     "user.left": UserLeft,
     "presence.snapshot": PresenceSnapshot,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from videoplanet.accounts.models import User
 from videoplanet.api.fields import isoformat_z
 from videoplanet.feedback.models import Comment, Feedback
+from videoplanet.projects.models import Video, VideoStatus
 
 from .broadcast import broadcast
 from .events import message
@@ -99,6 +100,13 @@ def reaction_updated_message(
     )
 
 
+def video_updated_message(video: Video) -> dict[str, Any]:
+    payload = {"id": str(video.id), "project_id": str(video.project_id), "status": video.status}
+    if video.status == VideoStatus.FAILED:
+        payload["failure_reason"] = video.failure_reason
+    return message("video.updated", payload)
+
+
 def user_joined_message(user_id: str, name: str, joined_at: datetime) -> dict[str, Any]:
     return message(
         "user.joined", {"user_id": user_id, "name": name, "joined_at": isoformat_z(joined_at)}
@@ -152,3 +160,7 @@ def notify_reaction_updated(
     comment: Comment, reactions: dict[str, list[str]], *, video_id: UUID, by: User
 ) -> None:
     _on_commit(video_id, lambda: reaction_updated_message(comment, reactions, by=by))
+
+
+def notify_video_updated(video: Video) -> None:
+    _on_commit(video.id, lambda: video_updated_message(video))
