@@ -24,6 +24,7 @@ def provider_env(workdir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings.provider",
         DATABASE_URL=f"sqlite:///{workdir / 'provider.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
+        VIDEO_UPLOAD_DIR=str(workdir / "uploads"),
     )
     return env
 

@@ -1,0 +1,113 @@
+"""An uploaded video through real processes: uvicorn serves the API, `manage.py
+db_worker` (the task worker `make run` starts) processes the video, both on one SQLite
+file, as in `make run`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.server import REPO_ROOT, ProviderServer
+from videoplanet.media.tests.videos import count_frames, make_video
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        VIDEO_UPLOAD_DIR=str(tmp_path / "uploads"),
+        TASKS_BACKEND="database",
+        VIDEO_PROXY_PRESET="ultrafast",
+        DEBUG="false",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=REPO_ROOT, env=env, check=True,
+    )  # fmt: skip
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
+         "--interval", "0.2"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    server = ProviderServer(
+        lambda port: [
+            sys.executable, "-m", "uvicorn", "config.asgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+        ],
+        env=env,
+        stop_signals=(signal.SIGTERM,),
+    )  # fmt: skip
+    try:
+        with server:
+            yield server.url
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+        log.close()
+
+
+def _wait_processed(api: httpx.Client, video_id: str, worker_log: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        video = api.get(f"/api/v1/videos/{video_id}").json()
+        if video["status"] != "processing":
+            return dict(video)
+        time.sleep(0.2)
+    raise AssertionError(f"the worker did not finish: {worker_log.read_text()}")
+
+
+def test_an_uploaded_master_is_processed_by_the_worker(stack: str, tmp_path: Path) -> None:
+    master = make_video(
+        tmp_path / "master.mov", codec="prores", pix_fmt="yuv422p10le", frames=16, audio=True
+    )
+    data = master.read_bytes()
+    with httpx.Client(base_url=stack, timeout=30) as api:
+        token = api.post(
+            "/api/v1/auth/register",
+            json={"name": "Ed", "email": "ed@example.com", "password": "correct-horse-battery"},
+        ).json()["token"]
+        api.headers["Authorization"] = f"Bearer {token}"
+        project = api.post("/api/v1/projects", json={"name": "Film"}).json()
+        upload = api.post(
+            "/api/v1/uploads",
+            json={"project_id": project["id"], "title": "Master", "filename": "master.mov",
+                  "size": len(data)},
+        ).json()  # fmt: skip
+        part = api.patch(
+            f"/api/v1/uploads/{upload['id']}",
+            params={"offset": 0, "sha256": hashlib.sha256(data).hexdigest()},
+            content=data,
+            headers={"Content-Type": "application/offset+octet-stream"},
+        )
+        assert part.json()["offset"] == len(data)
+        created = api.post(f"/api/v1/uploads/{upload['id']}/complete")
+        assert created.status_code == 201, created.text
+        video = _wait_processed(api, created.json()["id"], tmp_path / "worker.log")
+        assert video["status"] == "ready", video
+        head = httpx.get(video["playback_url"], headers={"Range": "bytes=0-99"})
+        assert head.status_code == 206
+        assert head.headers["Content-Range"].startswith("bytes 0-99/")
+        proxy = tmp_path / "proxy.mp4"
+        proxy.write_bytes(httpx.get(video["playback_url"]).content)
+        assert count_frames(proxy) == 16 == video["frame_count"]
+        assert httpx.get(video["poster_url"]).headers["Content-Type"] == "image/webp"
