@@ -64,6 +64,11 @@ class UploadCollectionApi(APIView):
         title = StrictCharField(max_length=300)
         filename = StrictCharField(max_length=255)
         size = JsonIntegerField(min_value=1, help_text="The file's length in bytes.")
+        video_id = StrictUUIDField(
+            required=False,
+            help_text="Upload a new version of this video (of the same project): the new "
+            "video joins its stack with the next version number.",
+        )
 
     @extend_schema(
         operation_id="uploads_create",

@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from videoplanet.projects.models import Project
+from videoplanet.projects.models import Project, Video
 
 
 class Upload(models.Model):
@@ -19,6 +19,14 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads"
     )
     title = models.CharField(max_length=300)
+    version_of = models.ForeignKey(
+        Video,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The upload is a new version of this video's stack.",
+    )
     filename = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(help_text="Declared length in bytes.")
     received = models.PositiveBigIntegerField(default=0, help_text="Bytes stored so far.")

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -26,7 +27,7 @@ from videoplanet.accounts.models import User
 from videoplanet.api.errors import ApiError, NotFound, RequestTooLarge
 from videoplanet.projects.models import MANAGERS, Membership, Video, VideoStatus
 from videoplanet.projects.selectors import role_require
-from videoplanet.realtime.notify import notify_video_updated
+from videoplanet.realtime.notify import notify_video_updated, notify_video_version_added
 
 from .models import Upload
 from .probe import NotAVideo, probe
@@ -74,8 +75,22 @@ def _discard(path: Path) -> None:
 
 
 @transaction.atomic
-def upload_create(*, membership: Membership, title: str, filename: str, size: int) -> Upload:
+def upload_create(
+    *,
+    membership: Membership,
+    title: str,
+    filename: str,
+    size: int,
+    video_id: uuid.UUID | None = None,
+) -> Upload:
+    """Start an upload; with ``video_id`` (a video of the same project) it becomes the next
+    version of that video's stack."""
     role_require(membership.role, MANAGERS, "upload videos")
+    version_of = None
+    if video_id is not None:
+        version_of = Video.objects.filter(id=video_id, project=membership.project).first()
+        if version_of is None:
+            raise NotFound("Video not found.")
     if size > settings.VIDEO_MAX_BYTES:
         raise RequestTooLarge(
             f"The file is {size} bytes; the limit is {settings.VIDEO_MAX_BYTES}.",
@@ -87,6 +102,7 @@ def upload_create(*, membership: Membership, title: str, filename: str, size: in
         title=title,
         filename=filename,
         size=size,
+        version_of=version_of,
     )
     path = upload_part_path(upload.id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,8 +203,11 @@ def upload_complete(*, user: User, upload_id: uuid.UUID) -> Video:
         stored = default_storage.save(name, File(part, name=name))
     try:
         with transaction.atomic():
+            stack = _next_version(upload.version_of)
             video = Video.objects.create(
                 id=video_id,
+                stack_id=stack.stack_id,
+                version=stack.version,
                 project=upload.project,
                 title=upload.title,
                 url="",
@@ -203,11 +222,37 @@ def upload_complete(*, user: User, upload_id: uuid.UUID) -> Video:
             )
             upload.delete()
             _on_commit_enqueue(video.id)
+            if stack.others:
+                notify_video_version_added(video, rooms=stack.others)
     except BaseException:
         default_storage.delete(stored)
         raise
     _discard(path)
     return video
+
+
+@dataclass(frozen=True)
+class _Stack:
+    stack_id: uuid.UUID
+    version: int
+    others: list[uuid.UUID]
+
+
+def _next_version(base: Video | None) -> _Stack:
+    """Where a new video goes: its own stack, or after the last version of ``base``'s
+    (the stack's rows are locked until the transaction ends)."""
+    if base is None:
+        return _Stack(stack_id=uuid.uuid4(), version=1, others=[])
+    rows = list(
+        Video.objects.select_for_update()
+        .filter(stack_id=base.stack_id)
+        .values_list("id", "version")
+    )
+    return _Stack(
+        stack_id=base.stack_id,
+        version=max(version for _, version in rows) + 1,
+        others=[video_id for video_id, _ in rows],
+    )
 
 
 def _on_commit_enqueue(video_id: uuid.UUID) -> None:

@@ -25,7 +25,14 @@ from videoplanet.api.schema import error_responses, link, response_links
 from videoplanet.media.signing import media_url
 
 from .models import Role, Video, VideoStatus
-from .selectors import member_list, membership_get, project_list, video_get, video_list
+from .selectors import (
+    member_list,
+    membership_get,
+    project_list,
+    video_get,
+    video_list,
+    video_versions,
+)
 from .services import member_add, project_create, video_create
 
 
@@ -99,6 +106,10 @@ class VideoOutputSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="Exact frame rate, e.g. 24000/1001."
     )
     frame_count = serializers.IntegerField(required=False, allow_null=True)
+    stack_id = serializers.UUIDField(
+        required=False, help_text="Shared by every version (cut) of this video."
+    )
+    version = serializers.IntegerField(required=False, help_text="1 for the first cut.")
     created_at = serializers.DateTimeField()
 
     class Meta:
@@ -132,6 +143,8 @@ class VideoOutputSerializer(serializers.Serializer):
             "height": instance.height,
             "fps": instance.fps or None,
             "frame_count": instance.frame_count,
+            "stack_id": str(instance.stack_id),
+            "version": instance.version,
             "created_at": isoformat_z(instance.created_at),
         }
 
@@ -306,3 +319,16 @@ class VideoDetailApi(APIView):
     def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
         video, _ = video_get(user=request.user, video_id=video_id)
         return Response(VideoOutputSerializer(video, context={"request": request}).data)
+
+
+class VideoVersionsApi(APIView):
+    @extend_schema(
+        operation_id="videos_versions_list",
+        summary="Every version of a video, first to last (feedback stays on its own version)",
+        responses={200: VideoOutputSerializer(many=True), **error_responses(401, 404)},
+    )
+    def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
+        versions = video_versions(user=request.user, video_id=video_id)
+        return Response(
+            VideoOutputSerializer(versions, many=True, context={"request": request}).data
+        )

@@ -87,7 +87,15 @@ class Video(models.Model):
     probe = models.JSONField(
         default=dict, blank=True, help_text="Container, codecs and audio, as probed."
     )
+    # Versions: the cuts of one video share a stack; version 1 is the first.
+    stack_id = models.UUIDField(default=uuid.uuid4, db_index=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stack_id", "version"], name="video_unique_version"),
+        ]
 
     def __str__(self) -> str:
         return self.title

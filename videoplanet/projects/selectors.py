@@ -55,3 +55,11 @@ def video_get(*, user: User, video_id: uuid.UUID) -> tuple[Video, str]:
 
 def video_list(*, project: Project) -> QuerySet[Video]:
     return project.videos.order_by("created_at", "id")
+
+
+def video_versions(*, user: User, video_id: uuid.UUID) -> QuerySet[Video]:
+    """Every version in the video's stack, first to last."""
+    video, _ = video_get(user=user, video_id=video_id)
+    return Video.objects.filter(stack_id=video.stack_id, project_id=video.project_id).order_by(
+        "version"
+    )

@@ -6,6 +6,7 @@ from .apis import (
     ProjectMembersApi,
     VideoCollectionApi,
     VideoDetailApi,
+    VideoVersionsApi,
 )
 
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
     path("projects/<uuid:project_id>/members", ProjectMembersApi.as_view(), name="members"),
     path("videos", VideoCollectionApi.as_view(), name="videos"),
     path("videos/<uuid:video_id>", VideoDetailApi.as_view(), name="video-detail"),
+    path("videos/<uuid:video_id>/versions", VideoVersionsApi.as_view(), name="video-versions"),
 ]

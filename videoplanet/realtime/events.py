@@ -129,6 +129,16 @@ class VideoUpdated(_Payload):
     failure_reason: StrictStr = absent(max_length=500)
 
 
+class VideoVersionAdded(_Payload):
+    """A new version (cut) of this video was uploaded; sent to the room of every earlier
+    version. The new one is ``processing`` until its own room says ``video.updated``."""
+
+    stack_id: UUID
+    video_id: UUID = Field(description="The new version.")
+    version: int = Field(strict=True, ge=1)
+    title: StrictStr
+
+
 class PresentUser(_Payload):
     user_id: UUID
     name: StrictStr
@@ -168,6 +178,7 @@ SERVER_EVENTS: dict[str, type[BaseModel]] = {
     "comment.added": CommentAdded,
     "reaction.updated": ReactionUpdated,
     "video.updated": VideoUpdated,
+    "video.version_added": VideoVersionAdded,
     "user.joined": UserJoined,
     "user.left": UserLeft,
     "presence.snapshot": PresenceSnapshot,

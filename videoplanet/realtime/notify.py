@@ -107,6 +107,18 @@ def video_updated_message(video: Video) -> dict[str, Any]:
     return message("video.updated", payload)
 
 
+def video_version_added_message(video: Video) -> dict[str, Any]:
+    return message(
+        "video.version_added",
+        {
+            "stack_id": str(video.stack_id),
+            "video_id": str(video.id),
+            "version": video.version,
+            "title": video.title,
+        },
+    )
+
+
 def user_joined_message(user_id: str, name: str, joined_at: datetime) -> dict[str, Any]:
     return message(
         "user.joined", {"user_id": user_id, "name": name, "joined_at": isoformat_z(joined_at)}
@@ -164,3 +176,9 @@ def notify_reaction_updated(
 
 def notify_video_updated(video: Video) -> None:
     _on_commit(video.id, lambda: video_updated_message(video))
+
+
+def notify_video_version_added(video: Video, *, rooms: list[UUID]) -> None:
+    """Tell the rooms of the stack's other versions about ``video``."""
+    for room in rooms:
+        _on_commit(room, lambda: video_version_added_message(video))
