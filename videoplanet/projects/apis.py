@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,7 +23,8 @@ from videoplanet.api.fields import (
     StrictUUIDField,
     isoformat_z,
 )
-from videoplanet.api.schema import error_responses, link, response_links
+from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
+from videoplanet.feedback.inputs import cursor_decode, cursor_encode
 from videoplanet.media.signing import media_url
 
 from .models import Role, Video, VideoStatus
@@ -34,6 +37,10 @@ from .selectors import (
     video_versions,
 )
 from .services import member_add, project_create, video_create
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
 
 
 class ProjectOutputSerializer(serializers.Serializer):
@@ -245,26 +252,51 @@ class ProjectMembersApi(APIView):
 class VideoCollectionApi(APIView):
     class VideoListQuerySerializer(serializers.Serializer):
         project_id = serializers.UUIDField()
+        limit = serializers.IntegerField(
+            min_value=1,
+            max_value=MAX_PAGE_SIZE,
+            default=DEFAULT_PAGE_SIZE,
+            help_text=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE}).",
+        )
+        cursor = serializers.CharField(
+            required=False, max_length=200, help_text="Opaque; from the Link header."
+        )
 
     @extend_schema(
         operation_id="videos_list",
-        summary="Videos of a project",
-        parameters=[
-            OpenApiParameter("project_id", uuid.UUID, required=True, description="Project id.")
-        ],
+        summary="Videos of a project, oldest first",
+        description=(
+            "The body is a bare array. When there are more, the `Link` header holds the "
+            'next page: `<url>; rel="next"`.'
+        ),
+        parameters=[VideoListQuerySerializer, NEXT_PAGE_LINK],
         responses={200: VideoOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        query = self.VideoListQuerySerializer(data=request.query_params)
+        query = self.VideoListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        membership = membership_get(
-            user=request.user, project_id=query.validated_data["project_id"]
+        params = query.validated_data
+        limit = params["limit"]
+        after = None
+        if "cursor" in params:
+            micros, last_id = cursor_decode(params["cursor"])
+            after = (EPOCH + timedelta(microseconds=int(micros)), last_id)
+        membership = membership_get(user=request.user, project_id=params["project_id"])
+        rows = list(video_list(project=membership.project, after=after, limit=limit + 1))
+        page = rows[:limit]
+        response = Response(
+            VideoOutputSerializer(page, many=True, context={"request": request}).data
         )
-        return Response(
-            VideoOutputSerializer(
-                video_list(project=membership.project), many=True, context={"request": request}
-            ).data
-        )
+        if len(rows) > limit:
+            last = page[-1]
+            next_query = request.query_params.copy()
+            # The feedback list's cursor codec, with the time in whole microseconds
+            # (exact in a float).
+            micros = (last.created_at - EPOCH) // timedelta(microseconds=1)
+            next_query["cursor"] = cursor_encode(micros, last.id)
+            url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
+            response["Link"] = f'<{url}>; rel="next"'
+        return response
 
     class VideoCreateInputSerializer(serializers.Serializer):
         project_id = StrictUUIDField()
