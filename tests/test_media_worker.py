@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.server import REPO_ROOT, ProviderServer
-from videoplanet.media.tests.videos import count_frames, make_video
+from videoplanet.media.samples import count_frames, make_video
 
 pytestmark = pytest.mark.server
 

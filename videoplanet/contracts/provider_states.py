@@ -18,7 +18,7 @@ from videoplanet.accounts.models import ApiToken, User
 from videoplanet.accounts.services import token_issue
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.feedback.models import Comment, Feedback, Reaction, Status
-from videoplanet.projects.models import Membership, Project, Role, Video
+from videoplanet.projects.models import Membership, Project, Role, Video, VideoStatus
 
 FEEDBACK_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")
 VIDEO_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440001")
@@ -28,12 +28,21 @@ COMMENT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440004")
 JANE_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440005")
 ADA_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440006")
 PROJECT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440010")
+VIDEO_V2_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440011")
+UPLOAD_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440020")
+UPLOADED_VIDEO_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440021")
+UPLOAD_SIZE = 1024  # the SDK's upload interactions send 1024 bytes
 JOHN_PASSWORD = "john-password-1"  # the contract's documented test account
 VALID_TOKEN = "valid-token"
 
 
 def _reset() -> None:
-    Project.objects.all().delete()  # cascades to videos, feedback, comments, reactions
+    from videoplanet.media.models import Upload
+    from videoplanet.media.services import upload_part_path
+
+    for upload_id in Upload.objects.values_list("id", flat=True):
+        upload_part_path(upload_id).unlink(missing_ok=True)
+    Project.objects.all().delete()  # cascades to videos, uploads, feedback, comments
     ApiToken.objects.all().delete()
     User.objects.all().delete()
 
@@ -45,6 +54,7 @@ def _base_world() -> dict[str, Any]:
     Membership.objects.create(project=project, user=john, role=Role.OWNER)
     Video.objects.create(
         id=VIDEO_ID,
+        stack_id=VIDEO_ID,
         project=project,
         title="Pact Test Video",
         url="https://example.com/video.mp4",
@@ -117,6 +127,64 @@ def registered_user_is_not_a_member() -> dict[str, Any]:
     return {**world, "email": "ada@example.com"}
 
 
+def video_has_versions() -> dict[str, Any]:
+    """A second cut, ready (no processing in a state: the row is made directly)."""
+    world = _base_world()
+    Video.objects.create(
+        id=VIDEO_V2_ID, stack_id=VIDEO_ID, version=2, project_id=PROJECT_ID,
+        title="Pact Test Video, cut 2", url="https://example.com/cut2.mp4", duration=118.0,
+    )  # fmt: skip
+    return {**world, "video_v2_id": str(VIDEO_V2_ID)}
+
+
+def _upload(*, size: int, data: bytes = b"") -> None:
+    from videoplanet.media.models import Upload
+    from videoplanet.media.services import upload_part_path
+
+    Upload.objects.create(
+        id=UPLOAD_ID, project_id=PROJECT_ID, created_by_id=JOHN_ID, title="Cut 3",
+        filename="cut3.mp4", size=size, received=len(data),
+    )  # fmt: skip
+    path = upload_part_path(UPLOAD_ID)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def an_uploaded_video_is_ready() -> dict[str, Any]:
+    """An uploaded video the worker has processed (the row only: links are signed for
+    storage names, so no file is needed)."""
+    world = _base_world()
+    folder = f"videos/{UPLOADED_VIDEO_ID}"
+    Video.objects.create(
+        id=UPLOADED_VIDEO_ID, stack_id=UPLOADED_VIDEO_ID, project_id=PROJECT_ID, title="Cut 3",
+        url="", duration=0.5005, fps="24000/1001", frame_count=12, width=64, height=48,
+        status=VideoStatus.READY, source=f"{folder}/original.mov",
+        playback=f"{folder}/proxy.mp4", poster=f"{folder}/poster.webp",
+        thumbnails=[{"time": 0.0, "name": f"{folder}/thumb-00.webp"}],
+    )  # fmt: skip
+    return {**world, "uploaded_video_id": str(UPLOADED_VIDEO_ID)}
+
+
+def an_upload_has_started() -> dict[str, Any]:
+    world = _base_world()
+    _upload(size=UPLOAD_SIZE)
+    return {**world, "upload_id": str(UPLOAD_ID)}
+
+
+def an_upload_has_every_byte() -> dict[str, Any]:
+    """A whole (tiny) video has arrived; completing it probes it, nothing transcodes."""
+    import tempfile
+    from pathlib import Path
+
+    from videoplanet.media.samples import make_video
+
+    world = _base_world()
+    with tempfile.TemporaryDirectory() as folder:
+        data = make_video(Path(folder) / "cut3.mp4").read_bytes()
+    _upload(size=len(data), data=data)
+    return {**world, "upload_id": str(UPLOAD_ID)}
+
+
 STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "user is authenticated": user_is_authenticated,
     "video has feedbacks": video_has_feedbacks,
@@ -124,6 +192,10 @@ STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "comment exists": comment_exists,
     "comment has a reaction": comment_has_a_reaction,
     "a registered user is not a member": registered_user_is_not_a_member,
+    "video has versions": video_has_versions,
+    "an uploaded video is ready": an_uploaded_video_is_ready,
+    "an upload has started": an_upload_has_started,
+    "an upload has every byte": an_upload_has_every_byte,
 }
 
 

@@ -43,7 +43,7 @@ class Probe:
     def browser_playable(self) -> bool:
         """H.264 (4:2:0, 8 bit) with AAC or no audio in MP4, or VP8/VP9/AV1 with Opus,
         Vorbis or no audio in WebM/Matroska: what browsers play without a proxy."""
-        if self.container == "mov" and self.brand not in ("", "qt"):  # an MP4 file
+        if self.container == "mp4":
             return (
                 self.video_codec == "h264"
                 and self.pix_fmt == "yuv420p"
@@ -106,6 +106,8 @@ def probe(path: Path | str) -> Probe:
             else:
                 duration = None
             brand = str(container.metadata.get("major_brand", "")).strip()
+            if name == "mov" and brand not in ("", "qt"):
+                name = "mp4"  # one demuxer reads both; the brand tells an MP4 file
             return Probe(
                 container=name,
                 video_codec=codec.name,

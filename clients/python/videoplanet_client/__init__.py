@@ -36,6 +36,7 @@ from ._errors import (
     Unauthorized,
     UnexpectedResponse,
     UnsupportedMediaType,
+    UploadInterrupted,
     ValidationFailed,
     VideoPlanetError,
 )
@@ -52,6 +53,8 @@ from ._events import (
     ReactionUpdated,
     UserJoined,
     UserLeft,
+    VideoUpdated,
+    VideoVersionAdded,
 )
 from ._models import (
     Comment,
@@ -60,6 +63,7 @@ from ._models import (
     Project,
     Reactions,
     Session,
+    Upload,
     User,
     UserRef,
     Video,
@@ -115,6 +119,8 @@ __all__ = [
     "Unauthorized",
     "UnexpectedResponse",
     "UnsupportedMediaType",
+    "Upload",
+    "UploadInterrupted",
     "User",
     "UserJoined",
     "UserLeft",
@@ -123,6 +129,8 @@ __all__ = [
     "ValidationResult",
     "Video",
     "VideoPlanetError",
+    "VideoUpdated",
+    "VideoVersionAdded",
     "ViolationRecorder",
     "WebhookSink",
     "__version__",

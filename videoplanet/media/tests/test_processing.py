@@ -15,11 +15,10 @@ from django.core.files.storage import default_storage
 from django.test import Client
 
 from videoplanet.media.processing import proxy_size
+from videoplanet.media.samples import count_frames, make_video
 from videoplanet.media.services import video_process
 from videoplanet.projects.models import Video, VideoStatus
 from videoplanet.realtime.broadcast import room_event
-
-from .videos import count_frames, make_video
 
 
 @pytest.fixture

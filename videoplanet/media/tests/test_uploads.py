@@ -16,10 +16,9 @@ from django.core.files.storage import default_storage
 from django.test import Client
 
 from videoplanet.media.models import Upload
+from videoplanet.media.samples import make_video
 from videoplanet.media.services import upload_append, upload_part_path
 from videoplanet.projects.models import Video
-
-from .videos import make_video
 
 URL = "/api/v1/uploads"
 
@@ -77,6 +76,7 @@ def test_an_editor_uploads_a_video_in_parts(world: Any, as_user: Any, h264: byte
     assert video["frame_count"] == 12
     assert video["duration"] == pytest.approx(12 * 1001 / 24000)
     stored = Video.objects.get(id=video["id"])
+    assert stored.source.endswith("/original.mp4")  # an MP4 file keeps its type
     assert default_storage.open(stored.source).read() == h264
     assert Client().get(urlsplit(video["url"]).path).status_code == 200
     nothing_left_of(created["id"])

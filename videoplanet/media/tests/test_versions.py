@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from videoplanet.media.samples import make_video
 from videoplanet.realtime.broadcast import room_event
 
 from .test_uploads import upload
-from .videos import make_video
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Tiny test videos made with PyAV: a few frames of 64×48, fast to write and to process."""
+"""Tiny sample videos made with PyAV (a few frames of 64×48, fast to write and to process):
+the tests, the Pact provider states and the benchmark make their videos with these."""
 
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ def make_video(
     width, height = size
     with av.open(str(path), "w", format=container_format) as container:
         video = container.add_stream(codec, rate=rate)
+        assert isinstance(video, av.VideoStream)
         video.width, video.height, video.pix_fmt = width, height, pix_fmt
         sound = container.add_stream("aac", rate=48000, layout="mono") if audio else None
+        assert sound is None or isinstance(sound, av.AudioStream)
         for n in range(frames):
             picture = Image.new("RGB", size, (n * 255 // max(1, frames - 1), 0, 0))
             container.mux(video.encode(av.VideoFrame.from_image(picture)))
