@@ -20,12 +20,14 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	touch $@
 
 ## make run: SQLite, in-memory channel layer, local media, demo data, one server process
-## and one task worker beside it (video processing); Ctrl-C stops both.
+## and one task worker beside it (video processing; its room events go through the
+## server: ROOM_RELAY_URL); Ctrl-C stops both.
 run: install
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	DJANGO_SETTINGS_MODULE=config.settings.local ROOM_RELAY_URL=http://127.0.0.1:$(PORT)/internal/rooms/relay \
+		$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
 		--host 127.0.0.1 --port $(PORT) --no-access-log

@@ -11,6 +11,7 @@ from videoplanet.contracts.apis import ProviderStateApi
 from videoplanet.monitoring.apis import metrics
 from videoplanet.monitoring.views import contract_dashboard
 from videoplanet.realtime.apis import asyncapi_document
+from videoplanet.realtime.relay import relay_receive
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("videoplanet.accounts.urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("monitoring/contracts", contract_dashboard, name="monitoring-dashboard"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("internal/rooms/relay", relay_receive, name="room-relay"),
     path("pact/provider-states", ProviderStateApi.as_view(), name="pact-provider-states"),
     path("admin/", admin.site.urls),
     re_path(r"^api/", api_not_found),

@@ -143,6 +143,9 @@ PRESENCE_TTL_SECONDS = env.float("PRESENCE_TTL_SECONDS", default=30.0)
 # Connections each server process may open to Redis (a burst of sockets closing at once
 # needs one each); Redis itself allows 10000 clients by default.
 REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=1000)
+# A process without a shared channel layer (make run's task worker) sends its room
+# events to the server at this URL (videoplanet.realtime.relay); empty: it broadcasts.
+ROOM_RELAY_URL = env.str("ROOM_RELAY_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -25,6 +25,7 @@ STORAGES = {
 # Tests that need Redis start their own server processes with REDIS_URL; in-process
 # tests use the in-memory channel layer and presence.
 REDIS_URL = ""
+ROOM_RELAY_URL = ""
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 if not env.str("DATABASE_URL", default=""):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
