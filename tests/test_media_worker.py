@@ -98,7 +98,7 @@ def test_an_uploaded_master_is_processed_by_the_worker(stack: str, tmp_path: Pat
             f"/api/v1/uploads/{upload['id']}",
             params={"offset": 0, "sha256": hashlib.sha256(data).hexdigest()},
             content=data,
-            headers={"Content-Type": "application/offset+octet-stream"},
+            headers={"Content-Type": "application/octet-stream"},
         )
         assert part.json()["offset"] == len(data)
         created = api.post(f"/api/v1/uploads/{upload['id']}/complete")

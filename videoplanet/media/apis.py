@@ -1,7 +1,7 @@
 """Video uploads: create one, send its bytes in parts at offsets (resumable), complete it.
 
 POST   /api/v1/uploads                      {project_id, title, filename, size}
-PATCH  /api/v1/uploads/{id}?offset=N        body: the next bytes (application/offset+octet-stream)
+PATCH  /api/v1/uploads/{id}?offset=N        body: the next bytes (application/octet-stream)
 GET    /api/v1/uploads/{id}                 where to resume (offset)
 POST   /api/v1/uploads/{id}/complete        → the Video (status processing)
 DELETE /api/v1/uploads/{id}                 give up; the bytes are removed
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from videoplanet.accounts.authentication import AuthenticatedRequest
-from videoplanet.api.errors import ValidationFailed
+from videoplanet.api.errors import UnsupportedMediaType, ValidationFailed
 from videoplanet.api.fields import StrictCharField, StrictUUIDField
 from videoplanet.api.schema import ErrorSerializer, error_responses, link, response_links
 from videoplanet.projects.apis import VideoOutputSerializer
@@ -127,21 +127,23 @@ class UploadDetailApi(APIView):
         operation_id="uploads_partial_update",
         summary="Send the next part of the file",
         description=(
-            "The body is raw bytes (`Content-Type: application/offset+octet-stream`, "
+            "The body is raw bytes (`Content-Type: application/octet-stream`, "
             "`Content-Length` required). Whatever arrives before a dropped connection is "
             "kept: GET the upload for its offset and send the rest from there."
         ),
         parameters=[UploadPartQuerySerializer],
-        request={"application/offset+octet-stream": OpenApiTypes.BINARY},
+        request={"application/octet-stream": OpenApiTypes.BINARY},
         responses={
             200: UploadOutputSerializer,
-            **error_responses(400, 401, 404, 413),
+            **error_responses(400, 401, 404, 413, 415),
             409: CONFLICT,
         },
     )
     def patch(self, request: AuthenticatedRequest, upload_id: uuid.UUID) -> Response:
         query = self.UploadPartQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
+        if request.content_type != "application/octet-stream":
+            raise UnsupportedMediaType("Send the part as application/octet-stream.")
         raw = request.META.get("CONTENT_LENGTH") or ""
         if not raw.isdigit():
             raise ValidationFailed.field("Content-Length", "Send the part's length.")

@@ -597,7 +597,7 @@ def upload_video(pact: Pact) -> Consume:
         "PATCH", f"/api/v1/uploads/{UPLOAD_ID}",
         query={"offset": "0", "sha256": hashlib.sha256(UPLOAD_BYTES).hexdigest()},
     )  # fmt: skip
-    part.with_binary_body(UPLOAD_BYTES, content_type="application/offset+octet-stream")
+    part.with_binary_body(UPLOAD_BYTES, content_type="application/octet-stream")
     respond(part, 200, {**upload, "offset": len(UPLOAD_BYTES)})
     processing = video(
         id=match.uuid(UPLOADED_VIDEO_ID), title=match.like("Cut 3"),

@@ -92,7 +92,7 @@ class Call(Generic[T]):
     gone_means_done: bool = False
     """A retried DELETE that finds the object gone succeeded on an earlier attempt."""
     content: bytes | None = None
-    """A raw body (an upload's part), sent as ``application/offset+octet-stream``."""
+    """A raw body (an upload's part), sent as ``application/octet-stream``."""
 
     @property
     def idempotent(self) -> bool:
@@ -105,7 +105,7 @@ class Call(Generic[T]):
                 self.url,
                 params=self.params,
                 content=self.content,
-                headers={"Content-Type": "application/offset+octet-stream"},
+                headers={"Content-Type": "application/octet-stream"},
             )
         headers = {"Content-Type": "application/json"} if self.json is not None else None
         return http.build_request(

@@ -41,7 +41,7 @@ def start(client: Any, world: Any, size: int, filename: str = "cut.mp4") -> dict
 def send(client: Any, upload_id: str, offset: int, data: bytes, **query: str) -> Any:
     params = "&".join(f"{k}={v}" for k, v in {"offset": str(offset), **query}.items())
     return client.patch(
-        f"{URL}/{upload_id}?{params}", data=data, content_type="application/offset+octet-stream"
+        f"{URL}/{upload_id}?{params}", data=data, content_type="application/octet-stream"
     )
 
 
@@ -269,3 +269,13 @@ def test_parts_may_be_larger_than_other_request_bodies(
     assert send(client, created["id"], 1000, b"x" * 1001).status_code == 413
     response = client.post("/api/v1/projects", {"name": "x" * 200}, format="json")
     assert response.status_code == 413
+
+
+def test_a_part_must_be_sent_as_raw_bytes(world: Any, as_user: Any) -> None:
+    client = as_user(world.owner)
+    created = start(client, world, 10)
+    response = client.patch(
+        f"{URL}/{created['id']}?offset=0", data=b"abc", content_type="text/plain"
+    )
+    assert response.status_code == 415
+    assert client.get(f"{URL}/{created['id']}").json()["offset"] == 0

@@ -30,7 +30,7 @@ def upload_version(client: Any, world: Any, data: bytes, of: str) -> Any:
     client.patch(
         f"/api/v1/uploads/{created['id']}?offset=0",
         data=data,
-        content_type="application/offset+octet-stream",
+        content_type="application/octet-stream",
     )
     return client.post(f"/api/v1/uploads/{created['id']}/complete")
 
