@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -63,7 +64,11 @@ class UploadCollectionApi(APIView):
         project_id = StrictUUIDField()
         title = StrictCharField(max_length=300)
         filename = StrictCharField(max_length=255)
-        size = JsonIntegerField(min_value=1, help_text="The file's length in bytes.")
+        size = JsonIntegerField(
+            min_value=1,
+            max_value=settings.VIDEO_MAX_BYTES,
+            help_text="The file's length in bytes, at most the server's VIDEO_MAX_BYTES.",
+        )
         video_id = StrictUUIDField(
             required=False,
             help_text="Upload a new version of this video (of the same project): the new "
