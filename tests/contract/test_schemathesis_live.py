@@ -41,8 +41,10 @@ fields. ``EXCLUSIONS`` holds them with their reasons, and a test keeps this list
   drawing_data.shapes.*.coordinates): a screenshot must decode as a real image;
   timestamps must lie within the video's duration, timestamp_end not before timestamp;
   a freehand shape takes an even number of coordinates, which JSON Schema cannot say.
-- feedbacks_list, positive_data_acceptance (cursor): a cursor is opaque; only one the
-  server put in a Link header (or the hint) is valid.
+- feedbacks_list, videos_list, positive_data_acceptance (cursor): a cursor is opaque;
+  only one the server put in a Link header (or the hint) is valid.
+- uploads_partial_update, positive_data_acceptance: a part must start at the upload's
+  offset, fit within its declared size and match its ``sha256``.
 - project_members_create, positive_data_acceptance (email): the email must belong to a
   registered user who is not a member yet.
 - videos_create, positive_data_acceptance (url): Django's URL validator (http, https,
@@ -176,6 +178,18 @@ EXCLUSIONS: list[Exclusion] = [
         "positive_data_acceptance",
         "A cursor is opaque: only one from a Link header is valid.",
         fields=("cursor",),
+    ),
+    Exclusion(
+        "videos_list",
+        "positive_data_acceptance",
+        "A cursor is opaque: only one from a Link header is valid.",
+        fields=("cursor",),
+    ),
+    Exclusion(
+        "uploads_partial_update",
+        "positive_data_acceptance",
+        "A part must start at the upload's offset, fit in its declared size and match its "
+        "sha256: relations between the upload and the bytes that no schema states.",
     ),
     Exclusion(
         "project_members_create",

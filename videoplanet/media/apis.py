@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.errors import UnsupportedMediaType, ValidationFailed
 from videoplanet.api.fields import StrictCharField, StrictUUIDField
-from videoplanet.api.schema import ErrorSerializer, error_responses, link, response_links
+from videoplanet.api.schema import ErrorSerializer, error_responses
 from videoplanet.projects.apis import VideoOutputSerializer
 from videoplanet.projects.selectors import membership_get
 
@@ -85,19 +85,6 @@ class UploadCollectionApi(APIView):
         ),
         request=UploadCreateInputSerializer,
         responses={201: UploadOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            201,
-            SendPart=link(
-                "uploads_partial_update",
-                "Send the first part.",
-                parameters={"path.upload_id": "$response.body#/id", "query.offset": "0"},
-            ),
-            GetUpload=link(
-                "uploads_retrieve",
-                "Where the upload stands.",
-                parameters={"path.upload_id": "$response.body#/id"},
-            ),
-        ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.UploadCreateInputSerializer(data=request.data)
@@ -183,14 +170,6 @@ class UploadCompleteApi(APIView):
         ),
         request=None,
         responses={201: VideoOutputSerializer, **error_responses(400, 401, 404), 409: CONFLICT},
-        extensions=response_links(
-            201,
-            GetVideo=link(
-                "videos_retrieve",
-                "The video; poll it, or listen to its room, until it is ready.",
-                parameters={"path.video_id": "$response.body#/id"},
-            ),
-        ),
     )
     def post(self, request: AuthenticatedRequest, upload_id: uuid.UUID) -> Response:
         video = upload_complete(user=request.user, upload_id=upload_id)
