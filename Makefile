@@ -19,7 +19,9 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## make run: SQLite, in-memory channel layer, local media, demo data, one server process.
+## make run: SQLite, in-memory channel layer, local media, demo data, one server process
+## and one task worker beside it (video processing; its room events go through the
+## server: ROOM_RELAY_URL); Ctrl-C stops both.
 ## /metrics needs a token: METRICS_TOKEN, else a local one kept in var/metrics-token.
 RUN_METRICS_TOKEN = METRICS_TOKEN="$${METRICS_TOKEN:-$$(cat var/metrics-token)}"
 run: install
@@ -27,6 +29,9 @@ run: install
 	test -s var/metrics-token || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > var/metrics-token)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
 	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
+	DJANGO_SETTINGS_MODULE=config.settings.local ROOM_RELAY_URL=http://127.0.0.1:$(PORT)/internal/rooms/relay \
+		$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
 		--host 127.0.0.1 --port $(PORT) --no-access-log
 

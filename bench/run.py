@@ -48,6 +48,11 @@ What it does, in one run (about 2 minutes with the defaults):
    time of ``/monitoring/contracts`` for both windows and a filtered list vs the 500 ms
    target, with each query's plan. ``dashboard.*`` entries go to ``bench-results.json``;
    ``BENCH_DASHBOARD=0`` skips it.
+10. Video processing and media serving (``bench.media``, about a minute, its own
+   process): proxy transcode speed of a 1080p ProRes source as a multiple of real time
+   vs the ffmpeg CLI doing the same libx264 encode, and a 256 MiB file through the
+   signed media view vs Django's FileResponse (time to first byte, throughput, a Range
+   from the middle, server memory). ``media.*`` entries; ``BENCH_MEDIA=0`` skips it.
 
 Environment: ``BENCH_DURATION`` (10), ``BENCH_SELECT_DURATION`` (half of it, ≥ 3),
 ``BENCH_WARMUP`` (2), ``BENCH_CONNECTIONS`` (32), ``BENCH_SERVERS``
@@ -76,7 +81,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import contract, dashboard, fanout, wrk
+from . import contract, dashboard, fanout, media, wrk
 from .dataset import ROOT, Dataset, five_shapes, prepare
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
@@ -451,6 +456,8 @@ def main() -> int:
         if dashboard.ENABLED:
             # Its own process: Django is configured once per process, on its own database.
             subprocess.run([sys.executable, "-m", "bench.dashboard"], cwd=ROOT, check=True)
+        if media.ENABLED:
+            subprocess.run([sys.executable, "-m", "bench.media"], cwd=ROOT, check=True)
         if os.environ.get("BENCH_PROFILE") == "1":
             print("\nIn-process profile (bench.profile):", flush=True)
             subprocess.run(

@@ -3,6 +3,8 @@
 The baseline comes first: config.urls ends with a catch-all for unknown ``api/`` paths.
 """
 
+from django.conf import settings
+from django.http import FileResponse, HttpRequest
 from django.urls import path
 
 from config import urls as app_urls
@@ -11,8 +13,15 @@ from .naive import NaiveFeedbackListCreate
 
 naive_view = NaiveFeedbackListCreate.as_view()
 
+
+def naive_file(request: HttpRequest, name: str) -> FileResponse:
+    """Django's FileResponse on a stored file: the media serving baseline (bench.media)."""
+    return FileResponse(open(f"{settings.MEDIA_ROOT}/{name}", "rb"))
+
+
 urlpatterns = [
     path("api/bench/naive-feedbacks", naive_view, name="bench-naive-feedbacks"),
+    path("bench/file/<path:name>", naive_file, name="bench-naive-file"),
     *app_urls.urlpatterns,
 ]
 

@@ -1,10 +1,9 @@
 """URL map: the versioned API, its OpenAPI document and docs, contract monitoring (the
-API, the staff dashboard page) and metrics, admin, media."""
+API, the staff dashboard page) and metrics, admin, signed media."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from videoplanet.accounts.views import admin_login
@@ -13,12 +12,14 @@ from videoplanet.contracts.apis import ProviderStateApi
 from videoplanet.monitoring.apis import metrics
 from videoplanet.monitoring.views import contract_dashboard
 from videoplanet.realtime.apis import asyncapi_document
+from videoplanet.realtime.relay import relay_receive
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("videoplanet.accounts.urls")),
     path("", include("videoplanet.projects.urls")),
     path("", include("videoplanet.feedback.urls")),
     path("", include("videoplanet.realtime.urls")),
+    path("", include("videoplanet.media.api_urls")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("asyncapi.json", asyncapi_document, name="asyncapi"),
 ]
@@ -29,20 +30,15 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("monitoring/contracts", contract_dashboard, name="monitoring-dashboard"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("internal/rooms/relay", relay_receive, name="room-relay"),
     path("pact/provider-states", ProviderStateApi.as_view(), name="pact-provider-states"),
     path("admin/login/", admin_login, name="admin-login"),  # rate-limited
     path("admin/", admin.site.urls),
     re_path(r"^api/", api_not_found),
 ]
 
-if settings.SERVE_MEDIA:
-    urlpatterns.append(
-        re_path(
-            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+# Media only at signed paths (videoplanet.media.signing); the bare path is a 404.
+urlpatterns.insert(0, path(settings.MEDIA_URL.lstrip("/"), include("videoplanet.media.urls")))
 
 handler400 = "videoplanet.api.errors.bad_request"
 handler403 = "videoplanet.api.errors.permission_denied"

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "videoplanet.accounts",
     "videoplanet.projects",
     "videoplanet.feedback",
+    "videoplanet.media",
     "videoplanet.contracts",
     "videoplanet.realtime",
     "videoplanet.monitoring",
@@ -103,23 +104,49 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploaded screenshots. MEDIA_URL is where this app serves them (when SERVE_MEDIA);
-# PUBLIC_MEDIA_URL, when set, is the absolute base URL clients get instead (a CDN).
+# Screenshots and videos, private to their project: served only at signed paths
+# (MEDIA_URL + "s/<signature>/<name>", videoplanet.media), valid MEDIA_URL_TTL_SECONDS
+# (at least two thirds of it from when the API hands the URL out: keep any page or
+# response cache shorter). PUBLIC_MEDIA_URL, when set, is the absolute base clients get
+# instead of this app's MEDIA_URL (a CDN that forwards to this app).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 PUBLIC_MEDIA_URL = env.str("PUBLIC_MEDIA_URL", default="")
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+MEDIA_URL_TTL_SECONDS = env.int("MEDIA_URL_TTL_SECONDS", default=6 * 60 * 60)
+# Hand the bytes to a front server instead of streaming them from Python: nginx's
+# X-Accel-Redirect to an internal location (e.g. "/protected-media/"), or a 302 to the
+# storage's own URL (an S3 presigned URL with django-storages' querystring_auth).
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
+MEDIA_REDIRECT_TO_STORAGE = env.bool("MEDIA_REDIRECT_TO_STORAGE", default=False)
 
 # The largest request body the API reads (413 above it). A screenshot may be 5 MB
 # decoded, which is about 6.7 MB as base64 inside JSON.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 # Larger (or smaller) limits for some paths: path prefix -> bytes, the longest prefix
-# matching whole segments wins (videoplanet.api.limits), e.g. {"/api/v1/uploads": 5 GB}.
+# matching whole segments wins (videoplanet.api.limits), e.g. {"/api/v1/uploads": 5 GB};
+# a prefix ending in "/" covers only the paths below it.
 # From the environment: REQUEST_BODY_LIMITS="/api/v1/uploads=5368709120;/other=1000".
 REQUEST_BODY_LIMITS: dict[str, int] = env.dict(
     "REQUEST_BODY_LIMITS", cast={"value": int}, default={}
 )
+
+# Video uploads (videoplanet.media): the largest file, where parts wait until the upload
+# completes (local disk, shared by the server processes), the URL prefix of the upload
+# endpoints (their request bodies may be up to VIDEO_UPLOAD_PART_MAX_BYTES instead of
+# MAX_REQUEST_BODY_BYTES) and the proxy's libx264 preset and quality.
+VIDEO_MAX_BYTES = env.int("VIDEO_MAX_BYTES", default=2 * 1024**3)
+VIDEO_UPLOAD_DIR = env.path("VIDEO_UPLOAD_DIR", default=str(VAR_DIR / "uploads"))
+VIDEO_UPLOAD_PATH_PREFIX = "/api/v1/uploads"
+VIDEO_UPLOAD_PART_MAX_BYTES = env.int("VIDEO_UPLOAD_PART_MAX_BYTES", default=64 * 1024**2)
+# An upload's part (PATCH /api/v1/uploads/{id}) may be that big; creating an upload is
+# JSON like any other request. A limit from the environment wins.
+REQUEST_BODY_LIMITS = {
+    f"{VIDEO_UPLOAD_PATH_PREFIX}/": VIDEO_UPLOAD_PART_MAX_BYTES,
+    **REQUEST_BODY_LIMITS,
+}
+VIDEO_PROXY_PRESET = env.str("VIDEO_PROXY_PRESET", default="veryfast")
+VIDEO_PROXY_CRF = env.int("VIDEO_PROXY_CRF", default=20)
 
 # Live rooms: with REDIS_URL, the channel layer and presence live in Redis so several
 # server processes share rooms; without it, one process keeps both in memory.
@@ -129,6 +156,9 @@ PRESENCE_TTL_SECONDS = env.float("PRESENCE_TTL_SECONDS", default=30.0)
 # Connections each server process may open to Redis (a burst of sockets closing at once
 # needs one each); Redis itself allows 10000 clients by default.
 REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=1000)
+# A process without a shared channel layer (make run's task worker) sends its room
+# events to the server at this URL (videoplanet.realtime.relay); empty: it broadcasts.
+ROOM_RELAY_URL = env.str("ROOM_RELAY_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -201,6 +231,25 @@ WS_MESSAGES_PER_SECOND = env.float("WS_MESSAGES_PER_SECOND", default=10.0)
 WS_MESSAGE_DROPS_BEFORE_CLOSE = env.int("WS_MESSAGE_DROPS_BEFORE_CLOSE", default=300)
 WS_ACCESS_RECHECK_SECONDS = env.float("WS_ACCESS_RECHECK_SECONDS", default=30.0)
 REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=30)
+
+# Background tasks (Django's tasks API, django-tasks backport): "database" keeps the
+# queue in the database and `manage.py db_worker` runs it (make run starts one); "rq"
+# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for `manage.py rqworker default`.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+INSTALLED_APPS += ["django_tasks"]
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": env.str("TASKS_REDIS_URL", default=REDIS_URL)}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    INSTALLED_APPS += ["django_tasks_db"]
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:  # "immediate" runs a task inside the request; "dummy" only records it (tests)
+    TASKS = {
+        "default": {
+            "BACKEND": f"django_tasks.backends.{TASKS_BACKEND}.{TASKS_BACKEND.title()}Backend"
+        }
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,7 +5,6 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="local-only-insecure-key-change-me-0123456789abcdef")
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # serve static files straight from the apps, no collectstatic
 STORAGES = {

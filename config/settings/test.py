@@ -9,10 +9,15 @@ SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="videoplanet-test-media-")
-SERVE_MEDIA = True
 # A tiny demo clip, cached inside the test media directory (removed after the run).
 DEMO_MEDIA_DIR = f"{MEDIA_ROOT}/demo-cache"
 DEMO_CLIP = {"width": 64, "height": 36, "fps": "12", "seconds": 1}
+VIDEO_UPLOAD_DIR = f"{MEDIA_ROOT}-uploads"
+VIDEO_PROXY_PRESET = "ultrafast"
+# Tests run the processing task themselves (or through a real worker process, with the
+# database backend); in-process, an enqueued task is only recorded.
+if env.str("TASKS_BACKEND", default="dummy") == "dummy":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
@@ -23,6 +28,7 @@ STORAGES = {
 # Tests that need Redis start their own server processes with REDIS_URL; in-process
 # tests use the in-memory channel layer and presence.
 REDIS_URL = ""
+ROOM_RELAY_URL = ""
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -51,6 +51,9 @@ fields. ``EXCLUSIONS`` holds them with their reasons, and a test keeps this list
   is stricter than ``format: email``, and a member's address cannot be invited.
 - project_members_leave, positive_data_acceptance: John is the only owner of every
   project he is in, and the last owner cannot leave (400 ``last_owner``).
+- videos_list, positive_data_acceptance (cursor): the same as the feedback list's.
+- uploads_partial_update, positive_data_acceptance: a part must start at the upload's
+  offset, fit within its declared size and match its ``sha256``.
 - videos_create, positive_data_acceptance (url): Django's URL validator (http, https,
   ftp or ftps; host name, TLD and length rules) is stricter than ``format: uri``.
 - comments_create, comments_list, comment_reactions_create, comment_reactions_destroy,
@@ -194,6 +197,18 @@ EXCLUSIONS: list[Exclusion] = [
         "positive_data_acceptance",
         "A cursor is opaque: only one from a Link header is valid.",
         fields=("cursor",),
+    ),
+    Exclusion(
+        "videos_list",
+        "positive_data_acceptance",
+        "A cursor is opaque: only one from a Link header is valid.",
+        fields=("cursor",),
+    ),
+    Exclusion(
+        "uploads_partial_update",
+        "positive_data_acceptance",
+        "A part must start at the upload's offset, fit in its declared size and match its "
+        "sha256: relations between the upload and the bytes that no schema states.",
     ),
     Exclusion(
         "comments_list",

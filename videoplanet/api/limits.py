@@ -48,9 +48,12 @@ def body_limit_for(path: str) -> int:
     """The largest request body, in bytes, a request to ``path`` may send."""
     best, limit = -1, int(settings.MAX_REQUEST_BODY_BYTES)
     for prefix, bytes_ in settings.REQUEST_BODY_LIMITS.items():
-        base = prefix.rstrip("/")
-        if (path == base or path.startswith(base + "/")) and len(base) > best:
-            best, limit = len(base), int(bytes_)
+        if len(prefix) > 1 and prefix.endswith("/"):
+            matched = path.startswith(prefix)  # only the paths below it
+        else:
+            matched = path == prefix or path.startswith(prefix.rstrip("/") + "/")
+        if matched and len(prefix) > best:
+            best, limit = len(prefix), int(bytes_)
     return limit
 
 

@@ -777,6 +777,21 @@ class _Differ:
                     break
         if len(unpaired_old) == len(unpaired_new) == 1:
             pairs.append((unpaired_old.pop(), unpaired_new.pop()))
+        # Variants of one type that all changed (a field gone from every branch): pair each
+        # with its closest successor, so the change is named where it is.
+        while unpaired_old and unpaired_new and len(unpaired_old) == len(unpaired_new):
+            scored = [
+                (sum(c.severity == "breaking" for c in trial), len(trial), i, j)
+                for i, old_variant in enumerate(unpaired_old)
+                for j, new_variant in enumerate(unpaired_new)
+                if _types(self.old.schema(old_variant)[0])
+                == _types(self.new.schema(new_variant)[0])
+                for trial in [self._trial(old_variant, new_variant, where, direction)]
+            ]
+            if not scored:
+                break
+            _, _, i, j = min(scored)
+            pairs.append((unpaired_old.pop(i), unpaired_new.pop(j)))
         for variant_old, variant_new in pairs:
             self.schema(variant_old, variant_new, where, direction)
         if direction == "request" and "oneOf" in new:

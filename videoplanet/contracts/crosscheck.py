@@ -49,7 +49,14 @@ def check_http(interaction: dict[str, Any], validator: SchemaValidator) -> list[
             response["status"] < 400 or problem.message == "not a documented parameter"
         ):
             problems.append(f"{method} {found}: {problem}")
-    if response["status"] < 400:  # error contracts send invalid requests on purpose
+    content_type = (request.get("body") or {}).get("contentType", "")
+    if content_type and "json" not in content_type:
+        # A raw body (an upload's part): the operation must document that type.
+        operation = validator.document["paths"][found][method.lower()]
+        documented = (operation.get("requestBody") or {}).get("content", {})
+        if content_type.split(";")[0].strip() not in documented:
+            problems.append(f"request: {method} {found} does not take {content_type}")
+    elif response["status"] < 400:  # error contracts send invalid requests on purpose
         checked = validator.validate_request(path, method, _body(request))
         problems += [f"request: {error}" for error in checked.errors]
     checked = validator.validate_response(path, method, response["status"], _body(response))

@@ -30,7 +30,7 @@ def builders() -> dict[str, Build]:
     """Message description → a function building that message (Django must be set up)."""
     from videoplanet.accounts.models import User
     from videoplanet.feedback.models import Comment, Feedback
-    from videoplanet.projects.models import Video
+    from videoplanet.projects.models import Video, VideoStatus
     from videoplanet.realtime import notify
     from videoplanet.realtime.presence import Present
 
@@ -80,6 +80,25 @@ def builders() -> dict[str, Build]:
         "a pong message": lambda: notify.pong_message("ping-1"),
         "an error message": lambda: notify.error_message(
             "the message does not match the contract", ["payload: required"]
+        ),
+        "a video.updated event for a processed video": lambda: notify.video_updated_message(
+            Video(id=ps.UPLOADED_VIDEO_ID, project_id=ps.PROJECT_ID, status=VideoStatus.READY)
+        ),
+        "a video.updated event for a video that failed": lambda: notify.video_updated_message(
+            Video(
+                id=ps.UPLOADED_VIDEO_ID,
+                project_id=ps.PROJECT_ID,
+                status=VideoStatus.FAILED,
+                failure_reason="The file is not a video, or it is damaged or cut short.",
+            )
+        ),
+        "a video.version_added event": lambda: notify.video_version_added_message(
+            Video(
+                id=ps.VIDEO_V2_ID,
+                stack_id=ps.VIDEO_ID,
+                version=2,
+                title="Pact Test Video, cut 2",
+            )
         ),
     }
 

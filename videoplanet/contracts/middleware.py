@@ -49,10 +49,12 @@ def _rejects(problem: Problem) -> bool:
 
 def _request_body(request: HttpRequest) -> Any:
     """The parsed JSON body, None without one, _NO_JSON when the view should judge it."""
+    if request.content_type != "application/json":
+        # Not read here: the view answers 415, or streams it (a video upload's part).
+        has_body = request.META.get("CONTENT_LENGTH", "0") not in ("", "0")
+        return _NO_JSON if has_body else None
     if not request.body:
         return None
-    if request.content_type != "application/json":
-        return _NO_JSON  # the view answers 415
     try:
         return json_loads(request.body)
     except InvalidJson:

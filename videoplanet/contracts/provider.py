@@ -69,6 +69,7 @@ def provider_env(workdir: Path, host: str = DEFAULT_HOST) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{workdir / 'provider.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
         PROVIDER_HOST=host,
+        VIDEO_UPLOAD_DIR=str(workdir / "uploads"),
     )
     return env
 

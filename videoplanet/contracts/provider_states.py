@@ -21,7 +21,7 @@ from videoplanet.accounts.models import ApiToken, SignupRequest, User, token_dig
 from videoplanet.accounts.services import token_issue
 from videoplanet.api.errors import ValidationFailed
 from videoplanet.feedback.models import Comment, Feedback, Reaction, Status, thread_segment
-from videoplanet.projects.models import Invitation, Membership, Project, Role, Video
+from videoplanet.projects.models import Invitation, Membership, Project, Role, Video, VideoStatus
 
 FEEDBACK_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")
 VIDEO_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440001")
@@ -35,6 +35,10 @@ JANES_PROJECT_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440011")
 INVITATION_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440020")  # John, to Jane's project
 ADA_INVITATION_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440021")  # Ada, to John's
 INVITATION_KEY = "vpi_pact-invitation-key"  # the key of INVITATION_ID's email
+VIDEO_V2_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440031")
+UPLOAD_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440032")
+UPLOADED_VIDEO_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440033")
+UPLOAD_SIZE = 1024  # the SDK's upload interactions send 1024 bytes
 JOHN_PASSWORD = "john-password-1"  # the contract's documented test account
 VALID_TOKEN = "valid-token"
 OTHER_TOKEN_ID = 4242  # John's second token ("laptop"), which he may revoke
@@ -42,7 +46,12 @@ SIGNUP_KEY = "pending-signup-key"  # the key of Grace Hopper's emailed sign-up l
 
 
 def _reset() -> None:
-    Project.objects.all().delete()  # cascades to videos, feedback, comments, reactions
+    from videoplanet.media.models import Upload
+    from videoplanet.media.services import upload_part_path
+
+    for upload_id in Upload.objects.values_list("id", flat=True):
+        upload_part_path(upload_id).unlink(missing_ok=True)
+    Project.objects.all().delete()  # cascades to videos, uploads, feedback, comments
     ApiToken.objects.all().delete()
     SignupRequest.objects.all().delete()
     User.objects.all().delete()
@@ -55,6 +64,7 @@ def _base_world() -> dict[str, Any]:
     Membership.objects.create(project=project, user=john, role=Role.OWNER)
     Video.objects.create(
         id=VIDEO_ID,
+        stack_id=VIDEO_ID,
         project=project,
         title="Pact Test Video",
         url="https://example.com/video.mp4",
@@ -207,6 +217,64 @@ def sign_up_is_pending() -> dict[str, Any]:
     return {**world, "key": SIGNUP_KEY}
 
 
+def video_has_versions() -> dict[str, Any]:
+    """A second cut, ready (no processing in a state: the row is made directly)."""
+    world = _base_world()
+    Video.objects.create(
+        id=VIDEO_V2_ID, stack_id=VIDEO_ID, version=2, project_id=PROJECT_ID,
+        title="Pact Test Video, cut 2", url="https://example.com/cut2.mp4", duration=118.0,
+    )  # fmt: skip
+    return {**world, "video_v2_id": str(VIDEO_V2_ID)}
+
+
+def _upload(*, size: int, data: bytes = b"") -> None:
+    from videoplanet.media.models import Upload
+    from videoplanet.media.services import upload_part_path
+
+    Upload.objects.create(
+        id=UPLOAD_ID, project_id=PROJECT_ID, created_by_id=JOHN_ID, title="Cut 3",
+        filename="cut3.mp4", size=size, received=len(data),
+    )  # fmt: skip
+    path = upload_part_path(UPLOAD_ID)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def an_uploaded_video_is_ready() -> dict[str, Any]:
+    """An uploaded video the worker has processed (the row only: links are signed for
+    storage names, so no file is needed)."""
+    world = _base_world()
+    folder = f"videos/{UPLOADED_VIDEO_ID}"
+    Video.objects.create(
+        id=UPLOADED_VIDEO_ID, stack_id=UPLOADED_VIDEO_ID, project_id=PROJECT_ID, title="Cut 3",
+        url="", duration=0.5005, fps="24000/1001", frame_count=12, width=64, height=48,
+        status=VideoStatus.READY, source=f"{folder}/original.mov",
+        playback=f"{folder}/proxy.mp4", poster=f"{folder}/poster.webp",
+        thumbnails=[{"time": 0.0, "name": f"{folder}/thumb-00.webp"}],
+    )  # fmt: skip
+    return {**world, "uploaded_video_id": str(UPLOADED_VIDEO_ID)}
+
+
+def an_upload_has_started() -> dict[str, Any]:
+    world = _base_world()
+    _upload(size=UPLOAD_SIZE)
+    return {**world, "upload_id": str(UPLOAD_ID)}
+
+
+def an_upload_has_every_byte() -> dict[str, Any]:
+    """A whole (tiny) video has arrived; completing it probes it, nothing transcodes."""
+    import tempfile
+    from pathlib import Path
+
+    from videoplanet.media.samples import make_video
+
+    world = _base_world()
+    with tempfile.TemporaryDirectory() as folder:
+        data = make_video(Path(folder) / "cut3.mp4").read_bytes()
+    _upload(size=len(data), data=data)
+    return {**world, "upload_id": str(UPLOAD_ID)}
+
+
 STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "user is authenticated": user_is_authenticated,
     "video has feedbacks": video_has_feedbacks,
@@ -218,6 +286,10 @@ STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "invitations are pending": invitations_are_pending,
     "an invitation has expired": an_invitation_has_expired,
     "the project has another owner": project_has_another_owner,
+    "video has versions": video_has_versions,
+    "an uploaded video is ready": an_uploaded_video_is_ready,
+    "an upload has started": an_upload_has_started,
+    "an upload has every byte": an_upload_has_every_byte,
 }
 
 

@@ -33,13 +33,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections, transaction
 from PIL import Image, ImageCms, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from videoplanet.api.fields import WHITESPACE
+from videoplanet.media.signing import media_url
 
 from .models import Feedback
 
@@ -276,8 +276,5 @@ def screenshot_release_on_delete(
 
 
 def screenshot_url(name: str, request: Any) -> str:
-    """The absolute URL clients fetch the screenshot from (PUBLIC_MEDIA_URL, if set)."""
-    base = settings.PUBLIC_MEDIA_URL
-    if base:
-        return f"{base.rstrip('/')}/{name}"
-    return str(request.build_absolute_uri(f"{settings.MEDIA_URL}{name}"))
+    """The signed absolute URL clients fetch the screenshot from (on PUBLIC_MEDIA_URL, if set)."""
+    return media_url(name, request)

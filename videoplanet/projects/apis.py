@@ -4,9 +4,11 @@ feedback."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -21,10 +23,13 @@ from videoplanet.api.fields import (
     StrictEmailField,
     StrictURLField,
     StrictUUIDField,
+    isoformat_z,
 )
-from videoplanet.api.schema import error_responses, link, response_links
+from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
+from videoplanet.feedback.inputs import cursor_decode, cursor_encode
+from videoplanet.media.signing import media_url
 
-from .models import InvitationStatus, Role
+from .models import InvitationStatus, Role, Video, VideoStatus
 from .selectors import (
     invitation_list_for_project,
     invitation_list_for_user,
@@ -33,6 +38,7 @@ from .selectors import (
     project_list,
     video_get,
     video_list,
+    video_versions,
 )
 from .services import (
     invitation_accept,
@@ -43,6 +49,10 @@ from .services import (
     project_create,
     video_create,
 )
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
 
 
 class ProjectOutputSerializer(serializers.Serializer):
@@ -63,16 +73,99 @@ class MemberOutputSerializer(serializers.Serializer):
         ref_name = "Member"
 
 
+class VideoThumbnailSerializer(serializers.Serializer):
+    time = serializers.FloatField(help_text="Seconds from the start.")
+    url = serializers.URLField(help_text="Signed link to a small still (WebP).")
+
+    class Meta:
+        ref_name = "VideoThumbnail"
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[1-9][0-9]*(/[1-9][0-9]*)?$"})
+class RationalField(serializers.CharField):
+    """An exact frame rate: ``24000/1001``, or ``25``."""
+
+
 class VideoOutputSerializer(serializers.Serializer):
+    """A video. Links to stored media are signed and expire (MEDIA_URL_TTL_SECONDS): fetch
+    the video again for fresh ones. The fields after ``duration`` came with uploads; the
+    server always sends them, the document leaves them optional so clients written
+    before them still fit it."""
+
     id = serializers.UUIDField()
     project_id = serializers.UUIDField()
     title = serializers.CharField()
-    url = serializers.URLField()
+    url = serializers.URLField(
+        help_text="The video's own address; for an uploaded file, a signed link to the original."
+    )
     duration = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(
+        required=False,
+        choices=VideoStatus.choices,
+        help_text="`processing` until an uploaded file is playable; `failed` if it cannot be.",
+    )
+    failure_reason = serializers.CharField(
+        required=False, allow_null=True, help_text="Why it `failed`."
+    )
+    playback_url = serializers.URLField(
+        required=False,
+        allow_null=True,
+        help_text="What a player should load (Range requests work): the original when "
+        "browsers play it, else an H.264/AAC MP4 proxy. null until `ready`.",
+    )
+    poster_url = serializers.URLField(
+        required=False, allow_null=True, help_text="A still (WebP), once ready."
+    )
+    thumbnails = VideoThumbnailSerializer(
+        required=False, many=True, help_text="Timeline stills, in order."
+    )
+    width = serializers.IntegerField(required=False, allow_null=True)
+    height = serializers.IntegerField(required=False, allow_null=True)
+    fps = RationalField(
+        required=False, allow_null=True, help_text="Exact frame rate, e.g. 24000/1001."
+    )
+    frame_count = serializers.IntegerField(required=False, allow_null=True)
+    stack_id = serializers.UUIDField(
+        required=False, help_text="Shared by every version (cut) of this video."
+    )
+    version = serializers.IntegerField(required=False, help_text="1 for the first cut.")
     created_at = serializers.DateTimeField()
 
     class Meta:
         ref_name = "Video"
+
+    def to_representation(self, instance: Video) -> dict[str, Any]:
+        request = self.context["request"]
+
+        def signed(name: str) -> str | None:
+            return media_url(name, request) if name else None
+
+        return {
+            "id": str(instance.id),
+            "project_id": str(instance.project_id),
+            "title": instance.title,
+            "url": signed(instance.source) if instance.source else instance.url,
+            "duration": instance.duration,
+            "status": instance.status,
+            "failure_reason": instance.failure_reason or None,
+            "playback_url": (
+                None
+                if instance.status != VideoStatus.READY
+                else signed(instance.playback) or instance.url
+            ),
+            "poster_url": signed(instance.poster),
+            "thumbnails": [
+                {"time": t["time"], "url": media_url(t["name"], request)}
+                for t in instance.thumbnails
+            ],
+            "width": instance.width,
+            "height": instance.height,
+            "fps": instance.fps or None,
+            "frame_count": instance.frame_count,
+            "stack_id": str(instance.stack_id),
+            "version": instance.version,
+            "created_at": isoformat_z(instance.created_at),
+        }
 
 
 class ProjectCollectionApi(APIView):
@@ -365,24 +458,51 @@ class InvitationDeclineByIdApi(APIView):
 class VideoCollectionApi(APIView):
     class VideoListQuerySerializer(serializers.Serializer):
         project_id = serializers.UUIDField()
+        limit = serializers.IntegerField(
+            min_value=1,
+            max_value=MAX_PAGE_SIZE,
+            default=DEFAULT_PAGE_SIZE,
+            help_text=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE}).",
+        )
+        cursor = serializers.CharField(
+            required=False, max_length=200, help_text="Opaque; from the Link header."
+        )
 
     @extend_schema(
         operation_id="videos_list",
-        summary="Videos of a project",
-        parameters=[
-            OpenApiParameter("project_id", uuid.UUID, required=True, description="Project id.")
-        ],
+        summary="Videos of a project, oldest first",
+        description=(
+            "The body is a bare array. When there are more, the `Link` header holds the "
+            'next page: `<url>; rel="next"`.'
+        ),
+        parameters=[VideoListQuerySerializer, NEXT_PAGE_LINK],
         responses={200: VideoOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        query = self.VideoListQuerySerializer(data=request.query_params)
+        query = self.VideoListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        membership = membership_get(
-            user=request.user, project_id=query.validated_data["project_id"]
+        params = query.validated_data
+        limit = params["limit"]
+        after = None
+        if "cursor" in params:
+            micros, last_id = cursor_decode(params["cursor"])
+            after = (EPOCH + timedelta(microseconds=int(micros)), last_id)
+        membership = membership_get(user=request.user, project_id=params["project_id"])
+        rows = list(video_list(project=membership.project, after=after, limit=limit + 1))
+        page = rows[:limit]
+        response = Response(
+            VideoOutputSerializer(page, many=True, context={"request": request}).data
         )
-        return Response(
-            VideoOutputSerializer(video_list(project=membership.project), many=True).data
-        )
+        if len(rows) > limit:
+            last = page[-1]
+            next_query = request.query_params.copy()
+            # The feedback list's cursor codec, with the time in whole microseconds
+            # (exact in a float).
+            micros = (last.created_at - EPOCH) // timedelta(microseconds=1)
+            next_query["cursor"] = cursor_encode(micros, last.id)
+            url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
+            response["Link"] = f'<{url}>; rel="next"'
+        return response
 
     class VideoCreateInputSerializer(serializers.Serializer):
         project_id = StrictUUIDField()
@@ -422,7 +542,10 @@ class VideoCollectionApi(APIView):
         fields = dict(data.validated_data)
         membership = membership_get(user=request.user, project_id=fields.pop("project_id"))
         video = video_create(membership=membership, **fields)
-        return Response(VideoOutputSerializer(video).data, status=status.HTTP_201_CREATED)
+        return Response(
+            VideoOutputSerializer(video, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VideoDetailApi(APIView):
@@ -433,4 +556,17 @@ class VideoDetailApi(APIView):
     )
     def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
         video, _ = video_get(user=request.user, video_id=video_id)
-        return Response(VideoOutputSerializer(video).data)
+        return Response(VideoOutputSerializer(video, context={"request": request}).data)
+
+
+class VideoVersionsApi(APIView):
+    @extend_schema(
+        operation_id="videos_versions_list",
+        summary="Every version of a video, first to last (feedback stays on its own version)",
+        responses={200: VideoOutputSerializer(many=True), **error_responses(401, 404)},
+    )
+    def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
+        versions = video_versions(user=request.user, video_id=video_id)
+        return Response(
+            VideoOutputSerializer(versions, many=True, context={"request": request}).data
+        )

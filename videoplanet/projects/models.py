@@ -98,7 +98,16 @@ class Invitation(models.Model):
         return f"{self.email} invited as {self.role} to {self.project_id}"
 
 
+class VideoStatus(models.TextChoices):
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class Video(models.Model):
+    """A video under review: either a link to a file elsewhere (``url``) or an uploaded
+    file kept in storage (``source``), made playable by the media worker."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="videos")
     title = models.CharField(max_length=300)
@@ -111,7 +120,30 @@ class Video(models.Model):
         help_text="Frame rate as an exact rational, e.g. 24000/1001; empty when unknown.",
     )
     frame_count = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=VideoStatus.choices, default=VideoStatus.READY)
+    failure_reason = models.CharField(max_length=500, blank=True, default="")
+    # Storage names (videoplanet.media): the uploaded original, what players get (the
+    # original when browsers play it, else a proxy), the poster, the timeline stills.
+    source = models.CharField(max_length=255, blank=True, default="")
+    playback = models.CharField(max_length=255, blank=True, default="")
+    poster = models.CharField(max_length=255, blank=True, default="")
+    thumbnails = models.JSONField(
+        default=list, blank=True, help_text="[{time: seconds, name: storage name}, ...]"
+    )
+    probe = models.JSONField(
+        default=dict, blank=True, help_text="Container, codecs and audio, as probed."
+    )
+    # Versions: the cuts of one video share a stack; version 1 is the first.
+    stack_id = models.UUIDField(default=uuid.uuid4, db_index=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stack_id", "version"], name="video_unique_version"),
+        ]
 
     def __str__(self) -> str:
         return self.title

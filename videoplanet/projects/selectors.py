@@ -4,8 +4,9 @@ of a project the caller is not a member of is simply not found."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from videoplanet.accounts.models import User
@@ -79,5 +80,23 @@ def video_get(*, user: User, video_id: uuid.UUID) -> tuple[Video, str]:
     return video, video.caller_role  # type: ignore[attr-defined]
 
 
-def video_list(*, project: Project) -> QuerySet[Video]:
-    return project.videos.order_by("created_at", "id")
+def video_list(
+    *,
+    project: Project,
+    after: tuple[datetime, uuid.UUID] | None = None,
+    limit: int | None = None,
+) -> QuerySet[Video]:
+    """The project's videos by (created_at, id), starting after a keyset position."""
+    videos = project.videos.order_by("created_at", "id")
+    if after is not None:
+        at, last_id = after
+        videos = videos.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=last_id))
+    return videos[:limit] if limit is not None else videos
+
+
+def video_versions(*, user: User, video_id: uuid.UUID) -> QuerySet[Video]:
+    """Every version in the video's stack, first to last."""
+    video, _ = video_get(user=user, video_id=video_id)
+    return Video.objects.filter(stack_id=video.stack_id, project_id=video.project_id).order_by(
+        "version"
+    )

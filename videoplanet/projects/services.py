@@ -7,6 +7,7 @@ import logging
 import secrets
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -215,6 +216,11 @@ def video_create(
     *, membership: Membership, title: str, url: str, duration: float | None = None
 ) -> Video:
     role_require(membership.role, MANAGERS, "add videos")
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise ValidationFailed.field(
+            "url", "Must not contain a user name or password; share a link without them."
+        )
     if duration is not None and duration <= 0:
         raise ValidationFailed.field("duration", "Must be greater than 0.")
     return Video.objects.create(project=membership.project, title=title, url=url, duration=duration)

@@ -14,6 +14,7 @@ from .apis import (
     ProjectMembersApi,
     VideoCollectionApi,
     VideoDetailApi,
+    VideoVersionsApi,
 )
 
 urlpatterns = [
@@ -46,4 +47,5 @@ urlpatterns = [
     ),
     path("videos", VideoCollectionApi.as_view(), name="videos"),
     path("videos/<uuid:video_id>", VideoDetailApi.as_view(), name="video-detail"),
+    path("videos/<uuid:video_id>/versions", VideoVersionsApi.as_view(), name="video-versions"),
 ]

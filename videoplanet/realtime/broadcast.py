@@ -16,6 +16,7 @@ from uuid import UUID
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from videoplanet.monitoring.sightings import ws_message_observed
 
@@ -75,7 +76,12 @@ async def abroadcast(video_id: UUID | str, message: dict[str, Any]) -> bool:
 
 
 def broadcast(video_id: UUID | str, message: dict[str, Any]) -> bool:
-    """From sync code (services' on_commit callbacks)."""
+    """From sync code (services' on_commit callbacks); through the server at
+    ROOM_RELAY_URL when this process shares no channel layer with it (.relay)."""
+    if settings.ROOM_RELAY_URL:
+        from .relay import relay_send
+
+        return relay_send(video_id, message)
     try:
         return bool(async_to_sync(abroadcast)(video_id, message))
     except Exception:

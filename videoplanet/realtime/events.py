@@ -12,7 +12,7 @@ so clients can use the same models.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
@@ -123,6 +123,29 @@ class ReactionUpdated(_Payload):
     user: UserRef = Field(description="Who added or removed a reaction.")
 
 
+class VideoUpdated(_Payload):
+    """A video's processing moved on: ``processing`` → ``ready`` or ``failed``.
+
+    Fetch the video (GET /api/v1/videos/{id}) for its playback, poster and thumbnail
+    links. ``failure_reason`` is present only when ``failed``.
+    """
+
+    id: UUID
+    project_id: UUID
+    status: Literal["processing", "ready", "failed"]
+    failure_reason: StrictStr = absent(max_length=500)
+
+
+class VideoVersionAdded(_Payload):
+    """A new version (cut) of this video was uploaded; sent to the room of every earlier
+    version. The new one is ``processing`` until its own room says ``video.updated``."""
+
+    stack_id: UUID
+    video_id: UUID = Field(description="The new version.")
+    version: int = Field(strict=True, ge=1)
+    title: StrictStr
+
+
 class PresentUser(_Payload):
     user_id: UUID
     name: StrictStr
@@ -165,6 +188,8 @@ SERVER_EVENTS: dict[str, type[BaseModel]] = {
     "feedback.deleted": FeedbackDeleted,
     "comment.added": CommentAdded,
     "reaction.updated": ReactionUpdated,
+    "video.updated": VideoUpdated,
+    "video.version_added": VideoVersionAdded,
     "user.joined": UserJoined,
     "user.left": UserLeft,
     "presence.snapshot": PresenceSnapshot,

@@ -18,6 +18,7 @@ from videoplanet.accounts.models import User
 from videoplanet.api.fields import isoformat_z
 from videoplanet.feedback.models import Comment, Feedback
 from videoplanet.feedback.timecode import frame_at
+from videoplanet.projects.models import Video, VideoStatus
 
 from .broadcast import broadcast
 from .events import message
@@ -101,6 +102,25 @@ def reaction_updated_message(
     )
 
 
+def video_updated_message(video: Video) -> dict[str, Any]:
+    payload = {"id": str(video.id), "project_id": str(video.project_id), "status": video.status}
+    if video.status == VideoStatus.FAILED:
+        payload["failure_reason"] = video.failure_reason
+    return message("video.updated", payload)
+
+
+def video_version_added_message(video: Video) -> dict[str, Any]:
+    return message(
+        "video.version_added",
+        {
+            "stack_id": str(video.stack_id),
+            "video_id": str(video.id),
+            "version": video.version,
+            "title": video.title,
+        },
+    )
+
+
 def user_joined_message(user_id: str, name: str, joined_at: datetime) -> dict[str, Any]:
     return message(
         "user.joined", {"user_id": user_id, "name": name, "joined_at": isoformat_z(joined_at)}
@@ -154,3 +174,13 @@ def notify_reaction_updated(
     comment: Comment, reactions: dict[str, list[str]], *, video_id: UUID, by: User
 ) -> None:
     _on_commit(video_id, lambda: reaction_updated_message(comment, reactions, by=by))
+
+
+def notify_video_updated(video: Video) -> None:
+    _on_commit(video.id, lambda: video_updated_message(video))
+
+
+def notify_video_version_added(video: Video, *, rooms: list[UUID]) -> None:
+    """Tell the rooms of the stack's other versions about ``video``."""
+    for room in rooms:
+        _on_commit(room, lambda: video_version_added_message(video))

@@ -17,9 +17,11 @@ Pact files are written to ``$PACT_OUTPUT_DIR`` (``make contracts`` sets it to
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,8 @@ from videoplanet_client import (
     UserJoined,
     UserLeft,
     ValidationFailed,
+    VideoUpdated,
+    VideoVersionAdded,
 )
 from videoplanet_client._events import parse_event
 
@@ -76,6 +80,14 @@ STATUS = r"^(open|in_progress|resolved|closed)$"
 ROLE = r"^(owner|editor|reviewer|viewer)$"
 BEARER = r"^Bearer .+$"
 TIMECODE = r"^\d{2,}:[0-5]\d:[0-5]\d[:;]\d{2,3}$"
+VIDEO_STATUS = r"^(processing|ready|failed)$"
+RATIONAL = r"^[1-9][0-9]*(/[1-9][0-9]*)?$"
+VIDEO_V2_ID = "550e8400-e29b-41d4-a716-446655440031"
+UPLOAD_ID = "550e8400-e29b-41d4-a716-446655440032"
+UPLOADED_VIDEO_ID = "550e8400-e29b-41d4-a716-446655440033"
+# What the upload interactions send: its bytes are the contract, not a video (only the
+# "every byte" state's file is probed).
+UPLOAD_BYTES = bytes(range(256)) * 4
 
 Consume = Callable[[str], None]
 Declare = Callable[[Pact], Consume]
@@ -148,15 +160,21 @@ def project() -> dict[str, Any]:
     }
 
 
-def video() -> dict[str, Any]:
-    return {
+def video(**overrides: Any) -> dict[str, Any]:
+    body = {
         "id": match.uuid(VIDEO_ID),
         "project_id": match.uuid(PROJECT_ID),
         "title": match.like("Pact Test Video"),
         "url": match.like("https://example.com/video.mp4"),
         "duration": match.like(120.0),
+        "status": match.regex("ready", regex=VIDEO_STATUS),
+        "playback_url": match.like("https://example.com/video.mp4"),
+        "stack_id": match.uuid(VIDEO_ID),
+        "version": match.integer(1),
         "created_at": when(),
     }
+    body.update(overrides)
+    return body
 
 
 def comment(**overrides: Any) -> dict[str, Any]:
@@ -724,6 +742,103 @@ def get_video(pact: Pact) -> Consume:
     return consume
 
 
+def wait_for_video(pact: Pact) -> Consume:
+    signed = r"^https?://.+/media/s/[^/]+/videos/.+"
+    ready = video(
+        id=match.uuid(UPLOADED_VIDEO_ID), title=match.like("Cut 3"), stack_id=match.uuid(UPLOADED_VIDEO_ID),
+        url=match.regex("http://127.0.0.1:8000/media/s/x/videos/v/original.mov", regex=signed),
+        playback_url=match.regex("http://127.0.0.1:8000/media/s/x/videos/v/proxy.mp4", regex=signed),
+        poster_url=match.regex("http://127.0.0.1:8000/media/s/x/videos/v/poster.webp", regex=signed),
+        thumbnails=match.each_like({"time": match.like(0.0), "url": match.regex(
+            "http://127.0.0.1:8000/media/s/x/videos/v/thumb-00.webp", regex=signed)}, min=1),
+        fps=match.regex("24000/1001", regex=RATIONAL), frame_count=match.integer(12),
+        width=match.integer(64), height=match.integer(48), duration=match.like(0.5005),
+    )  # fmt: skip
+    respond(
+        request(pact, "videos.wait", "a request for an uploaded video until it is processed",
+                "an uploaded video is ready", "GET", f"/api/v1/videos/{UPLOADED_VIDEO_ID}"),
+        200, ready,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            video = api.videos.wait(UPLOADED_VIDEO_ID, timeout=5, interval=0.1)
+        assert video.status == "ready"
+        assert video.playback_url is not None and video.fps == "24000/1001"
+        assert video.frame_count == 12
+
+    return consume
+
+
+def list_versions(pact: Pact) -> Consume:
+    first = video(status="ready", version=1, stack_id=match.uuid(VIDEO_ID))
+    second = video(
+        id=match.uuid(VIDEO_V2_ID), title=match.like("Pact Test Video, cut 2"), version=2,
+        stack_id=match.uuid(VIDEO_ID),
+    )  # fmt: skip
+    respond(
+        request(pact, "videos.versions", "a request for a video's versions", "video has versions",
+                "GET", f"/api/v1/videos/{VIDEO_ID}/versions"),
+        200, [first, second],
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with client(url) as api:
+            versions = api.videos.versions(VIDEO_ID)
+        assert [(v.id, v.version) for v in versions] == [(VIDEO_ID, 1), (VIDEO_V2_ID, 2)]
+        assert versions[0].stack_id == versions[1].stack_id
+
+    return consume
+
+
+def upload_video(pact: Pact) -> Consume:
+    upload = {
+        "id": match.uuid(UPLOAD_ID),
+        "project_id": match.uuid(PROJECT_ID),
+        "title": match.like("Cut 3"),
+        "filename": match.like("cut3.mp4"),
+        "size": len(UPLOAD_BYTES),
+        "created_at": when(),
+    }
+    body = {"project_id": match.uuid(PROJECT_ID), "title": "Cut 3", "filename": "cut3.mp4",
+            "size": len(UPLOAD_BYTES)}  # fmt: skip
+    respond(
+        request(pact, "videos.upload", "a request to start uploading a video file",
+                "user is authenticated", "POST", "/api/v1/uploads", body=body),
+        201, {**upload, "offset": 0},
+    )  # fmt: skip
+    part = request(
+        pact, "videos.upload", "a request to send a part of a video file", "an upload has started",
+        "PATCH", f"/api/v1/uploads/{UPLOAD_ID}",
+        query={"offset": "0", "sha256": hashlib.sha256(UPLOAD_BYTES).hexdigest()},
+    )  # fmt: skip
+    part.with_binary_body(UPLOAD_BYTES, content_type="application/octet-stream")
+    respond(part, 200, {**upload, "offset": len(UPLOAD_BYTES)})
+    processing = video(
+        id=match.uuid(UPLOADED_VIDEO_ID), title=match.like("Cut 3"),
+        url=match.regex("https://example.com/media/s/x/original.mp4", regex=r"^https?://.+$"),
+        status="processing", playback_url=None, stack_id=match.uuid(UPLOADED_VIDEO_ID),
+        fps=match.regex("24000/1001", regex=RATIONAL), frame_count=match.integer(12),
+        width=match.integer(64), height=match.integer(48),
+    )  # fmt: skip
+    respond(
+        request(pact, "videos.upload", "a request to finish uploading a video file",
+                "an upload has every byte", "POST", f"/api/v1/uploads/{UPLOAD_ID}/complete"),
+        201, processing,
+    )  # fmt: skip
+
+    def consume(url: str) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "cut3.mp4"
+            path.write_bytes(UPLOAD_BYTES)
+            with client(url) as api:
+                created = api.videos.upload(project_id=PROJECT_ID, path=path, title="Cut 3")
+        assert created.status == "processing"
+        assert created.fps == "24000/1001"
+
+    return consume
+
+
 def get_feedback(pact: Pact) -> Consume:
     respond(
         request(pact, "feedbacks.get", "a request for one feedback", "video has feedbacks", "GET",
@@ -835,6 +950,7 @@ HTTP_INTERACTIONS: list[Declare] = [
     list_project_invitations, revoke_invitation, leave_project, list_my_invitations, accept_invitation,
     decline_invitation, list_videos, create_video, get_video, get_feedback, update_feedback, delete_feedback,
     create_comment, list_comments, remove_reaction, create_realtime_ticket,
+    wait_for_video, list_versions, upload_video,
 ]  # fmt: skip
 
 
@@ -1009,6 +1125,23 @@ MESSAGES: dict[str, tuple[dict[str, Any], type]] = {
             "errors": match.each_like("payload: required", min=1)}},
         ErrorEvent,
     ),
+    "a video.updated event for a processed video": (
+        {"type": "video.updated", "payload": {
+            "id": match.uuid(UPLOADED_VIDEO_ID), "project_id": match.uuid(PROJECT_ID), "status": "ready"}},
+        VideoUpdated,
+    ),
+    "a video.updated event for a video that failed": (
+        {"type": "video.updated", "payload": {
+            "id": match.uuid(UPLOADED_VIDEO_ID), "project_id": match.uuid(PROJECT_ID), "status": "failed",
+            "failure_reason": match.like("The file is not a video, or it is damaged or cut short.")}},
+        VideoUpdated,
+    ),
+    "a video.version_added event": (
+        {"type": "video.version_added", "payload": {
+            "stack_id": match.uuid(VIDEO_ID), "video_id": match.uuid(VIDEO_V2_ID),
+            "version": match.integer(2), "title": match.like("Pact Test Video, cut 2")}},
+        VideoVersionAdded,
+    ),
 }  # fmt: skip
 
 
@@ -1061,7 +1194,8 @@ def _interactions(path: Path) -> list[dict[str, Any]]:
 
 def test_every_http_interaction_is_in_the_pact(http_pact: Path) -> None:
     interactions = _interactions(http_pact)
-    assert len(interactions) == len(HTTP_INTERACTIONS) + len(ERROR_INTERACTIONS)
+    # videos.upload is three requests (start, a part, finish); every other method one.
+    assert len(interactions) == len(HTTP_INTERACTIONS) + len(ERROR_INTERACTIONS) + 2
     statuses = {i["response"]["status"] for i in interactions}
     assert {200, 201, 202, 204, 400, 401, 404} <= statuses
     assert all(i["comments"]["sdk_method"] for i in interactions)

@@ -60,6 +60,8 @@ PUBLIC = [
     "Unauthorized",
     "UnexpectedResponse",
     "UnsupportedMediaType",
+    "Upload",
+    "UploadInterrupted",
     "User",
     "UserJoined",
     "UserLeft",
@@ -68,6 +70,8 @@ PUBLIC = [
     "ValidationResult",
     "Video",
     "VideoPlanetError",
+    "VideoUpdated",
+    "VideoVersionAdded",
     "ViolationRecorder",
     "WebhookSink",
     "__version__",
@@ -120,6 +124,7 @@ def test_the_sdk_does_not_depend_on_django() -> None:
 def test_errors_form_the_documented_hierarchy() -> None:
     vp = videoplanet_client
     assert issubclass(vp.Timeout, vp.TransportError)
+    assert issubclass(vp.UploadInterrupted, vp.TransportError)
     assert issubclass(vp.ValidationFailed, vp.BadRequest)
     for cls in (
         vp.BadRequest, vp.Unauthorized, vp.PermissionDenied, vp.NotFound, vp.PayloadTooLarge,

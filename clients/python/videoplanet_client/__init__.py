@@ -36,6 +36,7 @@ from ._errors import (
     Unauthorized,
     UnexpectedResponse,
     UnsupportedMediaType,
+    UploadInterrupted,
     ValidationFailed,
     VideoPlanetError,
 )
@@ -52,6 +53,8 @@ from ._events import (
     ReactionUpdated,
     UserJoined,
     UserLeft,
+    VideoUpdated,
+    VideoVersionAdded,
 )
 from ._models import (
     Comment,
@@ -64,6 +67,7 @@ from ._models import (
     RealtimeTicket,
     Session,
     TokenInfo,
+    Upload,
     User,
     UserRef,
     Video,
@@ -123,6 +127,8 @@ __all__ = [
     "Unauthorized",
     "UnexpectedResponse",
     "UnsupportedMediaType",
+    "Upload",
+    "UploadInterrupted",
     "User",
     "UserJoined",
     "UserLeft",
@@ -131,6 +137,8 @@ __all__ = [
     "ValidationResult",
     "Video",
     "VideoPlanetError",
+    "VideoUpdated",
+    "VideoVersionAdded",
     "ViolationRecorder",
     "WebhookSink",
     "__version__",

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import os
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -22,6 +24,7 @@ import httpx
 
 from . import _requests as req
 from ._contract import ClientContract, Mode, ViolationRecorder
+from ._errors import APIError, TransportError, UploadInterrupted
 from ._models import (
     Comment,
     Feedback,
@@ -41,6 +44,7 @@ T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 2
+DEFAULT_PART_SIZE = 8 * 1024 * 1024
 
 
 class _BaseClient:
@@ -233,8 +237,17 @@ class Invitations(_Resource):
 
 
 class Videos(_Resource):
-    def list(self, *, project_id: Id) -> builtins.list[Video]:
-        return self._client._run(req.videos_list(project_id=project_id))
+    def list(self, *, project_id: Id, page_size: int | None = None) -> builtins.list[Video]:
+        """Every video of the project, oldest first (all pages)."""
+        videos: builtins.list[Video] = []
+        call: Call[req.Page[Video]] | None = req.videos_list(
+            project_id=project_id, page_size=page_size
+        )
+        while call is not None:
+            page = self._client._run(call)
+            videos += page.items
+            call = page.next
+        return videos
 
     def create(
         self, *, project_id: Id, title: str, url: str, duration: float | None = None
@@ -245,6 +258,74 @@ class Videos(_Resource):
 
     def get(self, video_id: Id) -> Video:
         return self._client._run(req.videos_get(video_id))
+
+    def versions(self, video_id: Id) -> builtins.list[Video]:
+        """Every version (cut) of the video, first to last."""
+        return self._client._run(req.videos_versions(video_id))
+
+    def upload(
+        self,
+        *,
+        project_id: Id,
+        path: str | os.PathLike[str],
+        title: str | None = None,
+        video_id: Id | None = None,
+        part_size: int = DEFAULT_PART_SIZE,
+        upload_id: Id | None = None,
+    ) -> Video:
+        """Upload a video file; it comes back ``processing`` (see :meth:`wait`).
+
+        The file is read and sent one part of ``part_size`` bytes at a time, never whole.
+        A part whose connection breaks is sent again from where the server stands, up to
+        the client's ``retries`` times in a row; after that ``UploadInterrupted`` carries
+        the ``upload_id`` to resume with (``upload(..., upload_id=...)``), even from
+        another process. ``video_id`` makes the file the next version of that video.
+        """
+        file = Path(path)
+        size = file.stat().st_size
+        run = self._client._run
+        if upload_id is None:
+            upload = run(
+                req.uploads_create(
+                    project_id=project_id, title=title or file.stem, filename=file.name,
+                    size=size, video_id=video_id,
+                )
+            )  # fmt: skip
+        else:
+            upload = run(req.uploads_get(upload_id))
+        offset, failures = upload.offset, 0
+        with file.open("rb") as handle:
+            while offset < size:
+                handle.seek(offset)
+                data = handle.read(min(part_size, size - offset))
+                try:
+                    offset = run(req.uploads_send(upload.id, offset=offset, data=data)).offset
+                    failures = 0
+                except (TransportError, APIError) as exc:
+                    resumable = isinstance(exc, TransportError) or exc.code == "offset_mismatch"
+                    failures += 1
+                    if not resumable:
+                        raise
+                    if failures > self._client.retries:
+                        raise UploadInterrupted(
+                            f"The upload stopped at byte {offset} of {size}: {exc}",
+                            upload_id=upload.id,
+                            offset=offset,
+                        ) from exc
+                    offset = run(req.uploads_get(upload.id)).offset
+        return run(req.uploads_complete(upload.id))
+
+    def wait(self, video_id: Id, *, timeout: float = 600.0, interval: float = 2.0) -> Video:
+        """The video once it is no longer ``processing`` (``ready`` or ``failed``); raises
+        ``TimeoutError`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            video = self.get(video_id)
+            if video.status != "processing":
+                return video
+            if time.monotonic() + interval > deadline:
+                raise TimeoutError(f"video {video_id} is still processing after {timeout} s")
+            time.sleep(interval)
 
 
 class Feedbacks(_Resource):
@@ -533,8 +614,17 @@ class AsyncInvitations(_AsyncResource):
 
 
 class AsyncVideos(_AsyncResource):
-    async def list(self, *, project_id: Id) -> builtins.list[Video]:
-        return await self._client._run(req.videos_list(project_id=project_id))
+    async def list(self, *, project_id: Id, page_size: int | None = None) -> builtins.list[Video]:
+        """Every video of the project, oldest first (all pages)."""
+        videos: builtins.list[Video] = []
+        call: Call[req.Page[Video]] | None = req.videos_list(
+            project_id=project_id, page_size=page_size
+        )
+        while call is not None:
+            page = await self._client._run(call)
+            videos += page.items
+            call = page.next
+        return videos
 
     async def create(
         self, *, project_id: Id, title: str, url: str, duration: float | None = None
@@ -545,6 +635,10 @@ class AsyncVideos(_AsyncResource):
 
     async def get(self, video_id: Id) -> Video:
         return await self._client._run(req.videos_get(video_id))
+
+    async def versions(self, video_id: Id) -> builtins.list[Video]:
+        """Every version (cut) of the video, first to last."""
+        return await self._client._run(req.videos_versions(video_id))
 
 
 class AsyncFeedbacks(_AsyncResource):

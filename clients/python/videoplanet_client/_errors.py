@@ -4,7 +4,8 @@
     ├── ContractViolationError ·· enforce mode: the request breaks the OpenAPI document,
     │                             so it was not sent
     ├── TransportError ·········· the request did not get an HTTP answer
-    │   └── Timeout ············· connect, read, write or pool timeout
+    │   ├── Timeout ············· connect, read, write or pool timeout
+    │   └── UploadInterrupted ··· a file upload stopped part-way; ``upload_id`` resumes it
     ├── UnexpectedResponse ······ a 2xx body (or a room message) the SDK cannot read
     └── APIError ················ the server answered 4xx/5xx: status, code, message, details
         ├── BadRequest ·········· 400 (e.g. malformed_json)
@@ -63,6 +64,19 @@ class TransportError(VideoPlanetError):
 
 class Timeout(TransportError):
     """The server did not answer within the client's timeout."""
+
+
+class UploadInterrupted(TransportError):
+    """A file upload lost its connection more often than the client retries.
+
+    Everything up to ``offset`` is kept by the server: pass ``upload_id`` to
+    ``videos.upload(..., upload_id=...)`` to send the rest.
+    """
+
+    def __init__(self, message: str, *, upload_id: str, offset: int) -> None:
+        super().__init__(message)
+        self.upload_id = upload_id
+        self.offset = offset
 
 
 class UnexpectedResponse(VideoPlanetError):

@@ -20,6 +20,7 @@ from ._models import (
     UserRef,
     get_datetime,
     get_float,
+    get_int,
     get_list,
     get_object,
     get_opt_int,
@@ -235,6 +236,44 @@ class ErrorEvent:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class VideoUpdated:
+    """The video's processing moved on (``ready`` or ``failed``); fetch it for its links."""
+
+    id: str
+    project_id: str
+    status: str
+    failure_reason: str | None
+
+    @classmethod
+    def from_payload(cls, data: Json) -> Self:
+        return cls(
+            id=get_str(data, "id"),
+            project_id=get_str(data, "project_id"),
+            status=get_str(data, "status"),
+            failure_reason=get_opt_str(data, "failure_reason"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VideoVersionAdded:
+    """A new version (``video_id``) of this video was uploaded."""
+
+    stack_id: str
+    video_id: str
+    version: int
+    title: str
+
+    @classmethod
+    def from_payload(cls, data: Json) -> Self:
+        return cls(
+            stack_id=get_str(data, "stack_id"),
+            video_id=get_str(data, "video_id"),
+            version=get_int(data, "version"),
+            title=get_str(data, "title"),
+        )
+
+
 Event = (
     FeedbackCreated
     | FeedbackUpdated
@@ -246,6 +285,8 @@ Event = (
     | PresenceSnapshot
     | Pong
     | ErrorEvent
+    | VideoUpdated
+    | VideoVersionAdded
 )
 
 EVENT_TYPES: Mapping[str, Callable[[Json], Event]] = {
@@ -259,6 +300,8 @@ EVENT_TYPES: Mapping[str, Callable[[Json], Event]] = {
     "presence.snapshot": PresenceSnapshot.from_payload,
     "pong": Pong.from_payload,
     "error": ErrorEvent.from_payload,
+    "video.updated": VideoUpdated.from_payload,
+    "video.version_added": VideoVersionAdded.from_payload,
 }
 
 

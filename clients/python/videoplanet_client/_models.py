@@ -56,14 +56,18 @@ def get_opt_float(data: Json, key: str) -> float | None:
     return get_float(data, key)
 
 
-def get_opt_int(data: Json, key: str) -> int | None:
-    """An integer that may be null or absent."""
-    if isinstance(data, Mapping) and data.get(key) is None:
-        return None
+def get_int(data: Json, key: str) -> int:
     value = _field(data, key)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{key!r} must be an integer, got {type(value).__name__}")
     return value
+
+
+def get_opt_int(data: Json, key: str) -> int | None:
+    """An integer that may be null or absent."""
+    if isinstance(data, Mapping) and data.get(key) is None:
+        return None
+    return get_int(data, key)
 
 
 def get_datetime(data: Json, key: str) -> datetime:
@@ -271,15 +275,30 @@ class ProjectRef:
 
 @dataclass(frozen=True, slots=True)
 class Video:
+    """A video. Uploaded files start ``processing`` and become ``ready`` (or ``failed``,
+    with ``failure_reason``); ``playback_url`` and ``poster_url`` are signed links that
+    expire, so fetch the video again for fresh ones. ``fps`` is exact (``24000/1001``)."""
+
     id: str
     project_id: str
     title: str
     url: str
     duration: float | None
     created_at: datetime
+    status: str = "ready"
+    failure_reason: str | None = None
+    playback_url: str | None = None
+    poster_url: str | None = None
+    fps: str | None = None
+    frame_count: int | None = None
+    width: int | None = None
+    height: int | None = None
+    stack_id: str | None = None
+    version: int = 1
 
     @classmethod
     def from_json(cls, data: Json) -> Self:
+        version = get_opt_int(data, "version")
         return cls(
             id=get_str(data, "id"),
             project_id=get_str(data, "project_id"),
@@ -287,6 +306,31 @@ class Video:
             url=get_str(data, "url"),
             duration=get_opt_float(data, "duration"),
             created_at=get_datetime(data, "created_at"),
+            status=get_opt_str(data, "status") or "ready",
+            failure_reason=get_opt_str(data, "failure_reason"),
+            playback_url=get_opt_str(data, "playback_url"),
+            poster_url=get_opt_str(data, "poster_url"),
+            fps=get_opt_str(data, "fps"),
+            frame_count=get_opt_int(data, "frame_count"),
+            width=get_opt_int(data, "width"),
+            height=get_opt_int(data, "height"),
+            stack_id=get_opt_str(data, "stack_id"),
+            version=1 if version is None else version,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file upload in progress: ``offset`` bytes of ``size`` have arrived."""
+
+    id: str
+    size: int
+    offset: int
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        return cls(
+            id=get_str(data, "id"), size=get_int(data, "size"), offset=get_int(data, "offset")
         )
 
 

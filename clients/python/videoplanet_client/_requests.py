@@ -9,6 +9,7 @@ whether (and after how long) to try again; the two clients only send and sleep.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from ._models import (
     RealtimeTicket,
     Session,
     TokenInfo,
+    Upload,
     User,
     Video,
     get_reactions,
@@ -92,12 +94,22 @@ class Call(Generic[T]):
     json: Json | None = None
     gone_means_done: bool = False
     """A retried DELETE that finds the object gone succeeded on an earlier attempt."""
+    content: bytes | None = None
+    """A raw body (an upload's part), sent as ``application/octet-stream``."""
 
     @property
     def idempotent(self) -> bool:
         return self.method in IDEMPOTENT_METHODS
 
     def build(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        if self.content is not None:
+            return http.build_request(
+                self.method,
+                self.url,
+                params=self.params,
+                content=self.content,
+                headers={"Content-Type": "application/octet-stream"},
+            )
         headers = {"Content-Type": "application/json"} if self.json is not None else None
         return http.build_request(
             self.method, self.url, params=self.params, json=self.json, headers=headers
@@ -206,6 +218,7 @@ def _pages(model: Callable[[Json], T]) -> Callable[[httpx.Response], Page[T]]:
     return parse
 
 
+_video_page = _pages(Video.from_json)
 _feedback_page = _pages(Feedback.from_json)
 _comment_page = _pages(Comment.from_json)
 
@@ -386,8 +399,47 @@ def invitations_decline(*, key: str | None = None, invitation_id: Id | None = No
     return Call("POST", f"invitations/{_path_id(invitation_id)}/decline", _no_content)
 
 
-def videos_list(*, project_id: Id) -> Call[list[Video]]:
-    return Call("GET", "videos", _many(Video.from_json), params={"project_id": str(project_id)})
+def videos_list(*, project_id: Id, page_size: int | None = None) -> Call[Page[Video]]:
+    """The first page; each page's ``next`` is the call for the one after it."""
+    params = _compact(project_id=str(project_id), limit=page_size)
+    return Call("GET", "videos", _video_page, params=params)
+
+
+def videos_versions(video_id: Id) -> Call[list[Video]]:
+    return Call("GET", f"videos/{_path_id(video_id)}/versions", _many(Video.from_json))
+
+
+def uploads_create(
+    *, project_id: Id, title: str, filename: str, size: int, video_id: Id | None = None
+) -> Call[Upload]:
+    body = _compact(
+        project_id=str(project_id),
+        title=title,
+        filename=filename,
+        size=size,
+        video_id=str(video_id) if video_id is not None else None,
+    )
+    return Call("POST", "uploads", _one(Upload.from_json), json=body)
+
+
+def uploads_get(upload_id: Id) -> Call[Upload]:
+    return Call("GET", f"uploads/{_path_id(upload_id)}", _one(Upload.from_json))
+
+
+def uploads_send(upload_id: Id, *, offset: int, data: bytes) -> Call[Upload]:
+    """One part at ``offset``, with its SHA-256 so a damaged part is not kept."""
+    params: dict[str, str | int | float] = {
+        "offset": offset,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    return Call(
+        "PATCH", f"uploads/{_path_id(upload_id)}", _one(Upload.from_json), params=params,
+        content=data,
+    )  # fmt: skip
+
+
+def uploads_complete(upload_id: Id) -> Call[Video]:
+    return Call("POST", f"uploads/{_path_id(upload_id)}/complete", _one(Video.from_json))
 
 
 def videos_create(

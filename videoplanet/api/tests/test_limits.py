@@ -39,6 +39,13 @@ def test_the_longest_prefix_of_whole_segments_sets_the_limit() -> None:
     assert body_limit_for("/api/v1/uploadsX") == 100
 
 
+@override_settings(MAX_REQUEST_BODY_BYTES=100, REQUEST_BODY_LIMITS={"/api/v1/uploads/": 5000})
+def test_a_prefix_ending_in_a_slash_covers_only_the_paths_below_it() -> None:
+    """An upload's parts may be big; creating the upload is JSON like any request."""
+    assert body_limit_for("/api/v1/uploads") == 100
+    assert body_limit_for("/api/v1/uploads/123") == 5000
+
+
 class App:
     """A stand-in application: reads the whole body, then answers 200 with its size."""
 

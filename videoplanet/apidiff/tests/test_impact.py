@@ -124,11 +124,13 @@ def verdicts(result: Doc, location: str) -> dict[str, str]:
 
 
 def without_property(document: Doc, schema: str, name: str) -> Doc:
+    """The document with ``name`` gone from a component (from each branch of a oneOf)."""
     changed = copy.deepcopy(document)
     component = changed["components"]["schemas"][schema]
-    del component["properties"][name]
-    if name in component.get("required", []):
-        component["required"].remove(name)
+    for part in component.get("oneOf", [component]):
+        del part["properties"][name]
+        if name in part.get("required", []):
+            part["required"].remove(name)
     return changed
 
 

@@ -113,8 +113,9 @@ class TestCreate:
         data = as_user(world.reviewer).post(
             URL, body(world, screenshot=png_data_url), format="json"
         )
-        assert data.json()["screenshot_url"].startswith(
-            "https://cdn.example.com/media/screenshots/"
+        assert re.fullmatch(
+            r"https://cdn\.example\.com/media/s/[^/]+/screenshots/[0-9a-f]{64}\.png",
+            data.json()["screenshot_url"],
         )
 
     def test_without_screenshot_and_drawing(self, world: Any, as_user: Any) -> None:

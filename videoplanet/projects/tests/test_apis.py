@@ -98,3 +98,47 @@ def test_videos_of_other_projects_are_404(world: Any, as_user: Any) -> None:
         client.get("/api/v1/videos", {"project_id": str(world.other_project.id)}).status_code == 404
     )
     assert client.get("/api/v1/videos", {"project_id": "x"}).status_code == 400
+
+
+class TestVideoListPages:
+    def test_pages_follow_the_link_header(self, world: Any, as_user: Any) -> None:
+        from tests.factories import VideoFactory
+
+        for _ in range(4):
+            VideoFactory(project=world.project)
+        client = as_user(world.viewer)
+        url = f"/api/v1/videos?project_id={world.project.id}&limit=2"
+        seen: list[str] = []
+        pages = 0
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200
+            seen += [v["id"] for v in response.json()]
+            pages += 1
+            link = response.headers.get("Link")
+            url = link[1 : link.index(">")].removeprefix("http://testserver") if link else ""
+        everything = client.get(f"/api/v1/videos?project_id={world.project.id}").json()
+        assert pages == 3
+        assert seen == [v["id"] for v in everything]
+        assert len(seen) == 5
+
+    def test_a_tampered_cursor_is_a_400(self, world: Any, as_user: Any) -> None:
+        response = as_user(world.viewer).get(
+            f"/api/v1/videos?project_id={world.project.id}&cursor=nonsense"
+        )
+        assert response.status_code == 400
+        assert "cursor" in response.json()["details"]
+
+
+def test_a_video_link_with_credentials_is_refused(world: Any, as_user: Any) -> None:
+    response = as_user(world.owner).post(
+        "/api/v1/videos",
+        {
+            "project_id": str(world.project.id),
+            "title": "x",
+            "url": "https://ed:secret@cdn.example.com/a.mp4",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["details"]) == ["url"]

@@ -41,21 +41,31 @@ def test_idempotent_and_the_printed_token_works(client_factory: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_the_demo_video_is_a_real_clip_served_from_media(client_factory: Any) -> None:
-    _run()
+def test_the_demo_video_is_a_real_clip_ready_to_play(client_factory: Any) -> None:
+    token = _run()
     video = Video.objects.get()
     spec = clip_spec()  # the test settings' tiny clip
-    assert (video.fps, video.frame_count, video.duration) == (
+    assert (video.status, video.fps, video.frame_count, video.duration) == (
+        "ready",
         spec.fps,
         spec.frame_count,
         spec.duration,
     )
-    path = urlsplit(video.url).path
-    assert path == f"{settings.MEDIA_URL}demo/{spec.filename}"
-    assert default_storage.exists(f"demo/{spec.filename}")
-    served = client_factory(None).get(path)
-    assert served.status_code == 200
-    assert b"ftyp" in b"".join(served.streaming_content)[:16]  # an MP4
+    assert (video.width, video.height) == (spec.width, spec.height)
+    assert video.source == video.playback == f"demo/{spec.filename}"
+    assert default_storage.exists(video.poster) and video.thumbnails
+
+    member = client_factory(None)
+    member.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    listed = member.get(f"/api/v1/videos/{video.id}").json()
+    playback = urlsplit(listed["playback_url"]).path
+    served = member.get(playback, HTTP_RANGE="bytes=0-15")
+    assert served.status_code == 206
+    assert b"ftyp" in b"".join(served.streaming_content)  # an MP4, from its first bytes
+    assert listed["poster_url"] and len(listed["thumbnails"]) == len(video.thumbnails)
+    # the stored file itself is not public
+    bare = client_factory(None).get(f"{settings.MEDIA_URL}demo/{spec.filename}")
+    assert bare.status_code == 404
 
 
 @pytest.mark.django_db

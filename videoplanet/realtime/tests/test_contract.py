@@ -27,6 +27,8 @@ VALID: dict[str, dict[str, Any]] = {
     "presence.snapshot": {"users": [{"user_id": U3, "name": "John Doe", "joined_at": AT}]},
     "pong": {},
     "error": {"code": "invalid_message", "message": "m", "errors": ["payload: required"]},
+    "video.version_added": {"stack_id": U1, "video_id": U2, "version": 2, "title": "Cut 2"},
+    "video.updated": {"id": U1, "project_id": U2, "status": "failed", "failure_reason": "Not a video."},
 }  # fmt: skip
 
 INVALID: dict[str, tuple[dict[str, Any], str]] = {
@@ -40,6 +42,8 @@ INVALID: dict[str, tuple[dict[str, Any], str]] = {
     "presence.snapshot": ({"users": [{"user_id": U3}]}, "payload.users.0.name: required"),
     "pong": ({"id": 5}, "payload.id: expected string"),
     "error": ({"code": "x", "message": "m"}, "payload.errors: required"),
+    "video.version_added": ({"stack_id": U1, "video_id": U2, "version": 0, "title": "x"}, "payload.version: Input should be greater than or equal to 1"),
+    "video.updated": ({"id": U1, "project_id": U2, "status": "done"}, "payload.status: Input should be 'processing', 'ready' or 'failed'"),
 }  # fmt: skip
 
 

@@ -338,6 +338,8 @@ def test_builders_make_valid_messages_for_real_objects(db: None, world: Any) -> 
         notify.pong_message("p-1"),
         notify.pong_message(None),
         notify.error_message("bad", ["payload: required"]),
+        notify.video_updated_message(world.video),
+        notify.video_version_added_message(world.video),
     ]
     assert {m["type"] for m in messages} == set(SERVER_EVENTS)  # one builder per type
     for message in messages:

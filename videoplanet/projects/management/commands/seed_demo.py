@@ -1,7 +1,9 @@
 """Create (once) a demo user, project and video, and print a fresh API token for them.
 
 The demo video is a real clip (``videoplanet.projects.democlip``): generated once,
-offline, with every frame's timecode burned in, and stored through Django's storage.
+offline, with every frame's timecode burned in, stored through Django's storage, and
+probed like an upload. It is H.264/AAC in MP4, so browsers play it as it is; its poster
+and timeline stills are made once, here, rather than by the worker.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
@@ -17,9 +18,12 @@ from django.db import transaction
 
 from videoplanet.accounts.models import ApiToken, User
 from videoplanet.accounts.services import token_issue
+from videoplanet.media.probe import Probe, probe
+from videoplanet.media.processing import local_copy, process
+from videoplanet.media.signing import media_path
 from videoplanet.monitoring.metrics import scrape_hint
 from videoplanet.projects.democlip import ClipSpec, clip_spec, ensure_demo_clip
-from videoplanet.projects.models import Membership, Project, Role, Video
+from videoplanet.projects.models import Membership, Project, Role, Video, VideoStatus
 
 DEMO_EMAIL = "demo@videoplanet.local"
 DEMO_PASSWORD = "demo-password-2026"
@@ -38,11 +42,37 @@ def store_demo_clip(spec: ClipSpec) -> str:
     return name
 
 
-def media_url(name: str, base_url: str) -> str:
-    """Where clients fetch a stored file: PUBLIC_MEDIA_URL if set, else this app's /media/."""
-    if settings.PUBLIC_MEDIA_URL:
-        return f"{settings.PUBLIC_MEDIA_URL.rstrip('/')}/{name}"
-    return f"{base_url.rstrip('/')}{settings.MEDIA_URL}{name}"
+def clip_fields(name: str) -> dict[str, Any]:
+    """The demo video's media fields: the clip probed, and its poster and stills (made
+    once; a later run reuses them while their files exist)."""
+    with local_copy(name) as path:
+        probed: Probe = probe(path)
+        current = Video.objects.filter(id=DEMO_VIDEO_ID, source=name).first()
+        kept = current is not None and all(
+            default_storage.exists(n)
+            for n in [current.poster, *(str(t["name"]) for t in current.thumbnails)]
+            if n
+        )
+        if current is not None and current.poster and kept:
+            poster, thumbnails = current.poster, current.thumbnails
+        else:
+            outputs = process(path, probed, f"videos/{DEMO_VIDEO_ID}", proxy=False)
+            poster, thumbnails = outputs.poster, outputs.thumbnails
+    return {
+        "url": "",
+        "source": name,
+        "playback": name,
+        "poster": poster,
+        "thumbnails": thumbnails,
+        "status": VideoStatus.READY,
+        "failure_reason": "",
+        "duration": probed.duration,
+        "fps": probed.fps_text,
+        "frame_count": probed.frame_count,
+        "width": probed.width,
+        "height": probed.height,
+        "probe": probed.as_json(),
+    }
 
 
 class Command(BaseCommand):
@@ -54,13 +84,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, base_url: str, **options: Any) -> None:
         # The file first, outside the transaction: it is the same file every run, so a
         # failure later leaves nothing that the next run would not reuse.
-        spec = clip_spec()
-        clip_url = media_url(store_demo_clip(spec), base_url)
+        name = store_demo_clip(clip_spec())
+        fields = clip_fields(name)
         with transaction.atomic():
-            token = self._seed(spec, clip_url)
-        self._print(base_url, token, clip_url)
+            token = self._seed(fields)
+        self._print(base_url, token, f"{base_url.rstrip('/')}{media_path(name)}")
 
-    def _seed(self, spec: ClipSpec, clip_url: str) -> str:
+    def _seed(self, fields: dict[str, Any]) -> str:
         user = User.objects.filter(email=DEMO_EMAIL).first()
         if user is None:
             user = User.objects.create_user(DEMO_EMAIL, DEMO_PASSWORD, name="Demo Reviewer")
@@ -70,14 +100,7 @@ class Command(BaseCommand):
         Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.OWNER})
         Video.objects.update_or_create(
             id=DEMO_VIDEO_ID,
-            defaults={
-                "project": project,
-                "title": DEMO_TITLE,
-                "url": clip_url,
-                "duration": spec.duration,
-                "fps": spec.fps,
-                "frame_count": spec.frame_count,
-            },
+            defaults={"project": project, "title": DEMO_TITLE, **fields},
         )
         ApiToken.objects.filter(user=user, name=TOKEN_NAME).delete()
         return token_issue(user=user, name=TOKEN_NAME)
@@ -95,7 +118,7 @@ class Command(BaseCommand):
                     f"  Demo user      {DEMO_EMAIL} / {DEMO_PASSWORD}",
                     f"  Demo project   {DEMO_PROJECT_ID}",
                     f"  Demo video     {DEMO_VIDEO_ID}",
-                    f"  Demo clip      {clip_url}",
+                    f"  Demo clip      {clip_url}  (a signed link, valid for hours)",
                     f"  API token      {token}",
                     f"  Metrics        {scrape_hint(base_url)}",
                     "",
