@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: install run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
-	consumer-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
+	consumer-pacts web-pacts web-test-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
 
@@ -95,9 +95,23 @@ bench: install
 dashboard-screenshot: install
 	$(PY) -m tests.browser.dashboard docs/dashboard.png
 
-## make consumer-pacts: the SDK's consumer contract tests, writing pacts/ (commit them).
-consumer-pacts: install
+## make consumer-pacts: both consumers' contract tests (the Python SDK's and the web app's),
+## writing pacts/ (commit them).
+consumer-pacts: install web-pacts
 	PACT_OUTPUT_DIR=$(CURDIR)/pacts $(PY) -m pytest clients/python/tests/test_pact_consumer.py
+
+## make web-pacts: the web app's pact tests (Vitest + pact-js), rewriting its two pact files.
+WEB_PACT_FILES := pacts/VideoPlanet-Frontend-VideoPlanet-Backend.json pacts/VideoPlanet-Frontend-VideoPlanet-Backend-Realtime.json
+web-pacts:
+	test -d web/node_modules || (cd web && npm ci --no-audit --no-fund)
+	rm -f $(WEB_PACT_FILES)
+	cd web && PACT_DO_NOT_TRACK=true PACT_OUTPUT_DIR=$(CURDIR)/pacts npm run test:pact
+
+## make web-test-pacts: the web app's pact tests against the committed pacts (part of make test).
+web-test-pacts:
+	test -d web/node_modules || (cd web && npm ci --no-audit --no-fund)
+	cd web && PACT_DO_NOT_TRACK=true npm run test:pact
+test: web-test-pacts
 
 ## make contracts: consumer pacts, the pact/OpenAPI cross-check, then verification
 ## of the pacts against a real provider process; its results go to

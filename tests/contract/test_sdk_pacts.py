@@ -34,8 +34,8 @@ from videoplanet.contracts import provider_states as ps
 from videoplanet.contracts.verification import verification_record
 
 PACTS = REPO_ROOT / "pacts"
-HTTP_PACT = PACTS / "VideoPlanet-Frontend-VideoPlanet-Backend.json"
-MESSAGE_PACT = PACTS / "VideoPlanet-Frontend-VideoPlanet-Backend-Realtime.json"
+HTTP_PACT = PACTS / "VideoPlanet-Python-SDK-VideoPlanet-Backend.json"
+MESSAGE_PACT = PACTS / "VideoPlanet-Python-SDK-VideoPlanet-Backend-Realtime.json"
 VERIFIER = Path(sys.executable).with_name("pact")
 
 
@@ -71,8 +71,13 @@ def record_verification(pact_file: Path, report: dict[str, Any]) -> None:
     the coverage matrix (videoplanet.contracts.verification); failures are kept too."""
     target = os.environ.get("PACT_VERIFICATION_REPORT")
     if target:
-        provider = json.loads(pact_file.read_text(encoding="utf-8"))["provider"]["name"]
-        verification_record(Path(target), provider=provider, report=report)
+        pact = json.loads(pact_file.read_text(encoding="utf-8"))
+        verification_record(
+            Path(target),
+            provider=pact["provider"]["name"],
+            consumer=pact["consumer"]["name"],
+            report=report,
+        )
 
 
 @pytest.mark.server

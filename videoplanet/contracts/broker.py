@@ -34,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACTS = ROOT / "pacts"
-CONSUMER = "VideoPlanet-Frontend"
+# The web app and the Python SDK: both publish their pacts from pacts/.
+CONSUMERS = ("VideoPlanet-Frontend", "VideoPlanet-Python-SDK")
 PROVIDER = "VideoPlanet-Backend"
 PROVIDER_REALTIME = "VideoPlanet-Backend-Realtime"
 
@@ -182,7 +183,7 @@ def can_i_deploy_commands(to_environment: str | None) -> list[list[str]]:
         [pact_cli(), "broker", "can-i-deploy", *broker_args(),
          "--pacticipant", name, "--version", version(), *target,
          "--retry-while-unknown", "6", "--retry-interval", "10"]
-        for name in (CONSUMER, PROVIDER)
+        for name in (*CONSUMERS, PROVIDER)
     ]  # fmt: skip
 
 

@@ -104,6 +104,13 @@ def video_has_feedbacks() -> dict[str, Any]:
     return {**world, "feedback_id": str(FEEDBACK_ID)}
 
 
+def user_only_views_the_project() -> dict[str, Any]:
+    """John is a viewer of the project: he reads it, and may not post feedback to it."""
+    world = video_has_feedbacks()
+    Membership.objects.filter(project_id=PROJECT_ID, user_id=JOHN_ID).update(role=Role.VIEWER)
+    return world
+
+
 def feedback_exists() -> dict[str, Any]:
     world = _base_world()
     feedback = _feedback()
@@ -279,6 +286,7 @@ STATES: dict[str, Callable[[], dict[str, Any]]] = {
     "user is authenticated": user_is_authenticated,
     "video has feedbacks": video_has_feedbacks,
     "feedback exists": feedback_exists,
+    "the user only views the project": user_only_views_the_project,
     "comment exists": comment_exists,
     "comment has a reaction": comment_has_a_reaction,
     "the user has another token": user_has_another_token,

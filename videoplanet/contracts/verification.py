@@ -3,9 +3,10 @@
 `make contracts` runs the provider verification with ``PACT_VERIFICATION_REPORT`` set
 (``var/pact-verification.json``); each verification test then records its verifier's
 JSON report there (``pact verifier --json`` for HTTP, pact-python's ``Verifier.results``
-for messages: the same layout), under the pact's provider name:
+for messages: the same layout), under the pact's consumer and provider names
+(``consumer/provider``; a record made without a consumer is keyed by the provider alone):
 
-    {"VideoPlanet-Backend": {"verified_at": "2026-11-23T10:00:00Z",
+    {"VideoPlanet-Frontend/VideoPlanet-Backend": {"verified_at": "2026-11-23T10:00:00Z",
                              "report": {"result": true, "interactionResults": [
                                  {"description": "a request to list feedbacks",
                                   "result": "OK"}, ...]}}}
@@ -84,13 +85,24 @@ def verifications(path: Path) -> dict[str, Verification]:
     return out
 
 
+def pact_key(consumer: str, provider: str) -> str:
+    """Where one pact's verification is kept: two consumers of one provider are two pacts."""
+    return f"{consumer}/{provider}" if consumer else provider
+
+
 def verification_record(
-    path: Path, *, provider: str, report: Mapping[str, Any], verified_at: datetime | None = None
+    path: Path,
+    *,
+    provider: str,
+    report: Mapping[str, Any],
+    verified_at: datetime | None = None,
+    consumer: str = "",
 ) -> None:
-    """Store ``report`` as ``provider``'s last verification, keeping the other providers'."""
+    """Store ``report`` as the last verification of ``consumer``'s pact with ``provider``,
+    keeping the other pacts'."""
     data = _read(path)
     moment = (verified_at or datetime.now(UTC)).astimezone(UTC)
-    data[provider] = {
+    data[pact_key(consumer, provider)] = {
         "verified_at": moment.isoformat().replace("+00:00", "Z"),
         "report": {k: v for k, v in report.items() if k != "output"},  # output: the log
     }

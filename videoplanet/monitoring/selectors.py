@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from videoplanet.accounts.models import token_digest
 from videoplanet.contracts.validator import committed_validator
-from videoplanet.contracts.verification import PASSED, Verification, verifications
+from videoplanet.contracts.verification import PASSED, Verification, pact_key, verifications
 from videoplanet.realtime.events import CLIENT_MESSAGES, SERVER_EVENTS
 
 from .models import (
@@ -231,6 +231,7 @@ class CoverageRow:
 class _Interaction:
     provider: str
     description: str
+    consumer: str = ""
 
 
 def _pact_interactions() -> dict[tuple[str, str], list[_Interaction]]:
@@ -244,10 +245,13 @@ def _pact_interactions() -> dict[tuple[str, str], list[_Interaction]]:
             logger.warning("pact file %s is unreadable; left out of coverage", path)
             continue
         provider = str(pact.get("provider", {}).get("name", ""))
+        consumer = str(pact.get("consumer", {}).get("name", ""))
         for interaction in pact.get("interactions", []):
             key = _interaction_key(interaction, validator)
             if key is not None:
-                out[key].append(_Interaction(provider, str(interaction.get("description"))))
+                out[key].append(
+                    _Interaction(provider, str(interaction.get("description")), consumer)
+                )
     return out
 
 
@@ -364,7 +368,10 @@ def _verification(
     results: list[str | None] = []
     times: list[datetime] = []
     for interaction in interactions:
-        run = verified.get(interaction.provider)
+        # each consumer's pact is verified on its own; older records name only the provider
+        run = verified.get(pact_key(interaction.consumer, interaction.provider)) or verified.get(
+            interaction.provider
+        )
         if run is None or interaction.description not in run.results:
             results.append(None)
             continue

@@ -10,8 +10,8 @@ Pact files are written to ``$PACT_OUTPUT_DIR`` (``make contracts`` sets it to
 ``pacts/``) or a temporary directory; a test fails when they differ from the committed
 ``pacts/``, so the committed contract is always what the SDK's tests produce.
 
-    VideoPlanet-Frontend-VideoPlanet-Backend.json           HTTP (seed names)
-    VideoPlanet-Frontend-VideoPlanet-Backend-Realtime.json  room messages
+    VideoPlanet-Python-SDK-VideoPlanet-Backend.json           HTTP (seed names)
+    VideoPlanet-Python-SDK-VideoPlanet-Backend-Realtime.json  room messages
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from videoplanet_client import (
 )
 from videoplanet_client._events import parse_event
 
-CONSUMER = "VideoPlanet-Frontend"
+CONSUMER = "VideoPlanet-Python-SDK"
 PROVIDER = "VideoPlanet-Backend"
 PROVIDER_REALTIME = "VideoPlanet-Backend-Realtime"
 COMMITTED = Path(__file__).resolve().parents[3] / "pacts"

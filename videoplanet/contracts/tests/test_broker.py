@@ -93,10 +93,8 @@ def test_verify_uses_pending_wip_and_publishes_results() -> None:
 def test_can_i_deploy_asks_for_both_sides_and_record_deployment_names_the_environment() -> None:
     check = run("--dry-run", "can-i-deploy", "--to-environment", "production", **BROKER)
     lines = check.stdout.splitlines()
-    assert [("VideoPlanet-Frontend" in lines[0]), ("VideoPlanet-Backend" in lines[1])] == [
-        True,
-        True,
-    ]
+    named = [line.split("--pacticipant ")[1].split(" ")[0] for line in lines]
+    assert named == ["VideoPlanet-Frontend", "VideoPlanet-Python-SDK", "VideoPlanet-Backend"]
     assert all(
         "--to-environment production" in line and "--version abc123" in line for line in lines
     )

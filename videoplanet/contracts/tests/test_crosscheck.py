@@ -15,8 +15,8 @@ import pytest
 from videoplanet.contracts.crosscheck import check_pact
 
 ROOT = Path(__file__).resolve().parents[3]
-HTTP_PACT = ROOT / "pacts" / "VideoPlanet-Frontend-VideoPlanet-Backend.json"
-MESSAGE_PACT = ROOT / "pacts" / "VideoPlanet-Frontend-VideoPlanet-Backend-Realtime.json"
+HTTP_PACT = ROOT / "pacts" / "VideoPlanet-Python-SDK-VideoPlanet-Backend.json"
+MESSAGE_PACT = ROOT / "pacts" / "VideoPlanet-Python-SDK-VideoPlanet-Backend-Realtime.json"
 
 
 def test_committed_pacts_fit_the_documents() -> None:

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/monitoring/contracts"
 REPO = Path(__file__).resolve().parents[3]
-HTTP_PACT = REPO / "pacts" / "VideoPlanet-Frontend-VideoPlanet-Backend.json"
+HTTP_PACT = REPO / "pacts" / "VideoPlanet-Python-SDK-VideoPlanet-Backend.json"
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[3]
-HTTP_PACT = REPO / "pacts" / "VideoPlanet-Frontend-VideoPlanet-Backend.json"
+HTTP_PACT = REPO / "pacts" / "VideoPlanet-Python-SDK-VideoPlanet-Backend.json"
+WEB_HTTP_PACT = REPO / "pacts" / "VideoPlanet-Frontend-VideoPlanet-Backend.json"
 
 
 def at(hh: int, mm: int = 0, ss: int = 0, us: int = 0) -> datetime:
@@ -145,17 +146,21 @@ def report_file(tmp_path: Path, settings: Any) -> Path:
 
 
 def record_http_verification(path: Path, outcomes: dict[str, str]) -> None:
-    """A `pact verifier --json` report of the HTTP pact: OK unless ``outcomes`` says."""
-    results = [
-        {"description": d, "duration": "40ms", "result": outcomes.get(d, "OK")}
-        for d in _pact_descriptions(HTTP_PACT)
-        if outcomes.get(d) != "absent"
-    ]
-    report = {"result": "Error" not in outcomes.values(), "interactionResults": results,
-              "errors": [], "notices": [], "pendingErrors": [], "output": ["..."]}  # fmt: skip
-    verification_record(
-        path, provider="VideoPlanet-Backend", report=report, verified_at=NOW - timedelta(hours=1)
-    )
+    """`pact verifier --json` reports of both consumers' HTTP pacts (the Python SDK's and the
+    web app's), each recorded as its own pact: OK unless ``outcomes`` says."""
+    for pact in (HTTP_PACT, WEB_HTTP_PACT):
+        results = [
+            {"description": d, "duration": "40ms", "result": outcomes.get(d, "OK")}
+            for d in _pact_descriptions(pact)
+            if outcomes.get(d) != "absent"
+        ]
+        report = {"result": "Error" not in outcomes.values(), "interactionResults": results,
+                  "errors": [], "notices": [], "pendingErrors": [], "output": ["..."]}  # fmt: skip
+        consumer = json.loads(pact.read_text())["consumer"]["name"]
+        verification_record(
+            path, provider="VideoPlanet-Backend", consumer=consumer, report=report,
+            verified_at=NOW - timedelta(hours=1),
+        )  # fmt: skip
 
 
 def rows_by_key(window: timedelta = timedelta(hours=24)) -> dict[tuple[str, str], CoverageRow]:
@@ -179,16 +184,19 @@ def test_one_row_per_documented_operation_and_message_type(report_file: Path) ->
 
 def test_pact_coverage_comes_from_the_committed_pacts(report_file: Path) -> None:
     rows = rows_by_key()
+    # Both consumers' pacts count (the Python SDK's and the web app's).
     # Two interactions each: success and an error contract (or two phrasings).
-    assert rows[("GET", "/api/v1/me")].pact_interactions == 2
-    # at a timestamp, at a frame, and an invalid priority
-    assert rows[("POST", "/api/v1/feedbacks")].pact_interactions == 3
+    assert rows[("GET", "/api/v1/me")].pact_interactions == 2 + 2
+    # SDK: at a timestamp, at a frame, an invalid priority; web: with a screenshot, an
+    # invalid priority, a viewer's 403
+    assert rows[("POST", "/api/v1/feedbacks")].pact_interactions == 3 + 3
     # A percent-encoded path parameter still finds its operation.
     assert (
-        rows[("DELETE", "/api/v1/comments/{comment_id}/reactions/{emoji}")].pact_interactions == 1
+        rows[("DELETE", "/api/v1/comments/{comment_id}/reactions/{emoji}")].pact_interactions
+        == 1 + 1
     )
-    assert rows[("WS", "feedback.created")].pact_interactions == 1
-    assert rows[("WS", "comment.added")].pact_interactions == 2
+    assert rows[("WS", "feedback.created")].pact_interactions == 1 + 1
+    assert rows[("WS", "comment.added")].pact_interactions == 2 + 1
     assert rows[("WS", "ping")].pact_interactions == 0  # the SDK sends it; no pact yet
     intake = rows[("POST", "/api/monitoring/contract-violations")]
     assert (intake.pact_interactions, intake.verification) == (0, "no_pact")
@@ -278,7 +286,27 @@ def test_recording_a_verification_keeps_the_other_providers(report_file: Path) -
     rows = rows_by_key()
     assert rows[("GET", "/api/v1/me")].verification == "passed"
     assert rows[("WS", "feedback.created")].verification == "passed"
-    assert "output" not in json.loads(report_file.read_text())["VideoPlanet-Backend"]["report"]
+    recorded = json.loads(report_file.read_text())
+    assert "output" not in recorded["VideoPlanet-Python-SDK/VideoPlanet-Backend"]["report"]
+
+
+def test_each_consumers_pact_keeps_its_own_verification(report_file: Path) -> None:
+    """The web app's verification does not erase the SDK's (one provider, two pacts)."""
+    record_http_verification(report_file, {})
+    verification_record(
+        report_file,
+        provider="VideoPlanet-Backend",
+        consumer="VideoPlanet-Frontend",
+        report={
+            "interactionResults": [
+                {"description": "a request by a viewer to create feedback", "result": "Error"}
+            ]
+        },
+        verified_at=NOW,
+    )
+    rows = rows_by_key()
+    assert rows[("GET", "/api/v1/auth/tokens")].verification == "passed"  # the SDK's only
+    assert rows[("POST", "/api/v1/feedbacks")].verification == "failed"
 
 
 # -- hourly sums ---------------------------------------------------------------------------

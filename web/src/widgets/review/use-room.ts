@@ -10,7 +10,7 @@ import { api, unwrap } from "@/shared/lib/api/api-client";
 import { RoomSocket, type RoomStatus } from "@/shared/lib/realtime/room-socket";
 
 /** A single-use ticket for this video's room, so no token ever sits in a URL. */
-async function roomUrl(videoId: string): Promise<string> {
+export async function roomUrl(videoId: string): Promise<string> {
   const { ticket } = await unwrap(api.POST("/api/v1/realtime/tickets", { body: { video_id: videoId } }));
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${location.host}/ws/videos/${videoId}/?ticket=${encodeURIComponent(ticket)}`;

@@ -60,6 +60,12 @@ function bodyOf(init: RequestInit | undefined): unknown {
   }
 }
 
+/** The JSON body of a Request (openapi-fetch hands over Requests), read from a clone. */
+async function requestBodyOf(request: Request): Promise<unknown> {
+  if (request.body === null || !(request.headers.get("Content-Type") ?? "").includes("json")) return undefined;
+  return bodyOf({ body: await request.clone().text() });
+}
+
 async function responseBody(response: Response): Promise<unknown> {
   if (response.status === 204 || response.status === 304) return undefined;
   const type = response.headers.get("Content-Type") ?? "";
@@ -94,7 +100,7 @@ export function createContractFetch(options: ContractFetchOptions = {}): typeof 
     const operation = url.pathname.startsWith(prefix) ? validator.operation(url.pathname, method) : null;
     if (!operation) return baseFetch(input, init);
     const label = `${operation.method} ${operation.template}`;
-    const requestBody = request ? undefined : bodyOf(init);
+    const requestBody = request && !init ? await requestBodyOf(request) : bodyOf(init);
     const checked = validator.validateRequest(url.pathname, method, requestBody, url.searchParams);
     if (!checked.valid) {
       record(

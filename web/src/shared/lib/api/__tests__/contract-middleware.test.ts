@@ -44,6 +44,22 @@ describe("createContractFetch", () => {
     expect(monitor.snapshot().violations[0]).toMatchObject({ key: "GET:/api/v1/me:response", direction: "incoming" });
   });
 
+  it("checks the JSON body of a Request object (how openapi-fetch calls it)", async () => {
+    const sent = vi.fn(async () => json({}));
+    const checked = createContractFetch({ fetch: sent, mode: "enforce", monitor: new ContractMonitor({ sinks: [] }) });
+    const request = (body: unknown) =>
+      new Request("http://app.test/api/v1/projects", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    await checked(request({ name: "Trailer" }));
+    expect(sent).toHaveBeenCalledOnce();
+    expect(await (sent.mock.calls[0] as unknown as [Request])[0].json()).toEqual({ name: "Trailer" });
+    await expect(checked(request({ name: 42 }))).rejects.toBeInstanceOf(ContractViolationError);
+    expect(sent).toHaveBeenCalledOnce();
+  });
+
   it("leaves requests outside the API alone", async () => {
     const sent = vi.fn(async () => new Response("<html>"));
     const monitor = new ContractMonitor({ sinks: [] });
