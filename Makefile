@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
+.PHONY: install web run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
 	consumer-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
@@ -19,12 +19,27 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+## make web: the reviewer web app built into web/dist (Django serves it at /). npm ci runs
+## only when package-lock.json changed, the build only when its sources or contracts did.
+WEB_SOURCES := $(shell find web/src web/scripts -type f -not -path 'web/src/generated/*' 2>/dev/null) \
+	web/index.html web/package.json web/package-lock.json web/tsconfig.json web/vite.config.ts \
+	$(wildcard contracts/*.json)
+web: web/dist/.built
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+	touch $@
+
 ## make run: SQLite, in-memory channel layer, local media, demo data, one server process
 ## and one task worker beside it (video processing; its room events go through the
 ## server: ROOM_RELAY_URL); Ctrl-C stops both.
 ## /metrics needs a token: METRICS_TOKEN, else a local one kept in var/metrics-token.
 RUN_METRICS_TOKEN = METRICS_TOKEN="$${METRICS_TOKEN:-$$(cat var/metrics-token)}"
-run: install
+run: install web
 	mkdir -p var
 	test -s var/metrics-token || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > var/metrics-token)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
@@ -48,7 +63,8 @@ test-tools:
 		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } || \
 		echo "Chromium could not be installed: the dashboard's browser test will fail"; }
 
-test: install test-tools
+test: install test-tools web
+	cd web && PACT_DO_NOT_TRACK=true npx vitest run
 	env -u DATABASE_URL $(PY) -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== again on $$DATABASE_URL =="; \
@@ -59,7 +75,8 @@ test: install test-tools
 provider: install
 	$(PY) -m videoplanet.contracts.provider --port $(PORT)
 
-lint: install
+lint: install web/node_modules/.installed
+	cd web && npm run generate >/dev/null && npx tsc --noEmit -p tsconfig.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy videoplanet config conftest.py tests bench

@@ -99,6 +99,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# The reviewer web app, built by `make web` (Vite, base /static/app/): its assets are
+# static files under /static/app/, its index.html answers every browser route.
+WEB_DIST_DIR = Path(env.str("WEB_DIST_DIR", default=str(BASE_DIR / "web" / "dist")))
+STATICFILES_DIRS = [("app", WEB_DIST_DIR)] if WEB_DIST_DIR.is_dir() else []
+# Vite names its assets by content hash (index-<8 chars>.js): cache them for a year.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/app/assets/.+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

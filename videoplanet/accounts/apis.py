@@ -35,6 +35,15 @@ class UserOutputSerializer(serializers.Serializer):
         ref_name = "User"
 
 
+class MeOutputSerializer(UserOutputSerializer):
+    is_staff = serializers.BooleanField(
+        help_text="Staff may open the contract monitoring dashboard (/monitoring/contracts)."
+    )
+
+    class Meta:
+        ref_name = "Me"
+
+
 class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
     user = UserOutputSerializer()
@@ -224,7 +233,7 @@ class MeApi(APIView):
     @extend_schema(
         operation_id="me_retrieve",
         summary="The user the token belongs to",
-        responses={200: UserOutputSerializer, **error_responses(401)},
+        responses={200: MeOutputSerializer, **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        return Response(UserOutputSerializer(request.user).data)
+        return Response(MeOutputSerializer(request.user).data)

@@ -485,7 +485,7 @@ def revoke_token(pact: Pact) -> Consume:
 def me(pact: Pact) -> Consume:
     respond(
         request(pact, "me", "a request for the current user", "user is authenticated", "GET", "/api/v1/me"),
-        200, user(),
+        200, {**user(), "is_staff": match.boolean(False)},
     )  # fmt: skip
 
     def consume(url: str) -> None:

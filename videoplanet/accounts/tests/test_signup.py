@@ -81,7 +81,7 @@ def test_following_the_link_creates_the_account_and_its_first_token(
     assert data["user"]["name"] == "Ada Lovelace"
     client = client_factory(None)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {data['token']}")
-    assert client.get("/api/v1/me").json() == data["user"]
+    assert client.get("/api/v1/me").json() == {**data["user"], "is_staff": False}
     signed_in = anon.post(
         "/api/v1/auth/token", {"email": "ada@example.com", "password": PASSWORD}, format="json"
     )
