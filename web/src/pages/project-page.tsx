@@ -2,6 +2,7 @@ import { useParams } from "react-router";
 
 import { InviteForm, LeaveProject, ProjectMembers } from "@/features/projects/components/project-members";
 import { ProjectVideos } from "@/features/projects/components/project-videos";
+import { UploadForm } from "@/features/uploads/components/upload-form";
 import { useProject } from "@/features/videos/api/videos";
 import { ErrorSummary } from "@/shared/ui/errors";
 
@@ -21,6 +22,7 @@ export function ProjectPage() {
       <h1>{project.data.name}</h1>
       <h2>Videos</h2>
       <ProjectVideos projectId={projectId} />
+      {role === "owner" || role === "editor" ? <UploadForm projectId={projectId} label="Upload a video" /> : null}
       <h2>Members</h2>
       <ProjectMembers projectId={projectId} />
       {role === "owner" || role === "editor" ? <InviteForm projectId={projectId} myRole={role} /> : null}
