@@ -98,7 +98,12 @@ class TestStates:
             john = client_factory(None)
             john.credentials(HTTP_AUTHORIZATION="Bearer valid-token")
             me = john.get("/api/v1/me").json()
-            assert me == {"id": str(ps.JOHN_ID), "name": "John Doe", "email": "john@example.com"}
+            assert me == {
+                "id": str(ps.JOHN_ID),
+                "name": "John Doe",
+                "email": "john@example.com",
+                "is_staff": False,
+            }
             assert john.get(f"/api/v1/videos/{ps.VIDEO_ID}").status_code == 200
 
     def test_video_has_feedbacks(self, anon: Any) -> None:
