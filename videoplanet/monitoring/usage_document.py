@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
 from videoplanet.apidiff.usage import FORMAT
@@ -26,16 +26,34 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def usage_document(*, window: timedelta, now: datetime | None = None) -> dict[str, Any]:
-    """One query: the counts of the hours that end within ``window`` before ``now``."""
-    end = now or timezone.now()
-    asked = end - window
-    rows = list(
-        UsageHour.objects.filter(hour__gte=asked - timedelta(hours=1), hour__lte=end)
+def usage_rows(
+    *, window: timedelta, now: datetime, recent: datetime | None = None
+) -> list[dict[str, Any]]:
+    """One query: per consumer, version, operation, kind and name, the count of the hours
+    within ``window`` before ``now`` (and in ``recent``, the part since that moment)."""
+    extra: dict[str, Any] = {}
+    if recent is not None:
+        extra["recent"] = Sum("count", filter=Q(hour__gte=recent))
+    rows = (
+        UsageHour.objects.filter(hour__gte=now - window - timedelta(hours=1), hour__lte=now)
         .values("consumer", "version", "operation", "kind", "name")
-        .annotate(count=Sum("count"), first=Min("hour"), last=Max("hour"))
+        .annotate(total=Sum("count"), first=Min("hour"), last=Max("hour"), **extra)
         .order_by("consumer", "operation", "kind", "name")
     )
+    return [dict(row) for row in rows]
+
+
+def usage_document(
+    *,
+    window: timedelta,
+    now: datetime | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The document of ``usage_rows`` (queried unless given)."""
+    end = now or timezone.now()
+    asked = end - window
+    if rows is None:
+        rows = usage_rows(window=window, now=end)
     earliest = min((row["first"] for row in rows), default=end)
     start = max(asked, earliest)
     consumers: dict[str, Any] = {}
@@ -46,7 +64,7 @@ def usage_document(*, window: timedelta, now: datetime | None = None) -> dict[st
         )
         if row["version"] not in consumer["versions"]:
             consumer["versions"].append(row["version"])
-        kind, name, count = row["kind"], row["name"], row["count"]
+        kind, name, count = row["kind"], row["name"], row["total"]
         last = min(row["last"] + timedelta(hours=1), end)
         if kind in ("received", "sent"):
             seen = consumer["messages"][kind].setdefault(
