@@ -314,8 +314,9 @@ def auth_register(*, name: str, email: str, password: str) -> Call[None]:
     return Call("POST", "auth/register", _no_content, json=body)
 
 
-def auth_verify_email(*, key: str) -> Call[Session]:
-    return Call("POST", "auth/verify", _one(Session.from_json), json={"key": key})
+def auth_verify_email(*, key: str, password: str) -> Call[Session]:
+    body = {"key": key, "password": password}
+    return Call("POST", "auth/verify", _one(Session.from_json), json=body)
 
 
 def auth_sign_out() -> Call[None]:
