@@ -48,7 +48,7 @@ run: install web
 		$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
-		--host 127.0.0.1 --port $(PORT) --no-access-log
+		--host 127.0.0.1 --port $(PORT) --no-access-log --ws-max-size 65536
 
 ## make test: the whole suite on SQLite, then again on DATABASE_URL when it is set.
 ## make test-tools: Debian's promtool (alert-rule tests) and Chromium (the dashboard's
@@ -99,10 +99,17 @@ asyncapi: install
 ## make docs: both documents.
 docs: openapi asyncapi
 
-## make api-diff: every change since the last released OpenAPI document (contracts/released/);
-## exit 1 when one breaks clients.
+## make api-diff [USAGE=usage.json]: every change since the last released OpenAPI document
+## (contracts/released/), then who each breaking or warning change affects, from the committed
+## pacts and (with USAGE, from `manage.py usage_export`) runtime usage. Exit 0 when nothing
+## breaks, or when usage proves every consumer Unaffected by what does; else impact's code
+## (1: a consumer is Broken, 3: only Potentially affected), 2 on bad input.
 api-diff: install
-	$(PY) -m videoplanet.contracts diff contracts/released contracts/openapi.json
+	@$(PY) -m videoplanet.contracts diff contracts/released contracts/openapi.json; diff=$$?; \
+	echo; echo "Who breaks? (pacts/$(if $(USAGE), and $(USAGE)))"; \
+	$(PY) -m videoplanet.contracts impact contracts/released contracts --pacts pacts \
+		$(if $(USAGE),--usage $(USAGE)); impact=$$?; \
+	if [ $$diff -eq 0 ]; then exit 0; elif [ $$diff -eq 1 ]; then exit $$impact; else exit $$diff; fi
 
 bench: install
 	$(PY) -m bench.run

@@ -352,6 +352,12 @@ MONITORING_MAX_KEYS_PER_SOURCE = env.int("MONITORING_MAX_KEYS_PER_SOURCE", defau
 # How often each server process writes the operations it served to the coverage
 # matrix's sightings (one small upsert per interval).
 MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", default=60.0)
+# Who uses what (README "Who breaks?"): per consumer (X-Client or the SDK's User-Agent)
+# and version, the operations, parameter and field names, status classes and room
+# messages, in memory and written with the sightings; at most USAGE_MAX_CLIENTS_PER_HOUR
+# consumer/version pairs per process and hour (the rest count as "other").
+USAGE_RECORDING = env.bool("USAGE_RECORDING", default=True)
+USAGE_MAX_CLIENTS_PER_HOUR = env.int("USAGE_MAX_CLIENTS_PER_HOUR", default=50)
 # The consumer pacts and the last provider verification of each (`make contracts`
 # writes it), both read by the coverage matrix.
 PACT_DIR = env.path("PACT_DIR", default=str(BASE_DIR / "pacts"))

@@ -163,12 +163,19 @@ class VerifyEmailApi(APIView):
 
     class VerifyEmailInputSerializer(serializers.Serializer):
         key = StrictCharField(max_length=200, help_text="The `key` of the emailed link.")
+        password = StrictCharField(
+            max_length=128,
+            trim_whitespace=False,
+            help_text="The password given when signing up: the key proves the mailbox, the "
+            "password proves the sign-up (someone else may have signed up with your address).",
+        )
 
     @extend_schema(
         operation_id="auth_verify",
         summary="Finish signing up: create the account and get its first API token",
         description="The key works once, until it expires; an invalid, used or expired key "
-        "is a 400 `validation_error` on `key`.",
+        "is a 400 `validation_error` on `key`. The password must be the one given when "
+        "signing up (else a 400 on `password`, and the link stays usable).",
         request=VerifyEmailInputSerializer,
         responses={201: TokenOutputSerializer, **error_responses(400, 413, 415, 429)},
         auth=[],

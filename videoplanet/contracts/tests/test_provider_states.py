@@ -176,7 +176,11 @@ class TestStates:
 
     def test_a_sign_up_is_pending(self, anon: Any) -> None:
         self._setup(anon, "a sign-up is pending")
-        response = anon.post("/api/v1/auth/verify", {"key": ps.SIGNUP_KEY}, format="json")
+        response = anon.post(
+            "/api/v1/auth/verify",
+            {"key": ps.SIGNUP_KEY, "password": ps.SIGNUP_PASSWORD},
+            format="json",
+        )
         assert response.status_code == 201
         assert response.json()["user"]["email"] == "grace@example.com"
 
