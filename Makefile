@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
+.PHONY: install web run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
 	consumer-pacts web-pacts web-test-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
@@ -19,12 +19,27 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+## make web: the reviewer web app built into web/dist (Django serves it at /). npm ci runs
+## only when package-lock.json changed, the build only when its sources or contracts did.
+WEB_SOURCES := $(shell find web/src web/scripts -type f -not -path 'web/src/generated/*' 2>/dev/null) \
+	web/index.html web/package.json web/package-lock.json web/tsconfig.json web/vite.config.ts \
+	$(wildcard contracts/*.json)
+web: web/dist/.built
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+	touch $@
+
 ## make run: SQLite, in-memory channel layer, local media, demo data, one server process
 ## and one task worker beside it (video processing; its room events go through the
 ## server: ROOM_RELAY_URL); Ctrl-C stops both.
 ## /metrics needs a token: METRICS_TOKEN, else a local one kept in var/metrics-token.
 RUN_METRICS_TOKEN = METRICS_TOKEN="$${METRICS_TOKEN:-$$(cat var/metrics-token)}"
-run: install
+run: install web
 	mkdir -p var
 	test -s var/metrics-token || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > var/metrics-token)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
@@ -33,7 +48,7 @@ run: install
 		$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
-		--host 127.0.0.1 --port $(PORT) --no-access-log
+		--host 127.0.0.1 --port $(PORT) --no-access-log --ws-max-size 65536
 
 ## make test: the whole suite on SQLite, then again on DATABASE_URL when it is set.
 ## make test-tools: Debian's promtool (alert-rule tests) and Chromium (the dashboard's
@@ -48,7 +63,8 @@ test-tools:
 		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } || \
 		echo "Chromium could not be installed: the dashboard's browser test will fail"; }
 
-test: install test-tools
+test: install test-tools web
+	cd web && PACT_DO_NOT_TRACK=true npx vitest run --exclude '**/*.pact.test.ts'
 	env -u DATABASE_URL $(PY) -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== again on $$DATABASE_URL =="; \
@@ -59,7 +75,8 @@ test: install test-tools
 provider: install
 	$(PY) -m videoplanet.contracts.provider --port $(PORT)
 
-lint: install
+lint: install web/node_modules/.installed
+	cd web && npm run generate >/dev/null && npx tsc --noEmit -p tsconfig.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy videoplanet config conftest.py tests bench
@@ -82,10 +99,17 @@ asyncapi: install
 ## make docs: both documents.
 docs: openapi asyncapi
 
-## make api-diff: every change since the last released OpenAPI document (contracts/released/);
-## exit 1 when one breaks clients.
+## make api-diff [USAGE=usage.json]: every change since the last released OpenAPI document
+## (contracts/released/), then who each breaking or warning change affects, from the committed
+## pacts and (with USAGE, from `manage.py usage_export`) runtime usage. Exit 0 when nothing
+## breaks, or when usage proves every consumer Unaffected by what does; else impact's code
+## (1: a consumer is Broken, 3: only Potentially affected), 2 on bad input.
 api-diff: install
-	$(PY) -m videoplanet.contracts diff contracts/released contracts/openapi.json
+	@$(PY) -m videoplanet.contracts diff contracts/released contracts/openapi.json; diff=$$?; \
+	echo; echo "Who breaks? (pacts/$(if $(USAGE), and $(USAGE)))"; \
+	$(PY) -m videoplanet.contracts impact contracts/released contracts --pacts pacts \
+		$(if $(USAGE),--usage $(USAGE)); impact=$$?; \
+	if [ $$diff -eq 0 ]; then exit 0; elif [ $$diff -eq 1 ]; then exit $$impact; else exit $$diff; fi
 
 bench: install
 	$(PY) -m bench.run
@@ -102,14 +126,12 @@ consumer-pacts: install web-pacts
 
 ## make web-pacts: the web app's pact tests (Vitest + pact-js), rewriting its two pact files.
 WEB_PACT_FILES := pacts/VideoPlanet-Frontend-VideoPlanet-Backend.json pacts/VideoPlanet-Frontend-VideoPlanet-Backend-Realtime.json
-web-pacts:
-	test -d web/node_modules || (cd web && npm ci --no-audit --no-fund)
+web-pacts: web/node_modules/.installed
 	rm -f $(WEB_PACT_FILES)
 	cd web && PACT_DO_NOT_TRACK=true PACT_OUTPUT_DIR=$(CURDIR)/pacts npm run test:pact
 
 ## make web-test-pacts: the web app's pact tests against the committed pacts (part of make test).
-web-test-pacts:
-	test -d web/node_modules || (cd web && npm ci --no-audit --no-fund)
+web-test-pacts: web/node_modules/.installed
 	cd web && PACT_DO_NOT_TRACK=true npm run test:pact
 test: web-test-pacts
 

@@ -17,6 +17,10 @@
    short wrk runs (``BENCH_MODE_ROUNDS`` rounds of ``BENCH_MODE_SECONDS`` each per
    mode), so drift on the machine hits both alike. Reports requests/s (target: enforce
    keeps ≥ 97 % of off), p99, and server CPU per request.
+
+3. ``usage_recording(...)``: the same list with ``USAGE_RECORDING`` false vs true (who
+   uses what, ``videoplanet.monitoring.usage``), target: recording keeps ≥ 98 %.
+   ``BENCH_USAGE=0`` skips it.
 """
 
 from __future__ import annotations
@@ -172,6 +176,32 @@ class ModeResult:
         return self.cpu_seconds / max(self.requests, 1) * 1000
 
 
+def alternate(
+    servers: dict[str, Any],
+    endpoint: Any,
+    auth: dict[str, str],
+    workdir: Path,
+    load: Callable[..., Any],
+) -> dict[str, ModeResult]:
+    """``ROUNDS`` alternating wrk runs of ``ROUND_SECONDS`` on each server, summed."""
+    totals: dict[str, ModeResult] = {}
+    for round_ in range(ROUNDS):
+        for mode, server in servers.items():
+            print(f"  {mode:8}", end="", flush=True)
+            run = load(
+                server, endpoint, auth, ROUND_SECONDS, workdir, warmup=None if round_ == 0 else 0.0
+            )
+            requests = run.wrk.requests
+            before = totals.get(mode, ModeResult(0, 0.0, [], 0.0))
+            totals[mode] = ModeResult(
+                before.requests + requests,
+                before.seconds + requests / max(run.wrk.requests_per_s, 1e-9),
+                [*before.p99_ms, run.wrk.p99_ms],
+                before.cpu_seconds + run.server_cpu_ms * requests / 1000,
+            )
+    return totals
+
+
 def modes(
     spec: Any,
     data: Any,
@@ -204,26 +234,7 @@ def modes(
             server.wait_ready(endpoints["list"].path, data.auth)
         for key, label in (("list", "feedbacks_list"), ("create", "feedbacks_create")):
             endpoint = endpoints[key]
-            totals: dict[str, ModeResult] = {}
-            for round_ in range(ROUNDS):
-                for mode, server in servers.items():
-                    print(f"  {mode:8}", end="", flush=True)
-                    run = load(
-                        server,
-                        endpoint,
-                        data.auth,
-                        ROUND_SECONDS,
-                        workdir,
-                        warmup=None if round_ == 0 else 0.0,
-                    )
-                    requests = run.wrk.requests
-                    before = totals.get(mode, ModeResult(0, 0.0, [], 0.0))
-                    totals[mode] = ModeResult(
-                        before.requests + requests,
-                        before.seconds + requests / max(run.wrk.requests_per_s, 1e-9),
-                        [*before.p99_ms, run.wrk.p99_ms],
-                        before.cpu_seconds + run.server_cpu_ms * requests / 1000,
-                    )
+            totals = alternate(servers, endpoint, data.auth, workdir, load)
             off, enforce = totals["off"], totals["enforce"]
             kept = enforce.requests_per_s / off.requests_per_s
             rows += [
@@ -250,9 +261,67 @@ def modes(
     return rows, verdicts
 
 
+USAGE_TARGET_KEPT = 0.98
+USAGE_ENABLED = os.environ.get("BENCH_USAGE", "1") != "0"
+
+
+def usage_recording(
+    spec: Any,
+    data: Any,
+    endpoints: dict[str, Any],
+    workdir: Path,
+    load: Callable[..., Any],
+) -> tuple[list[Row], list[str]]:
+    """The list's requests/s and server CPU with USAGE_RECORDING false vs true.
+
+    Every request carries ``X-Client`` and query parameters, and the recording server
+    writes its counts every second (60 s by default), so flushes are in the measurement.
+    """
+    from .servers import Server
+
+    print(
+        f"\nUSAGE_RECORDING false vs true on {spec.label}: {ROUNDS} alternating rounds "
+        f"of {ROUND_SECONDS:g} s each:",
+        flush=True,
+    )
+    servers = {
+        mode: Server(
+            spec,
+            cwd=ROOT,
+            env={**data.env, "USAGE_RECORDING": mode, "MONITORING_SEEN_FLUSH_SECONDS": "1"},
+            log=workdir / f"usage-{mode}.log",
+        )
+        for mode in ("false", "true")
+    }
+    auth = {**data.auth, "X-Client": "VideoPlanet-Frontend/1.0.0"}
+    try:
+        for server in servers.values():
+            server.__enter__()
+            server.wait_ready(endpoints["list"].path, data.auth)
+        totals = alternate(servers, endpoints["list"], auth, workdir, load)
+    finally:
+        for server in servers.values():
+            server.__exit__(None, None, None)
+    off, on = totals["false"], totals["true"]
+    kept = on.requests_per_s / off.requests_per_s
+    rows = [
+        Row("usage_recording.feedbacks_list.requests_per_s", on.requests_per_s, "req/s",
+            off.requests_per_s, kept, "higher", "recording on; baseline: off"),
+        Row("usage_recording.feedbacks_list.server_cpu", on.cpu_ms_per_request, "ms/req",
+            off.cpu_ms_per_request, off.cpu_ms_per_request / on.cpu_ms_per_request, "lower"),
+    ]  # fmt: skip
+    verdict = (
+        f"GET feedbacks_list: usage recording costs ≤ {1 - USAGE_TARGET_KEPT:.0%} of "
+        f"throughput: keeps {kept:.1%} ({on.requests_per_s:.0f} vs {off.requests_per_s:.0f} "
+        f"req/s; server CPU {on.cpu_ms_per_request:.2f} vs {off.cpu_ms_per_request:.2f} "
+        f"ms/req) — {'MET' if kept >= USAGE_TARGET_KEPT else 'MISSED'}"
+    )
+    return rows, [verdict]
+
+
 def save(rows: list[Row], results: Path) -> None:
     """Replace the validator.* and contract_validation.* entries of bench-results.json."""
-    prefixes = ("validator.", "contract_validation.")
+    prefixes = ("validator.", "contract_validation.", "usage_recording.")
     existing: list[Any] = json.loads(results.read_text()) if results.exists() else []
     kept = [e for e in existing if not str(e.get("name", "")).startswith(prefixes)]
     entries = [

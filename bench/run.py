@@ -42,7 +42,9 @@ What it does, in one run (about 2 minutes with the defaults):
    about 1.5 minutes): µs per check of a full feedback response with our validator vs
    openapi-core, and list/create throughput with ``CONTRACT_VALIDATION`` off vs enforce
    on two servers of the chosen kind. ``validator.*`` and ``contract_validation.*``
-   entries go to ``bench-results.json``; ``BENCH_CONTRACT=0`` skips it.
+   entries go to ``bench-results.json``; ``BENCH_CONTRACT=0`` skips it. With it, the
+   cost of per-consumer usage recording: list throughput with ``USAGE_RECORDING`` false
+   vs true (``usage_recording.*``, target ≤ 2 %; ``BENCH_USAGE=0`` skips it).
 9. Last, the contract dashboard page at 1,000,000 stored violations (``bench.dashboard``,
    about a minute, in its own process and throwaway database): median and p95 render
    time of ``/monitoring/contracts`` for both windows and a filtered list vs the 500 ms
@@ -387,13 +389,20 @@ def contract_part(
     rows, lines = contract.validator_rows()
     mode_rows, mode_lines = contract.modes(chosen, data, eps, workdir, load)
     rows += mode_rows
+    if contract.USAGE_ENABLED:
+        usage_rows, usage_lines = contract.usage_recording(chosen, data, eps, workdir, load)
+        rows += usage_rows
+        mode_lines += usage_lines
     print("\nContract validation (ratio = improvement factor, > 1 is better):\n")
     print_rows(rows)
     print()
     for line in [*lines, *mode_lines]:
         print(line)
     contract.save(rows, RESULTS)
-    print(f"\nWrote {len(rows)} validator.* and contract_validation.* entries to {RESULTS.name}")
+    print(
+        f"\nWrote {len(rows)} validator.*, contract_validation.* and usage_recording.* "
+        f"entries to {RESULTS.name}"
+    )
 
 
 def main() -> int:

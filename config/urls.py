@@ -13,6 +13,7 @@ from videoplanet.monitoring.apis import metrics
 from videoplanet.monitoring.views import contract_dashboard
 from videoplanet.realtime.apis import asyncapi_document
 from videoplanet.realtime.relay import relay_receive
+from videoplanet.webapp.views import app_shell
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("videoplanet.accounts.urls")),
@@ -35,6 +36,12 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin-login"),  # rate-limited
     path("admin/", admin.site.urls),
     re_path(r"^api/", api_not_found),
+    # The web app's routes: every other path, except those with their own 404s.
+    re_path(
+        r"^(?!(?:api|media|ws|admin|monitoring|static|internal|pact)(?:/|$)|metrics(?:/|$))",
+        app_shell,
+        name="web-app",
+    ),
 ]
 
 # Media only at signed paths (videoplanet.media.signing); the bare path is a 404.

@@ -99,6 +99,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# The reviewer web app, built by `make web` (Vite, base /static/app/): its assets are
+# static files under /static/app/, its index.html answers every browser route.
+WEB_DIST_DIR = Path(env.str("WEB_DIST_DIR", default=str(BASE_DIR / "web" / "dist")))
+STATICFILES_DIRS = [("app", WEB_DIST_DIR)] if WEB_DIST_DIR.is_dir() else []
+# Vite names its assets by content hash (index-<8 chars>.js): cache them for a year.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/app/assets/.+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -346,6 +352,12 @@ MONITORING_MAX_KEYS_PER_SOURCE = env.int("MONITORING_MAX_KEYS_PER_SOURCE", defau
 # How often each server process writes the operations it served to the coverage
 # matrix's sightings (one small upsert per interval).
 MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", default=60.0)
+# Who uses what (README "Who breaks?"): per consumer (X-Client or the SDK's User-Agent)
+# and version, the operations, parameter and field names, status classes and room
+# messages, in memory and written with the sightings; at most USAGE_MAX_CLIENTS_PER_HOUR
+# consumer/version pairs per process and hour (the rest count as "other").
+USAGE_RECORDING = env.bool("USAGE_RECORDING", default=True)
+USAGE_MAX_CLIENTS_PER_HOUR = env.int("USAGE_MAX_CLIENTS_PER_HOUR", default=50)
 # The consumer pacts and the last provider verification of each (`make contracts`
 # writes it), both read by the coverage matrix.
 PACT_DIR = env.path("PACT_DIR", default=str(BASE_DIR / "pacts"))

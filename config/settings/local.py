@@ -17,3 +17,5 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 FRONTEND_URL = env.str(
     "FRONTEND_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
+# Invitation emails link to the web app's page that accepts them.
+INVITATION_URL = env.str("INVITATION_URL", default=f"{FRONTEND_URL}/invitations/{{key}}")

@@ -35,6 +35,15 @@ class UserOutputSerializer(serializers.Serializer):
         ref_name = "User"
 
 
+class MeOutputSerializer(UserOutputSerializer):
+    is_staff = serializers.BooleanField(
+        help_text="Staff may open the contract monitoring dashboard (/monitoring/contracts)."
+    )
+
+    class Meta:
+        ref_name = "Me"
+
+
 class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
     user = UserOutputSerializer()
@@ -154,12 +163,19 @@ class VerifyEmailApi(APIView):
 
     class VerifyEmailInputSerializer(serializers.Serializer):
         key = StrictCharField(max_length=200, help_text="The `key` of the emailed link.")
+        password = StrictCharField(
+            max_length=128,
+            trim_whitespace=False,
+            help_text="The password given when signing up: the key proves the mailbox, the "
+            "password proves the sign-up (someone else may have signed up with your address).",
+        )
 
     @extend_schema(
         operation_id="auth_verify",
         summary="Finish signing up: create the account and get its first API token",
         description="The key works once, until it expires; an invalid, used or expired key "
-        "is a 400 `validation_error` on `key`.",
+        "is a 400 `validation_error` on `key`. The password must be the one given when "
+        "signing up (else a 400 on `password`, and the link stays usable).",
         request=VerifyEmailInputSerializer,
         responses={201: TokenOutputSerializer, **error_responses(400, 413, 415, 429)},
         auth=[],
@@ -224,7 +240,7 @@ class MeApi(APIView):
     @extend_schema(
         operation_id="me_retrieve",
         summary="The user the token belongs to",
-        responses={200: UserOutputSerializer, **error_responses(401)},
+        responses={200: MeOutputSerializer, **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        return Response(UserOutputSerializer(request.user).data)
+        return Response(MeOutputSerializer(request.user).data)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from .throttling import normalise_email, sign_in_failures, sign_up_attempts
 
 TOKEN_PREFIX = "vp_"
 INVALID_SIGNUP_KEY = "This sign-up link is invalid, expired or already used."
+SIGNUP_PASSWORD_MISMATCH = "Not the password this sign-up was made with."
 
 
 def token_issue(*, user: User, name: str = "", key: str | None = None) -> str:
@@ -79,14 +80,23 @@ def user_register(*, name: str, email: str, password: str) -> str:
     return email
 
 
-def signup_verify(*, key: str) -> tuple[User, str]:
+def signup_verify(*, key: str, password: str) -> tuple[User, str]:
     """Follow a sign-up link: create the (verified) user and its first token. A key works
-    once, until it expires; a bad, used or expired one is a 400 on ``key``."""
+    once, until it expires; a bad, used or expired one is a 400 on ``key``.
+
+    The password given at sign-up must be given again. Anyone may sign up with someone
+    else's address, and the owner gets the link: without this, the owner following the
+    newest link would create the account with a stranger's password. The key proves the
+    mailbox, the password proves the sign-up; a wrong password keeps the link usable.
+    """
     now = timezone.now()
     with transaction.atomic():
         pending = (
             SignupRequest.objects.select_for_update().filter(key_digest=token_digest(key)).first()
         )
+        live = pending is not None and pending.expires_at > now
+        if live and pending is not None and not check_password(password, pending.password):
+            raise ValidationFailed.field("password", SIGNUP_PASSWORD_MISMATCH)
         if pending is not None:
             pending.delete()
             if pending.expires_at > now:

@@ -540,3 +540,26 @@ class _NoMessage:
 
 
 _NONE = _NoMessage()
+
+
+def release_blockers(
+    released: dict[str, Any],
+    current: dict[str, Any],
+    interactions: Sequence[Interaction],
+    usage: Usage | None,
+) -> list[Impact]:
+    """The release gate: the breaking changes since ``released`` that ``current`` may not
+    ship without a new major version.
+
+    A breaking change is let through only when usage data covers the whole window and
+    every consumer (those with pacts and those seen at runtime) is Unaffected by it: no
+    usage data, or usage for less than the window, clears nothing. Each blocker comes
+    with its verdicts, so the failure says who breaks.
+    """
+    from .differ import unversioned_breaking_changes
+
+    changes = unversioned_breaking_changes(released, current)
+    found = [attribute(change, interactions, usage) for change in changes]
+    if usage is None or not usage.covers:
+        return found
+    return [f for f in found if any(a.verdict != "unaffected" for a in f.attributions)]

@@ -12,6 +12,9 @@
 In every mode but ``off`` each response is checked too, and a violation is only
 recorded: the response goes out unchanged.
 
+With ``settings.USAGE_RECORDING`` (in any mode) each call to a documented operation is
+also counted per consumer (``videoplanet.monitoring.usage``), from the body parsed here.
+
 Only documented operations are checked; an unknown path or method is left to routing
 (404, 405). Some problems are recorded but never rejected, because their honest answer
 is not a 400: an undocumented query parameter (ignored, as before), a path parameter
@@ -98,26 +101,47 @@ def _record(
     )
 
 
+def _count_usage(request: HttpRequest, operation: str, body: Any, status: int) -> None:
+    """Who called what (``videoplanet.monitoring.usage``): names only, in memory."""
+    from videoplanet.monitoring.usage import identify, usage
+
+    client = identify(request.headers.get("X-Client"), request.headers.get("User-Agent"))
+    usage.call(
+        client,
+        operation,
+        query=list(request.GET),
+        body=None if body is _NO_JSON else body,
+        status=status,
+    )
+
+
 class ContractValidationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         mode = settings.CONTRACT_VALIDATION
-        if mode == "off":
+        recording = settings.USAGE_RECORDING
+        if mode == "off" and not recording:
             return self.get_response(request)
         validator = committed_validator()
         method = request.method or "GET"
         template = validator.operation(request.path, method)
         if not isinstance(template, str):
             return self.get_response(request)  # not documented: routing answers
+        body: Any = None
         if self._credentials_missing(validator, template, method, request):
-            return self.get_response(request)
-        rejection = self._check_request(request, validator, template, method, mode)
-        if rejection is not None:
-            return rejection
-        response = self.get_response(request)
-        self._check_response(request, response, validator, template, method)
+            response = self.get_response(request)
+        else:
+            body = _request_body(request)  # parsed once: checked and counted
+            rejection = None
+            if mode != "off":
+                rejection = self._check_request(request, body, validator, template, method, mode)
+            response = rejection or self.get_response(request)
+            if rejection is None and mode != "off":
+                self._check_response(request, response, validator, template, method)
+        if recording:
+            _count_usage(request, f"{method.upper()} {template}", body, response.status_code)
         return response
 
     @staticmethod
@@ -130,9 +154,13 @@ class ContractValidationMiddleware:
 
     @staticmethod
     def _check_request(
-        request: HttpRequest, validator: SchemaValidator, template: str, method: str, mode: str
+        request: HttpRequest,
+        body: Any,
+        validator: SchemaValidator,
+        template: str,
+        method: str,
+        mode: str,
     ) -> HttpResponse | None:
-        body = _request_body(request)
         if body is _NO_JSON:
             return None
         query = {name: request.GET.getlist(name) for name in request.GET}

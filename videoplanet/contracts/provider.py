@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         server = [
             sys.executable, "-m", "uvicorn", "config.asgi:application",
             "--host", args.host.strip("[]"), "--port", str(args.port), "--no-access-log",
+            # room frames past this never reach the app (which closes 1009 past 4 KB)
+            "--ws-max-size", "65536",
         ]  # fmt: skip
         child = subprocess.Popen(server, cwd=root, env=env)
         stopped = []

@@ -43,6 +43,7 @@ JOHN_PASSWORD = "john-password-1"  # the contract's documented test account
 VALID_TOKEN = "valid-token"
 OTHER_TOKEN_ID = 4242  # John's second token ("laptop"), which he may revoke
 SIGNUP_KEY = "pending-signup-key"  # the key of Grace Hopper's emailed sign-up link
+SIGNUP_PASSWORD = "a-long-passphrase-1"  # and the password she signed up with
 
 
 def _reset() -> None:
@@ -217,7 +218,7 @@ def sign_up_is_pending() -> dict[str, Any]:
     SignupRequest.objects.create(
         email="grace@example.com",
         name="Grace Hopper",
-        password=make_password("a-long-passphrase-1"),
+        password=make_password(SIGNUP_PASSWORD),
         key_digest=token_digest(SIGNUP_KEY),
         expires_at=timezone.now() + timedelta(hours=1),
     )

@@ -9,17 +9,29 @@ it only bounds and lays out what the selectors returned:
 - ``coverage_panel``: the coverage rows red first, then amber, then green, with a count
   per status (at most ``MAX_UNDOCUMENTED`` endpoints known only from violations);
 - ``recent_panel``: at most ``RECENT_ROWS`` violations, each with its first
-  ``ERRORS_SHOWN`` errors cut to ``ERROR_CHARS``, and the cursor of the older page.
+  ``ERRORS_SHOWN`` errors cut to ``ERROR_CHARS``, and the cursor of the older page;
+- ``unused_panel``: what no consumer used in 30 days (``apidiff.impact.unused``), from
+  the committed documents and pacts (files) and the usage document the view built.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from django import forms
+from django.conf import settings
+
+from videoplanet.apidiff.document import DiffError
+from videoplanet.apidiff.impact import unused
+from videoplanet.apidiff.pacts import Interaction
+from videoplanet.apidiff.pacts import load as pacts_load
+from videoplanet.apidiff.usage import Usage, UsageDocument
 
 from .cursors import cursor_decode, cursor_encode
 from .models import Violation, ViolationType
@@ -248,6 +260,8 @@ class MatrixRow:
     row: CoverageRow
     verification: str
     """``row.verification`` in words."""
+    calls: list[int]
+    """Calls in the window per consumer, in the order of ``CoveragePanel.consumers``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +272,8 @@ class CoveragePanel:
     """Rows per status, over every row (also those not shown)."""
     not_shown: int
     """Undocumented endpoints left out beyond ``MAX_UNDOCUMENTED``."""
+    consumers: list[str]
+    """Every consumer with calls in the window: one column each."""
 
     @property
     def endpoints(self) -> list[str]:
@@ -272,11 +288,57 @@ def coverage_panel(rows: Sequence[CoverageRow]) -> CoveragePanel:
     )
     shown = [*documented, *undocumented[:MAX_UNDOCUMENTED]]
     shown.sort(key=lambda row: STATUSES.index(row.status))
+    consumers = sorted({name for row in rows for name, _ in row.consumer_calls})
+
+    def calls(row: CoverageRow) -> list[int]:
+        counts = dict(row.consumer_calls)
+        return [counts.get(name, 0) for name in consumers]
+
     return CoveragePanel(
-        rows=[MatrixRow(row, VERIFICATION_LABELS[row.verification]) for row in shown],
+        rows=[MatrixRow(row, VERIFICATION_LABELS[row.verification], calls(row)) for row in shown],
         counts={status: sum(1 for row in rows if row.status == status) for status in STATUSES},
         not_shown=max(0, len(undocumented) - MAX_UNDOCUMENTED),
+        consumers=consumers,
     )
+
+
+# -- what no consumer used -----------------------------------------------------------------
+
+UNUSED_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedPanel:
+    lines: list[str]
+    """``videoplanet.apidiff.impact.unused``: operations, parameters and fields."""
+    days: float
+    """How many days of usage data there are (at most 30): fewer is weaker evidence."""
+
+
+def unused_panel(usage: Mapping[str, Any]) -> UnusedPanel:
+    """What no pact exercises and no consumer sent in 30 days, from the committed
+    documents and pacts and ``usage`` (a ``videoplanet-usage/1`` document)."""
+    document = UsageDocument.model_validate(usage)
+    span = document.window.end - document.window.start
+    lines = unused(_committed_documents(), _committed_pacts(), Usage(document))
+    return UnusedPanel(lines=lines, days=span.total_seconds() / 86400)
+
+
+def _committed_documents() -> dict[str, dict[str, Any]]:
+    from videoplanet.contracts.validator import committed_validator
+
+    documents = {"openapi": committed_validator().document}
+    asyncapi = Path(settings.BASE_DIR) / "contracts" / "asyncapi.json"
+    if asyncapi.exists():
+        documents["asyncapi"] = json.loads(asyncapi.read_text(encoding="utf-8"))
+    return documents
+
+
+def _committed_pacts() -> list[Interaction]:
+    try:
+        return pacts_load(Path(settings.PACT_DIR))
+    except DiffError:
+        return []
 
 
 # -- recent violations ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from videoplanet.contracts.validator import committed_validator
 
 from .sightings import http_requests, sightings
+from .usage import usage
 
 OTHER = "other"
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -35,4 +36,6 @@ class RequestMetricsMiddleware:
             sightings.mark(method, endpoint)
         if sightings.due():
             sightings.flush()
+        if usage.due():
+            usage.flush()
         return response

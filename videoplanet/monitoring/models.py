@@ -153,3 +153,40 @@ class Sighting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint} at {self.last_seen}"
+
+
+class UsageKind(models.TextChoices):
+    CALL = "call"  # operation: "GET /api/v1/…", name: ""
+    QUERY = "query"  # name: a documented query parameter, or "other"
+    FIELD = "field"  # name: a documented request-body path ($.a.b[].c), or "other"
+    STATUS = "status"  # name: 2xx, 3xx, 4xx or 5xx
+    RECEIVED = "received"  # operation: a server message type its rooms received
+    SENT = "sent"  # operation: a client message type it sent
+
+
+class UsageHour(models.Model):
+    """What one consumer (``X-Client`` name and version) did within one clock hour (UTC).
+
+    Written by each server process at most once per ``MONITORING_SEEN_FLUSH_SECONDS``
+    (``videoplanet.monitoring.usage``); read by ``manage.py usage_export`` and the
+    coverage matrix; pruned with the violations. Every name is from a closed set.
+    """
+
+    hour = models.DateTimeField()
+    consumer = models.CharField(max_length=64)
+    version = models.CharField(max_length=32)
+    operation = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, choices=UsageKind.choices)
+    name = models.CharField(max_length=255, default="")
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "consumer", "version", "operation", "kind", "name"],
+                name="monitoring_usage_hour_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer}/{self.version} {self.operation} {self.kind} {self.name}"

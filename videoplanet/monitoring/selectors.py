@@ -40,6 +40,7 @@ from .models import (
     ViolationTotal,
 )
 from .reports import WS
+from .usage_document import usage_rows
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +226,9 @@ class CoverageRow:
     status: Status
     reasons: tuple[str, ...]
     """Why the status is not green."""
+    consumer_calls: tuple[tuple[str, int], ...] = ()
+    """Calls (messages received or sent, for a room message) per consumer in the window,
+    from the usage counts (``monitoring.usage``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +285,12 @@ def _operations() -> Iterator[tuple[Kind, str, str]]:
         yield "ws", WS, type_
 
 
-def coverage_matrix(*, window: timedelta, now: datetime | None = None) -> list[CoverageRow]:
+def coverage_matrix(
+    *,
+    window: timedelta,
+    now: datetime | None = None,
+    usage: list[dict[str, Any]] | None = None,
+) -> list[CoverageRow]:
     """Every documented operation (``contracts/openapi.json``) and room message type
     (``SERVER_EVENTS``, ``CLIENT_MESSAGES``), then any endpoint with violations in the
     window that is neither (undocumented).
@@ -293,7 +302,9 @@ def coverage_matrix(*, window: timedelta, now: datetime | None = None) -> list[C
       without interactions);
     - seen / last_seen: ``Sighting`` rows written by every server process;
     - violations: SUM(count) in SQL over the window, every source: the hourly sums of the
-      window's whole hours plus the violations of the part of an hour it starts with.
+      window's whole hours plus the violations of the part of an hour it starts with;
+    - consumer_calls: per consumer, from ``usage`` (``usage_rows`` with ``recent`` at
+      the window's start; queried here unless given).
 
     Status: **red** with violations in the window or a failed verification; **amber**
     without a pact interaction, with one never verified, or not seen in the window;
@@ -315,6 +326,17 @@ def coverage_matrix(*, window: timedelta, now: datetime | None = None) -> list[C
     ):
         for row in summed.values("method", "endpoint").annotate(total=Sum("count")).order_by():
             violations[(row["method"], row["endpoint"])] += row["total"]
+    if usage is None:
+        usage = usage_rows(window=window, now=now, recent=since)
+    calls: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for used in usage:
+        if not used.get("recent"):
+            continue
+        if used["kind"] == "call":
+            method, _, endpoint = used["operation"].partition(" ")
+            calls[(method, endpoint)][used["consumer"]] += used["recent"]
+        elif used["kind"] in ("received", "sent"):
+            calls[(WS, used["operation"])][used["consumer"]] += used["recent"]
     keys: list[tuple[Kind, str, str, bool]] = [(k, m, e, True) for k, m, e in _operations()]
     documented = {(m, e) for _, m, e, _ in keys}
     for method, endpoint in sorted(violations.keys() - documented):
@@ -350,6 +372,7 @@ def coverage_matrix(*, window: timedelta, now: datetime | None = None) -> list[C
                 violations=total,
                 status="red" if red else "amber" if amber else "green",
                 reasons=(*red, *amber),
+                consumer_calls=tuple(sorted(calls.get((method, endpoint), {}).items())),
             )
         )
     return rows

@@ -21,6 +21,7 @@ from .models import (
     DroppedTotal,
     Reporter,
     Sighting,
+    UsageHour,
     Violation,
     ViolationHour,
     ViolationTotal,
@@ -181,6 +182,8 @@ def _add_counts(
 def violations_prune(*, older_than: datetime) -> int:
     """Delete violations last seen before ``older_than``, in batches; return how many.
 
+    Consumer usage (``UsageHour``) of the hours that ended by ``older_than`` goes too.
+
     Their hourly sums go too, for the hours that ended by ``older_than`` (the hour that
     straddles it keeps its sum until the next prune), and the all-time totals of keys and
     sources not reported since: their series leave ``/metrics`` (a key reported again
@@ -189,6 +192,7 @@ def violations_prune(*, older_than: datetime) -> int:
     what the retention window saw.
     """
     ViolationHour.objects.filter(hour__lte=older_than - timedelta(hours=1)).delete()
+    UsageHour.objects.filter(hour__lte=older_than - timedelta(hours=1)).delete()
     ViolationTotal.objects.filter(last_reported__lt=older_than).delete()
     DroppedTotal.objects.filter(last_reported__lt=older_than).delete()
     deleted = 0
@@ -212,3 +216,12 @@ def sightings_record(*, seen: Iterable[tuple[str, str, datetime]]) -> None:
         unique_fields=["method", "endpoint"],
         update_fields=["last_seen"],
     )
+
+
+@transaction.atomic
+def usage_add(*, increments: Mapping[tuple[Any, ...], int]) -> None:
+    """Add ``(hour, consumer, version, operation, kind, name) -> n`` to the hourly usage
+    (``monitoring.usage``), concurrency-safe like the violation hours."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = {(adapt(hour), *rest): n for (hour, *rest), n in increments.items()}
+    _add_counts(UsageHour, ("hour", "consumer", "version", "operation", "kind", "name"), rows)

@@ -18,13 +18,16 @@ from django.views.decorators.http import require_safe
 
 from .dashboard import (
     RECENT_ROWS,
+    UNUSED_WINDOW,
     WINDOWS,
     DashboardQuery,
     coverage_panel,
     recent_panel,
     trend_chart,
+    unused_panel,
 )
 from .selectors import coverage_matrix, violation_list, violation_sources, violation_trends
+from .usage_document import usage_document, usage_rows
 
 
 @require_safe
@@ -37,7 +40,9 @@ def contract_dashboard(request: HttpRequest) -> HttpResponse:
     window = query.window_or_default()
     now = timezone.now()
     trends = violation_trends(window=window.span, bucket=window.bucket, now=now)
-    coverage = coverage_matrix(window=window.span, now=now)
+    # One query for both: the usage of 30 days, with the window's part (``recent``).
+    usage = usage_rows(window=max(UNUSED_WINDOW, window.span), now=now, recent=now - window.span)
+    coverage = coverage_matrix(window=window.span, now=now, usage=usage)
     recent = None
     if valid:
         filters = query.cleaned_data
@@ -59,6 +64,7 @@ def contract_dashboard(request: HttpRequest) -> HttpResponse:
         "chart": trend_chart(trends, window),
         "coverage": coverage_panel(coverage),
         "recent": recent,
+        "unused": unused_panel(usage_document(window=UNUSED_WINDOW, now=now, rows=usage)),
         "sources": violation_sources(),
     }
     return render(request, "monitoring/contracts.html", context, status=200 if valid else 400)

@@ -58,7 +58,8 @@ def room_event(message: dict[str, Any]) -> dict[str, Any] | None:
         stats.count("invalid")
         return None
     ws_message_observed(message["type"], "outgoing")
-    return {"type": "room.event", "text": encode(message)}
+    # ``message``: its type, for the usage counts of each room member's consumer.
+    return {"type": "room.event", "text": encode(message), "message": message["type"]}
 
 
 async def abroadcast(video_id: UUID | str, message: dict[str, Any]) -> bool:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from videoplanet.accounts.models import token_digest
 from videoplanet.api.fields import isoformat_z
 from videoplanet.monitoring.sightings import sightings, ws_message_observed
+from videoplanet.monitoring.usage import identify_scope, usage
 
 from .audit import access_audit
 from .auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Credential, admit
@@ -62,11 +63,13 @@ incoming = client_contract(report=True)
 
 class VideoRoomConsumer(AsyncWebsocketConsumer):
     user_id: str = ""
+    client: tuple[str, str] = ("unknown", "unknown")  # consumer, version (X-Client)
     listening = False  # in the user's group, where revocations arrive
     joined = False
     closing = False  # closed by us: nothing more is sent or read
 
     async def connect(self) -> None:
+        self.client = identify_scope(self.scope.get("headers", ()))
         credential: Credential | None = self.scope.get("credential")
         video_id: UUID = self.scope["url_route"]["kwargs"]["video_id"]
         await self.accept()
@@ -84,6 +87,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             return
         if sightings.due():  # a process serving only sockets flushes here
             await database_sync_to_async(sightings.flush)()
+        if usage.due():
+            await database_sync_to_async(usage.flush)()
         self.credential, self.video_id, self.project_id = credential, video_id, project_id
         self.token_digest = token_digest(credential.token_key)
         self.user_name = credential.user.name
@@ -195,6 +200,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             await self._error("the message does not match the contract", result.errors)
             return
         ws_message_observed(result.data.type, "incoming")
+        if settings.USAGE_RECORDING:
+            usage.message(self.client, result.data.type, "sent")
         if result.data.type == "ping":
             await self.send_message(pong_message(getattr(result.data.payload, "id", None)))
 
@@ -205,6 +212,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         """Send a message built here, after checking it against its schema."""
         if not self.closing and outgoing.validate_outgoing(msg).valid:
             ws_message_observed(msg["type"], "outgoing")
+            if settings.USAGE_RECORDING:
+                usage.message(self.client, msg["type"], "received")
             await self.send(text_data=encode(msg))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -219,6 +228,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     async def room_event(self, event: dict[str, Any]) -> None:
         """A room broadcast: already validated and encoded once by the sender."""
         if not self.closing:
+            if settings.USAGE_RECORDING and "message" in event:
+                usage.message(self.client, event["message"], "received")
             await self.send(text_data=event["text"])
 
 

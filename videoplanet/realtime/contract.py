@@ -15,7 +15,6 @@ room contracts report to the same recorders as the HTTP middleware
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import deque
@@ -26,6 +25,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 from videoplanet_client import ContractViolation
+
+from videoplanet.api.parsers import json_loads
 
 from . import events
 
@@ -129,7 +130,7 @@ class WebSocketContract:
 
     def parse_incoming(self, raw: str | bytes) -> ParseResult:
         try:
-            message = json.loads(raw)
+            message = json_loads(raw)  # strict, and never RecursionError on deep nesting
         except (ValueError, UnicodeDecodeError):
             errors = ["message: not valid JSON"]
             self._record("incoming", "unknown", errors)

@@ -50,7 +50,7 @@ class Provider:
         """A new verified account: sign up, then follow the emailed link."""
         with Client(base_url=self.url) as anonymous:
             anonymous.auth.register(name=name, email=email, password=password)
-            return anonymous.auth.verify_email(key=self.signup_key(email))
+            return anonymous.auth.verify_email(key=self.signup_key(email), password=password)
 
     def state(self, name: str) -> dict[str, Any]:
         response = httpx.post(

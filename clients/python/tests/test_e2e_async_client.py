@@ -40,7 +40,9 @@ async def test_auth_projects_members_and_videos(provider: Provider) -> None:
             email=world["jane_email"], password=world["jane_password"]
         )
         await anonymous.auth.register(name="Nora New", email=email, password="pw-123456789")
-        nora = await anonymous.auth.verify_email(key=provider.signup_key(email))
+        nora = await anonymous.auth.verify_email(
+            key=provider.signup_key(email), password="pw-123456789"
+        )
     assert jane.user.name == "Jane Doe"
     async with AsyncClient(base_url=provider.url, token=nora.token) as as_nora:
         assert await as_nora.me() == nora.user
@@ -137,7 +139,9 @@ async def test_errors(provider: Provider) -> None:
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     async with AsyncClient(base_url=provider.url) as anonymous:
         await anonymous.auth.register(name="Vic", email=email, password="pw-123456789")
-        viewer = await anonymous.auth.verify_email(key=provider.signup_key(email))
+        viewer = await anonymous.auth.verify_email(
+            key=provider.signup_key(email), password="pw-123456789"
+        )
     async with john(provider) as client:
         await client.projects.invite(world["project_id"], email=email, role="viewer")
     async with AsyncClient(base_url=provider.url, token=viewer.token) as as_viewer:

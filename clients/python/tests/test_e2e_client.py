@@ -90,7 +90,7 @@ def test_sign_up_answers_the_same_for_a_taken_address(provider: Provider) -> Non
             is None
         )
         with pytest.raises(ValidationFailed) as used:
-            anonymous.auth.verify_email(key="not-a-key-that-was-sent")
+            anonymous.auth.verify_email(key="not-a-key-that-was-sent", password="whatever-it-was")
     assert list(used.value.details) == ["key"]
 
 

@@ -152,7 +152,9 @@ async def test_refusals_raise_at_once_without_reconnecting(provider: Provider) -
     email = f"{uuid.uuid4().hex[:8]}@example.com"
     async with AsyncClient(base_url=provider.url) as anonymous:
         await anonymous.auth.register(name="Stranger", email=email, password="pw-123456789")
-        stranger = await anonymous.auth.verify_email(key=provider.signup_key(email))
+        stranger = await anonymous.auth.verify_email(
+            key=provider.signup_key(email), password="pw-123456789"
+        )
     with pytest.raises(PermissionDenied):
         await asyncio.wait_for(
             join(provider, world, token=stranger.token, **patient).__aenter__(), WAIT

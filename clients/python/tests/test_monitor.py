@@ -349,7 +349,12 @@ async def test_a_room_reports_a_message_it_cannot_read_to_the_monitor(clock: Clo
 
 
 def test_a_client_hands_its_violations_to_the_monitor(clock: Clock) -> None:
-    user = {"id": "550e8400-e29b-41d4-a716-446655440000", "name": "J", "email": "j@example.com"}
+    user = {
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "J",
+        "email": "j@example.com",
+        "is_staff": False,
+    }
 
     def api(request: httpx.Request) -> httpx.Response:
         if request.method == "GET":

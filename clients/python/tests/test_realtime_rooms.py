@@ -44,6 +44,7 @@ async def test_unreadable_messages_are_skipped_and_kept() -> None:
         seen["path"] = ws.request.path
         seen["authorization"] = ws.request.headers["Authorization"]
         seen["user-agent"] = ws.request.headers["User-Agent"]
+        seen["x-client"] = ws.request.headers["X-Client"]
         await ws.send(SNAPSHOT)
         for raw in ("not json", '{"type": "feedback.teleported", "payload": {}}'):
             await ws.send(raw)
@@ -65,6 +66,7 @@ async def test_unreadable_messages_are_skipped_and_kept() -> None:
     assert seen["path"] == "/ws/videos/v1/"
     assert seen["authorization"] == "Bearer tok"
     assert seen["user-agent"].startswith("videoplanet-client/")
+    assert seen["x-client"].startswith("VideoPlanet-Python-SDK/")
 
 
 @pytest.mark.asyncio

@@ -19,6 +19,7 @@ from videoplanet_client import (
     Timeout,
     TransportError,
     UnexpectedResponse,
+    __version__,
 )
 
 from tests.server import free_port
@@ -66,6 +67,7 @@ def test_requests_carry_the_token_user_agent_and_json_body() -> None:
     assert request.headers["Authorization"] == "Bearer tok"
     assert request.headers["Content-Type"] == "application/json"
     assert request.headers["User-Agent"].startswith("videoplanet-client/")
+    assert request.headers["X-Client"] == f"VideoPlanet-Python-SDK/{__version__}"
 
 
 def test_get_is_retried_after_503_and_succeeds() -> None:

@@ -171,9 +171,10 @@ class Auth(_Resource):
         (``verify_email``). Answers the same whether or not the address has an account."""
         self._client._run(req.auth_register(name=name, email=email, password=password))
 
-    def verify_email(self, *, key: str) -> Session:
-        """Finish signing up with the emailed link's key: the account and its first token."""
-        return self._client._run(req.auth_verify_email(key=key))
+    def verify_email(self, *, key: str, password: str) -> Session:
+        """Finish signing up with the emailed link's key and the password you signed up
+        with: the account and its first token."""
+        return self._client._run(req.auth_verify_email(key=key, password=password))
 
     def sign_out(self) -> None:
         """Revoke the token this client sends; it stops working at once."""
@@ -563,8 +564,8 @@ class AsyncAuth(_AsyncResource):
     async def register(self, *, name: str, email: str, password: str) -> None:
         await self._client._run(req.auth_register(name=name, email=email, password=password))
 
-    async def verify_email(self, *, key: str) -> Session:
-        return await self._client._run(req.auth_verify_email(key=key))
+    async def verify_email(self, *, key: str, password: str) -> Session:
+        return await self._client._run(req.auth_verify_email(key=key, password=password))
 
     async def sign_out(self) -> None:
         await self._client._run(req.auth_sign_out())

@@ -41,7 +41,7 @@ from ._backoff import Backoff
 from ._contract import ContractViolation, LoggingRecorder, ViolationRecorder
 from ._errors import APIError, Timeout, TransportError, error_from_close, error_from_envelope
 from ._events import Event, MalformedEvent, parse_event
-from ._requests import USER_AGENT, Id, api_root
+from ._requests import USER_AGENT, X_CLIENT, Id, api_root
 
 logger = logging.getLogger("videoplanet_client")
 
@@ -91,7 +91,7 @@ class RealtimeClient:
         self.reconnects = 0
         """How many times the room was rejoined after losing its connection."""
         self.rejected: deque[RejectedMessage] = deque(maxlen=REJECTED_KEPT)
-        self._headers = {"Authorization": f"Bearer {token}"}
+        self._headers = {"Authorization": f"Bearer {token}", "X-Client": X_CLIENT}
         self._ws: ClientConnection | None = None
         self._pending: deque[Event] = deque()
         self._closed = False

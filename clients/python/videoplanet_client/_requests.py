@@ -52,6 +52,8 @@ Id = str | UUID
 
 API_PREFIX = "/api/v1"
 USER_AGENT = f"videoplanet-client/{__version__}"
+# Who is calling, for the server's per-consumer usage counts (the name of the SDK's pact).
+X_CLIENT = f"VideoPlanet-Python-SDK/{__version__}"
 
 # Methods whose repetition has the same effect as one call. POST and PATCH are never
 # repeated: a lost answer does not prove the server did nothing.
@@ -73,7 +75,7 @@ def api_root(base_url: str) -> str:
 
 
 def default_headers(token: str | None) -> dict[str, str]:
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT, "X-Client": X_CLIENT}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return headers
@@ -312,8 +314,9 @@ def auth_register(*, name: str, email: str, password: str) -> Call[None]:
     return Call("POST", "auth/register", _no_content, json=body)
 
 
-def auth_verify_email(*, key: str) -> Call[Session]:
-    return Call("POST", "auth/verify", _one(Session.from_json), json={"key": key})
+def auth_verify_email(*, key: str, password: str) -> Call[Session]:
+    body = {"key": key, "password": password}
+    return Call("POST", "auth/verify", _one(Session.from_json), json=body)
 
 
 def auth_sign_out() -> Call[None]:

@@ -34,8 +34,8 @@ def link_key(message: mail.EmailMessage) -> str:
     return match.group(1)
 
 
-def verify(client: Any, key: str) -> Any:
-    return client.post("/api/v1/auth/verify", {"key": key}, format="json")
+def verify(client: Any, key: str, password: str = PASSWORD) -> Any:
+    return client.post("/api/v1/auth/verify", {"key": key, "password": password}, format="json")
 
 
 def test_sign_up_answers_the_same_for_a_new_and_a_taken_address(anon: Any) -> None:
@@ -81,7 +81,7 @@ def test_following_the_link_creates_the_account_and_its_first_token(
     assert data["user"]["name"] == "Ada Lovelace"
     client = client_factory(None)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {data['token']}")
-    assert client.get("/api/v1/me").json() == data["user"]
+    assert client.get("/api/v1/me").json() == {**data["user"], "is_staff": False}
     signed_in = anon.post(
         "/api/v1/auth/token", {"email": "ada@example.com", "password": PASSWORD}, format="json"
     )
@@ -123,7 +123,7 @@ def test_signing_up_again_replaces_the_pending_link(anon: Any) -> None:
     first, second = (link_key(m) for m in mail.outbox)
 
     assert verify(anon, first).status_code == 400
-    created = verify(anon, second)
+    created = verify(anon, second, password="another-passphrase-2")
     assert created.status_code == 201
     assert created.json()["user"]["name"] == "Ada Lovelace"
     assert User.objects.get(email="ada@example.com").check_password("another-passphrase-2")
@@ -168,3 +168,31 @@ def test_the_demo_user_can_sign_in(anon: Any) -> None:
         format="json",
     )
     assert response.status_code == 200
+
+
+def test_a_stranger_who_signs_up_with_your_address_cannot_take_the_account(anon: Any) -> None:
+    """The owner follows the newest link they got; it was made by a stranger's sign-up.
+    Without that sign-up's password the link creates nothing, and stays usable."""
+    sign_up(anon, "owner@example.com", password="owners-own-passphrase")
+    sign_up(anon, "owner@example.com", password="strangers-passphrase")
+    newest = link_key(mail.outbox[-1])
+
+    refused = verify(anon, newest, password="owners-own-passphrase")
+    assert refused.status_code == 400
+    assert refused.json()["details"] == {
+        "password": ["Not the password this sign-up was made with."]
+    }
+    assert not User.objects.filter(email="owner@example.com").exists()
+
+    # the owner signs up again, and their own link works with their own password
+    sign_up(anon, "owner@example.com", password="owners-own-passphrase")
+    created = verify(anon, link_key(mail.outbox[-1]), password="owners-own-passphrase")
+    assert created.status_code == 201
+    assert User.objects.get(email="owner@example.com").check_password("owners-own-passphrase")
+
+
+def test_a_wrong_password_keeps_the_link_usable(anon: Any) -> None:
+    sign_up(anon, "ada@example.com")
+    key = link_key(mail.outbox[-1])
+    assert verify(anon, key, password="not-it-at-all").status_code == 400
+    assert verify(anon, key).status_code == 201

@@ -120,7 +120,9 @@ def test_sign_up_is_limited_per_address_and_per_email(
 
 def test_the_verification_link_is_rate_limited(anon: Any, three_per_address: None) -> None:
     statuses = [
-        anon.post("/api/v1/auth/verify", {"key": f"guess-{i}"}, format="json").status_code
+        anon.post(
+            "/api/v1/auth/verify", {"key": f"guess-{i}", "password": "x"}, format="json"
+        ).status_code
         for i in range(4)
     ]
     assert statuses == [400, 400, 400, 429]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,7 +19,12 @@ from typing import Any
 import pytest
 
 from videoplanet.apidiff import KINDS, diff, latest_release, load, unversioned_breaking_changes
-from videoplanet.apidiff.cli import main, report
+from videoplanet.apidiff.cli import main
+from videoplanet.apidiff.impact import release_blockers
+from videoplanet.apidiff.impact import report as impact_report
+from videoplanet.apidiff.pacts import load as pacts_load
+from videoplanet.apidiff.usage import Usage, parse_window
+from videoplanet.apidiff.usage import load as usage_load
 from videoplanet.contracts.__main__ import main as contracts_main
 from videoplanet.contracts.openapi import COMMITTED
 
@@ -1168,13 +1174,21 @@ def test_the_module_runs_as_a_command(tmp_path: Path) -> None:
 # The release gate ----------------------------------------------------------------------
 
 
+def _committed_usage() -> Usage | None:
+    """The usage document ``make api-diff USAGE=path`` passes on (``USAGE``), if any."""
+    path = os.environ.get("USAGE")
+    return usage_load(Path(path), parse_window("30d")) if path else None
+
+
 def test_the_committed_document_has_no_unversioned_breaking_change() -> None:
+    """Breaking without a major bump fails, unless usage data for the whole window shows
+    every consumer Unaffected (``impact.release_blockers``)."""
     released, current = load(latest_release()), load(COMMITTED)
-    changes = unversioned_breaking_changes(released, current)
-    assert changes == [], (
+    blockers = release_blockers(released, current, pacts_load(ROOT / "pacts"), _committed_usage())
+    assert blockers == [], (
         f"contracts/openapi.json breaks clients of {latest_release().relative_to(ROOT)} "
         "without a new major version (see contracts/released/README.md):\n"
-        + report(changes, old=released, new=current)
+        + impact_report(blockers)
     )
 
 

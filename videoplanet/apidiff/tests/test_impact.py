@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from videoplanet.apidiff import impact, pacts, usage
 from videoplanet.apidiff.cli import impact_main, who_uses_main
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -322,3 +323,49 @@ def test_who_uses_a_field_and_what_nobody_uses(
     assert not any(line.startswith("GET /api/v1/me:") for line in unused)
     assert "GET /api/v1/feedbacks query status: never sent" in unused
     assert who_uses_main(["--unused", "30d", "--pacts", str(pact_dir)]) == 2
+
+
+# The release gate's rule ---------------------------------------------------------------
+
+
+def _unreleased_break() -> tuple[Doc, Doc]:
+    """The committed document as a release, and the same version without Feedback.status."""
+    return OPENAPI, without_property(OPENAPI, "Feedback", "status")
+
+
+def test_the_gate_lets_a_break_through_only_when_usage_shows_nobody_affected() -> None:
+    released, current = _unreleased_break()
+    quiet = usage_document(
+        **{MOBILE: {"versions": ["2.1.0"], "operations": {"GET /api/v1/me": calls(500)}}}
+    )
+    recorded = usage.Usage(usage.UsageDocument.model_validate(quiet))
+    assert impact.release_blockers(released, current, [], recorded) == []
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["no usage data", "usage for two days of thirty", "a consumer calls the operation"],
+)
+def test_the_gate_blocks_a_break_it_cannot_prove_harmless(why: str, tmp_path: Path) -> None:
+    released, current = _unreleased_break()
+    operations = {"GET /api/v1/me": calls(500)}
+    if why == "a consumer calls the operation":
+        operations["GET /api/v1/feedbacks"] = calls(3)
+    document = usage_document(
+        days=2 if why.startswith("usage for two") else 30,
+        **{MOBILE: {"versions": ["2.1.0"], "operations": operations}},
+    )
+    recorded = None
+    if why != "no usage data":
+        path = write(tmp_path, "usage.json", document)
+        recorded = usage.load(path, usage.parse_window("30d"))
+    blockers = impact.release_blockers(released, current, [], recorded)
+    assert {b.change.location for b in blockers} >= {"GET /api/v1/feedbacks -> 200 $[].status"}
+
+
+def test_the_gate_blocks_a_break_a_committed_pact_exercises() -> None:
+    released, current = _unreleased_break()
+    quiet = usage.Usage(usage.UsageDocument.model_validate(usage_document()))
+    blockers = impact.release_blockers(released, current, pacts.load(ROOT / "pacts"), quiet)
+    verdicts = {a.consumer: a.verdict for b in blockers for a in b.attributions}
+    assert verdicts[SDK] in ("broken", "potentially-affected")

@@ -98,7 +98,12 @@ class TestStates:
             john = client_factory(None)
             john.credentials(HTTP_AUTHORIZATION="Bearer valid-token")
             me = john.get("/api/v1/me").json()
-            assert me == {"id": str(ps.JOHN_ID), "name": "John Doe", "email": "john@example.com"}
+            assert me == {
+                "id": str(ps.JOHN_ID),
+                "name": "John Doe",
+                "email": "john@example.com",
+                "is_staff": False,
+            }
             assert john.get(f"/api/v1/videos/{ps.VIDEO_ID}").status_code == 200
 
     def test_video_has_feedbacks(self, anon: Any) -> None:
@@ -171,7 +176,11 @@ class TestStates:
 
     def test_a_sign_up_is_pending(self, anon: Any) -> None:
         self._setup(anon, "a sign-up is pending")
-        response = anon.post("/api/v1/auth/verify", {"key": ps.SIGNUP_KEY}, format="json")
+        response = anon.post(
+            "/api/v1/auth/verify",
+            {"key": ps.SIGNUP_KEY, "password": ps.SIGNUP_PASSWORD},
+            format="json",
+        )
         assert response.status_code == 201
         assert response.json()["user"]["email"] == "grace@example.com"
 

@@ -13,6 +13,7 @@ from tests.factories import UserFactory
 from videoplanet.monitoring.models import Reporter, Violation
 from videoplanet.monitoring.services import reporter_issue, violations_add
 from videoplanet.monitoring.sightings import sightings
+from videoplanet.monitoring.usage import usage
 
 URL = "/api/monitoring/contract-violations"
 
@@ -85,8 +86,10 @@ def violation(**fields: Any) -> Violation:
 @pytest.fixture(autouse=True)
 def _no_pending_sightings() -> Iterator[None]:
     sightings.clear()
+    usage.clear()
     yield
     sightings.clear()
+    usage.clear()
 
 
 @pytest.fixture

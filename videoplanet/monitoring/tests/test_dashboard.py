@@ -26,7 +26,7 @@ from videoplanet.monitoring.dashboard import (
     nice_step,
     trend_chart,
 )
-from videoplanet.monitoring.models import Sighting
+from videoplanet.monitoring.models import Sighting, UsageHour
 from videoplanet.monitoring.selectors import Trends, TrendSeries
 from videoplanet.monitoring.services import reporter_issue
 
@@ -260,6 +260,42 @@ def test_the_matrix_follows_the_window(staff_client: Client, report_file: Path) 
     assert matrix_status(page(staff_client, window="7d")[1])["GET /api/v1/legacy"] == "red"
 
 
+def consumer_calls(html: str, operation: str) -> list[str]:
+    row = re.search(rf'data-operation="{re.escape(operation)}">(.*?)</tr>', html, re.S)
+    assert row is not None, operation
+    return re.findall(r'<td class="num consumer-calls">(\d+)</td>', row.group(1))
+
+
+def test_the_matrix_has_a_column_of_calls_per_consumer(
+    staff_client: Client, report_file: Path
+) -> None:
+    now = timezone.now()
+    for consumer, hours_ago, count in (("Frontend", 1, 40), ("Frontend", 30, 5), ("Mobile", 2, 7)):
+        UsageHour.objects.create(
+            hour=now - timedelta(hours=hours_ago), consumer=consumer, version="1.0",
+            operation="GET /api/v1/me", kind="call", count=count,
+        )  # fmt: skip
+    UsageHour.objects.create(
+        hour=now, consumer="Mobile", version="1.0", operation="ping", kind="sent", count=3
+    )
+    html = page(staff_client)[1]
+    headers = re.findall(r'<th scope="col" class="num consumer"[^>]*>([^<]+)</th>', html)
+    assert headers == ["Frontend", "Mobile"]
+    assert consumer_calls(html, "GET /api/v1/me") == ["40", "7"]  # 30 hours ago: not in 24h
+    assert consumer_calls(html, "WS ping") == ["0", "3"]
+    assert consumer_calls(page(staff_client, window="7d")[1], "GET /api/v1/me") == ["45", "7"]
+
+
+def test_what_no_consumer_used_in_30_days(staff_client: Client) -> None:
+    html = page(staff_client)[1]
+    assert re.search(r"<h2[^>]*>Fields no consumer used in 30 days", html)
+    assert "less than 30 days" in html  # no usage recorded yet: weak evidence, and it says so
+    # Nobody called it and no committed pact exercises it.
+    assert "GET /api/monitoring/coverage: no pact exercises it and no consumer called it" in (
+        unescape(html)
+    )
+
+
 # -- recent violations ---------------------------------------------------------------------
 
 
@@ -388,7 +424,7 @@ def test_the_page_costs_the_same_few_queries_however_much_is_stored(
     for name in ("A", "B", "C"):
         reporter_issue(name=name)
     assert queries() == few
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         # session, user, trends, coverage (sightings, hourly sums, the first partial
-        # hour), recent, sources
+        # hour), usage per consumer (matrix and unused fields), recent, sources
         staff_client.get(URL, {"window": "7d", "type": "request", "source": "reporter-1"})

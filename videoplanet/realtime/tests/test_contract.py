@@ -107,6 +107,9 @@ def test_extra_fields_are_violations() -> None:
     ("raw", "error"),
     [
         ("{not json", "message: not valid JSON"),
+        # deep enough to exhaust Python's own parser, small enough for a client frame
+        ("[" * 2000 + "]" * 2000, "message: not valid JSON"),
+        ('{"type": "ping", "payload": {"id": NaN}}', "message: not valid JSON"),
         ("[1]", "message: expected an object with type and payload"),
         ('{"payload": {}}', "type: required string"),
         ('{"type": "nope", "payload": {}}', "type: unknown message type 'nope'"),

@@ -120,6 +120,7 @@ class TestClientMessages:
         ("frame", "error"),
         [
             ("hello", "message: not valid JSON"),
+            ("[" * 2000 + "]" * 2000, "message: not valid JSON"),
             (
                 json.dumps({"type": "feedback.created", "payload": {}}),
                 "type: unknown message type 'feedback.created'",

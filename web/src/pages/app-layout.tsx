@@ -27,7 +27,7 @@ export function AppLayout() {
           VideoPlanet
         </Link>
         <nav aria-label="Account">
-          {me.data && "is_staff" in me.data && me.data.is_staff ? <a href="/monitoring/contracts">Contract dashboard</a> : null}
+          {me.data?.is_staff ? <a href="/monitoring/contracts">Contract dashboard</a> : null}
           <span className="muted">{me.data?.name}</span>
           <button type="button" onClick={() => void signOut()}>
             Sign out

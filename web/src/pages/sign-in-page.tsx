@@ -1,4 +1,4 @@
-import { useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { SignInForm } from "@/features/auth/components/sign-in-form";
 
@@ -12,6 +12,9 @@ export function SignInPage() {
       <p className="muted">Review videos together, frame by frame.</p>
       <h2>Sign in</h2>
       <SignInForm onSignedIn={() => navigate(next?.startsWith("/") ? next : "/", { replace: true })} />
+      <p>
+        New here? <Link to="/sign-up">Sign up</Link>
+      </p>
     </main>
   );
 }

@@ -11,6 +11,8 @@ import { captureFrame } from "@/features/feedback/lib/capture";
 import { handlePlayerKey, PlayerControls } from "@/features/player/components/player-controls";
 import { usePlayer } from "@/features/player/hooks/use-player";
 import { PresenceAvatars } from "@/features/presence/components/presence";
+import { UploadForm } from "@/features/uploads/components/upload-form";
+import { VersionSwitcher } from "@/features/videos/components/version-switcher";
 import { playbackUrl, rateText, useProject, type Video } from "@/features/videos/api/videos";
 import { frameToSeconds, parseRate, timecodeAt } from "@/shared/lib/time/timecode";
 import { ErrorSummary } from "@/shared/ui/errors";
@@ -88,6 +90,7 @@ export function ReviewWorkspace({ video }: { video: Video }) {
     <div className="review">
       <div className="review-head">
         <h1>{video.title}</h1>
+        <VersionSwitcher video={video} />
         <PresenceAvatars people={room.people} status={room.status} />
       </div>
       <div className="review-body">
@@ -131,6 +134,12 @@ export function ReviewWorkspace({ video }: { video: Video }) {
             <button type="button" className="primary" onClick={startFeedback}>
               Add feedback
             </button>
+          ) : null}
+          {role === "owner" || role === "editor" ? (
+            <details>
+              <summary>New version</summary>
+              <UploadForm projectId={video.project_id} videoId={video.id} label="Upload a new version" />
+            </details>
           ) : null}
           {!canPost ? <p className="muted">You can watch and read: viewers do not post feedback.</p> : null}
           {draft ? (

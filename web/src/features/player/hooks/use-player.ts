@@ -25,6 +25,8 @@ export function usePlayer(rate: Rate | null) {
   });
   const loopRef = useRef(state.loop);
   loopRef.current = state.loop;
+  const rateRef = useRef(rate);
+  rateRef.current = rate;
 
   useEffect(() => {
     const video = videoRef.current;
@@ -46,6 +48,13 @@ export function usePlayer(rate: Rate | null) {
     const onPause = () => {
       cancelAnimationFrame(frameRequest);
       setState((s) => ({ ...s, playing: false }));
+      // While playing, the picture on screen runs ahead of currentTime; land in the middle
+      // of the frame currentTime names, so the frame shown is the frame feedback is pinned to.
+      const paceRate = rateRef.current;
+      if (paceRate && !video.ended) {
+        const shown = secondsToFrame(video.currentTime, paceRate);
+        video.currentTime = frameToSeconds(shown, paceRate) + frameToSeconds(1, paceRate) / 2 - 1e-4;
+      }
       sync();
     };
     video.addEventListener("play", onPlay);

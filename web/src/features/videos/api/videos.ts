@@ -41,3 +41,11 @@ export function playbackUrl(video: Video): string {
 export function rateText(video: Video): string | null {
   return (video as Video & { fps?: string | null }).fps ?? null;
 }
+
+/** Every version (cut) of a video, first to last. */
+export function useVersions(id: string) {
+  return useQuery({
+    queryKey: ["versions", id],
+    queryFn: () => unwrap(api.GET("/api/v1/videos/{video_id}/versions", { params: { path: { video_id: id } } })),
+  });
+}

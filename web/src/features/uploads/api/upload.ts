@@ -1,0 +1,60 @@
+import { api, unwrap } from "@/shared/lib/api/api-client";
+
+/** Parts of 8 MiB, each sent at the upload's offset with its SHA-256. */
+export const PART_BYTES = 8 * 1024 * 1024;
+
+export interface UploadTarget {
+  projectId: string;
+  title: string;
+  /** A new version of this video, else a new video. */
+  videoId?: string;
+}
+
+async function sha256Hex(data: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", data);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Uploads `file` in resumable parts and completes it; `onProgress` gets the bytes the server
+ * holds. Pass `resumeId` to go on with an earlier upload from the offset the server says.
+ * Returns the new video's id.
+ */
+export async function uploadVideo(
+  file: File,
+  target: UploadTarget,
+  onProgress: (sent: number, uploadId: string) => void,
+  resumeId?: string,
+): Promise<string> {
+  const upload = resumeId
+    ? await unwrap(api.GET("/api/v1/uploads/{upload_id}", { params: { path: { upload_id: resumeId } } }))
+    : await unwrap(
+        api.POST("/api/v1/uploads", {
+          body: {
+            project_id: target.projectId,
+            title: target.title,
+            filename: file.name,
+            size: file.size,
+            ...(target.videoId ? { video_id: target.videoId } : {}),
+          },
+        }),
+      );
+  let offset = upload.offset;
+  onProgress(offset, upload.id);
+  while (offset < file.size) {
+    const part = await file.slice(offset, offset + PART_BYTES).arrayBuffer();
+    const sha256 = await sha256Hex(part);
+    const answered = await unwrap(
+      api.PATCH("/api/v1/uploads/{upload_id}", {
+        params: { path: { upload_id: upload.id }, query: { offset, sha256 } },
+        body: part as never,
+        bodySerializer: (body: unknown) => body as BodyInit,
+        headers: { "Content-Type": "application/octet-stream" },
+      }),
+    );
+    offset = answered.offset;
+    onProgress(offset, upload.id);
+  }
+  const video = await unwrap(api.POST("/api/v1/uploads/{upload_id}/complete", { params: { path: { upload_id: upload.id } } }));
+  return video.id;
+}
