@@ -1,4 +1,4 @@
-"""The Pact Broker workflow (seed §5) with the `pact` CLI from pact-python-cli.
+"""The Pact Broker workflow (docs/contract-testing.md §5) with the `pact` CLI from pact-python-cli.
 
     python -m videoplanet.contracts.broker publish            # consumer pacts → broker
     python -m videoplanet.contracts.broker verify             # broker pacts → real provider

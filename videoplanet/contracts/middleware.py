@@ -1,4 +1,4 @@
-"""Runtime contract validation of the REST API (seed §3.2, on the server).
+"""Runtime contract validation of the REST API (docs/contract-testing.md §3.2, on the server).
 
 ``settings.CONTRACT_VALIDATION`` decides, per request:
 

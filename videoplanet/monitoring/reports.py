@@ -1,4 +1,5 @@
-"""The contract-violation report (seed §6.1), as agreed with the SDK's ContractMonitor.
+"""The contract-violation report (docs/contract-testing.md §6.1), as agreed with the SDK's
+ContractMonitor.
 
     {"timestamp": "2026-11-23T10:00:00Z",
      "dropped": 0,

@@ -1,4 +1,5 @@
-"""The contract dashboard page, ``GET /monitoring/contracts`` (seed §6.2): staff only.
+"""The contract dashboard page, ``GET /monitoring/contracts`` (docs/contract-testing.md §6.2):
+staff only.
 
 Server-rendered, no JavaScript: violation trends (an SVG drawn from
 ``selectors.violation_trends``), the coverage matrix (``selectors.coverage_matrix``)

@@ -1,4 +1,4 @@
-"""`WebSocketContract` (seed §4.2) in Python: one schema per message type.
+"""`WebSocketContract` (docs/contract-testing.md §4.2) in Python: one schema per message type.
 
     contract = WebSocketContract()
     contract.define_message("feedback.created", FeedbackCreated)

@@ -47,7 +47,7 @@ class UserRef(_Payload):
 
 
 class FeedbackCreated(_Payload):
-    """Someone pinned feedback to the video (seed §4.1).
+    """Someone pinned feedback to the video.
 
     ``frame`` (the frame shown at ``timestamp``) and its SMPTE ``timecode`` are
     additions to the seed's payload, sent only when the video's frame rate is known.
@@ -64,7 +64,7 @@ class FeedbackCreated(_Payload):
 
 
 class CommentAdded(_Payload):
-    """A comment or reply on one of the video's feedbacks (seed §4.1).
+    """A comment or reply on one of the video's feedbacks.
 
     ``parent_id`` is omitted for a top-level comment: the seed's schema makes it
     optional, and null is not a uuid.

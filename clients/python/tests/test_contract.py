@@ -1,4 +1,4 @@
-"""The OpenAPI validator the SDK carries, and its client-side runtime check (seed §3)."""
+"""The OpenAPI validator the SDK carries, and its client-side runtime check (docs/contract-testing.md §3)."""
 
 from __future__ import annotations
 

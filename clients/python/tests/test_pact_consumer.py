@@ -1,7 +1,7 @@
 """The SDK's consumer contracts: every SDK call and every room message, as Pact.
 
 Each interaction is declared with a provider state and flexible matchers (types and
-formats rather than values, seed §8.1), then exercised through the real SDK against
+formats rather than values, docs/contract-testing.md §8.1), then exercised through the real SDK against
 Pact's mock server, so the pact says exactly what this SDK sends and relies on. Each
 HTTP interaction records the SDK method it covers (comment ``sdk_method``); error
 cases (401, 404, 400) are contracts too.

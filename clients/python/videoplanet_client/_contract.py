@@ -88,7 +88,7 @@ class ValidationResult:
 
     @property
     def errors(self) -> list[str]:
-        """Each problem as ``<where>: <what>``, as in seed §3."""
+        """Each problem as ``<where>: <what>``, as in docs/contract-testing.md §3."""
         return [self.summary] if self.summary else [str(p) for p in self.problems]
 
     @property
@@ -573,7 +573,7 @@ class ContractViolation:
 
     @property
     def key(self) -> str:
-        """How violations aggregate (seed §6.1): ``METHOD:endpoint:type``."""
+        """How violations aggregate (docs/contract-testing.md §6.1): ``METHOD:endpoint:type``."""
         return f"{self.method}:{self.endpoint}:{self.type}"
 
 
@@ -638,7 +638,7 @@ class FanOutRecorder:
                 logging.getLogger(__name__).exception("violation recorder %r failed", recorder)
 
 
-# -- the SDK's runtime check (seed §3.2) ---------------------------------------------------
+# -- the SDK's runtime check (docs/contract-testing.md §3.2) ---------------------------
 
 
 @cache

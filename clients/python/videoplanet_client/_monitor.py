@@ -1,4 +1,5 @@
-"""Contract violations counted, alerted on and reported to the server (seed §6.1).
+"""Contract violations counted, alerted on and reported to the server
+(docs/contract-testing.md §6.1).
 
     from videoplanet_client import Client, ContractMonitor, HttpReporter, WebhookSink
 

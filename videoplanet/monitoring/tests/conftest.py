@@ -34,7 +34,7 @@ def entry(
     errors: list[str] | None = None,
     **overrides: Any,
 ) -> dict[str, Any]:
-    """One report entry; the defaults are seed §6.1's example."""
+    """One report entry; the defaults are docs/contract-testing.md §6.1's example."""
     last_seen = last_seen or timezone.now() - timedelta(minutes=1)
     first_seen = first_seen or last_seen - timedelta(seconds=57)
     errors = (

@@ -1,4 +1,4 @@
-"""WebSocketContract and the event schemas (seed §4.1 and the types beyond it)."""
+"""WebSocketContract and the event schemas (docs/contract-testing.md §4.1 and the types beyond it)."""
 
 from __future__ import annotations
 
