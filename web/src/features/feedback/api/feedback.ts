@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { components } from "@/generated/openapi";
-import { api, unwrap } from "@/shared/lib/api/api-client";
+import { api, nextPage, unwrap } from "@/shared/lib/api/api-client";
 
 export type Feedback = components["schemas"]["Feedback"];
 export type FeedbackCreate = components["schemas"]["FeedbackCreateInput"];
@@ -26,7 +26,7 @@ export function useFeedbacks(videoId: string) {
         });
         if (!response.ok || !data) return unwrap(Promise.resolve({ data, error, response }));
         all.push(...data);
-        const next = response.headers.get("Link")?.match(/<([^>]+)>\s*;\s*rel="next"/)?.[1];
+        const next = nextPage(response);
         cursor = next ? (new URL(next, location.origin).searchParams.get("cursor") ?? undefined) : undefined;
         if (!cursor) return all;
       }
