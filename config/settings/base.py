@@ -167,16 +167,20 @@ REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=1000)
 # events to the server at this URL (videoplanet.realtime.relay); empty: it broadcasts.
 ROOM_RELAY_URL = env.str("ROOM_RELAY_URL", default="")
 if REDIS_URL:
+    # Redis pub/sub: each process subscribes once to a room's group and hands every
+    # message to its own sockets there, so a broadcast is one PUBLISH, not one Redis
+    # message per socket (make bench, fan-out). Nothing is stored: a process that is
+    # not subscribed when a message is published (Redis down) never gets it; its sockets
+    # are then closed with 1012 so clients rejoin and reload (videoplanet.realtime.layer).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "videoplanet.realtime.layer.RoomChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
                         "address": REDIS_URL,
-                        # The layer's blocking read waits up to 5 s; redis-py 8 times
-                        # reads out at 5 s by default, which dropped idle sockets.
                         "socket_timeout": 30,
+                        "socket_connect_timeout": 2,
                         "max_connections": REDIS_MAX_CONNECTIONS,
                     }
                 ],

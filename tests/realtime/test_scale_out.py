@@ -23,9 +23,9 @@ import httpx
 import pytest
 import redis
 import websockets
-from channels_redis.core import RedisChannelLayer
 
 from tests.server import REPO_ROOT, ProviderServer
+from videoplanet.realtime.layer import RoomChannelLayer
 from videoplanet.realtime.revocation import EVENT_TYPE, user_group
 
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
@@ -99,6 +99,38 @@ async def silent(ws: Any, seconds: float) -> list[dict[str, Any]]:
             seen.append(json.loads(await asyncio.wait_for(ws.recv(), seconds)))
     except TimeoutError:
         return seen
+
+
+def test_a_room_gets_its_events_in_the_order_they_were_sent(
+    cluster: tuple[ProviderServer, ProviderServer],
+) -> None:
+    """Feedback created one after another, alternately through each process, reaches a
+    socket on either process in that order."""
+    a, b = cluster
+    world = httpx.post(
+        f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}
+    ).json()
+    video, headers = world["video_id"], {"Authorization": "Bearer valid-token"}
+
+    async def scenario() -> None:
+        async with room(a, video, "valid-token") as on_a, room(b, video, "valid-token") as on_b:
+            await expect(on_a, "presence.snapshot")
+            await expect(on_b, "presence.snapshot")
+            sent = []
+            async with httpx.AsyncClient() as http:
+                for n in range(30):
+                    created = await http.post(
+                        f"{(a, b)[n % 2].url}/api/v1/feedbacks",
+                        headers=headers,
+                        json={"video_id": video, "timestamp": float(n), "content": f"#{n}"},
+                    )
+                    assert created.status_code == 201
+                    sent.append(created.json()["id"])
+            for ws in (on_a, on_b):
+                got = [(await expect(ws, "feedback.created"))["payload"]["id"] for _ in sent]
+                assert got == sent
+
+    asyncio.run(scenario())
 
 
 def test_two_processes_share_rooms_and_presence(
@@ -233,7 +265,7 @@ def test_revoked_access_reaches_a_socket_in_another_process(
     world = httpx.post(
         f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}
     ).json()
-    layer = RedisChannelLayer(hosts=[REDIS_URL], prefix=f"{a.env['REDIS_KEY_PREFIX']}:asgi")
+    layer = RoomChannelLayer(hosts=[REDIS_URL], prefix=f"{a.env['REDIS_KEY_PREFIX']}:asgi")
 
     async def scenario() -> None:
         async with room(a, world["video_id"], "valid-token") as john:
@@ -246,6 +278,6 @@ def test_revoked_access_reaches_a_socket_in_another_process(
                 while True:
                     await asyncio.wait_for(john.recv(), WAIT)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
-        await layer.close_pools()
+        await layer.flush()
 
     asyncio.run(scenario())

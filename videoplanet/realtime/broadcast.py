@@ -3,7 +3,9 @@
 The message is checked against its schema once, encoded to JSON once, and the text is
 fanned out; each socket just forwards it. An invalid message is not sent and is
 recorded as a violation. Broadcasting never raises: a failure is logged and counted,
-so a REST call never fails because a room could not be told.
+so a REST call never fails because a room could not be told: the event is counted as
+dropped (``videoplanet_room_events_dropped_total{type}`` on ``/metrics``) and the room's
+clients reload when they rejoin (``layer.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from uuid import UUID
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from prometheus_client import Counter
 
 from videoplanet.monitoring.sightings import ws_message_observed
 
@@ -42,6 +45,18 @@ class BroadcastStats:
 
 
 stats = BroadcastStats()
+
+dropped_events = Counter(
+    "videoplanet_room_events_dropped",
+    "Room events that passed their schema but could not be broadcast (channel layer down).",
+    ["type"],
+)
+
+
+def _dropped(message: dict[str, Any], video_id: UUID | str) -> None:
+    stats.count("failed")
+    dropped_events.labels(message["type"]).inc()
+    logger.exception("broadcast of %s to video %s failed", message.get("type"), video_id)
 
 
 def room_group(video_id: UUID | str) -> str:
@@ -69,8 +84,7 @@ async def abroadcast(video_id: UUID | str, message: dict[str, Any]) -> bool:
     try:
         await get_channel_layer().group_send(room_group(video_id), event)
     except Exception:
-        stats.count("failed")
-        logger.exception("broadcast of %s to video %s failed", message.get("type"), video_id)
+        _dropped(message, video_id)
         return False
     stats.count("sent")
     return True

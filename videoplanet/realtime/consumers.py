@@ -11,6 +11,10 @@ re-checks each socket's token and membership (``audit.py``), and a revocation ev
 (``revocation.py``) closes it at once; either way it closes with 4401 (token gone) or
 4403 (membership gone) and delivers nothing after.
 
+When the process's link to Redis breaks and comes back, room events published meanwhile
+are lost for it: its sockets close with 1012 (service restart), which the SDK and the
+web app rejoin on, reloading what they show.
+
 Clients may send ``ping``; anything else gets an ``error`` message and the connection
 stays open. A message over ``WS_MAX_MESSAGE_BYTES`` closes it (1009) unread; messages
 beyond the rate limit (``limits.py``) are dropped, the first of a run answered with an
@@ -56,6 +60,7 @@ logger = logging.getLogger(__name__)
 CLOSE_MESSAGE_TOO_BIG = 1009
 CLOSE_POLICY_VIOLATION = 1008
 CLOSE_NOT_FOUND = 4404
+CLOSE_SERVICE_RESTART = 1012  # retryable: clients rejoin, then reload what they missed
 MAX_ERRORS_REPORTED = 20
 
 incoming = client_contract(report=True)
@@ -123,6 +128,12 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             self.project_id
         ):
             await self._close(CLOSE_FORBIDDEN)
+
+    async def layer_reconnected(self, event: dict[str, Any]) -> None:
+        """This process's link to the channel layer broke and came back (``layer.py``):
+        broadcasts may have been missed, so the client rejoins and reloads."""
+        if self.joined:
+            await self._close(CLOSE_SERVICE_RESTART)
 
     async def _enter(self) -> None:
         joined_at = timezone.now()
