@@ -36,11 +36,29 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 
 
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = HOST) -> int:
-    """A TCP port nothing listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    """A TCP port nothing listens on right now: the OS picks it, or the first free one
+    of ``PORT_RANGE`` ("18500-18549") when set, for a machine whose ports are shared out."""
+    low, _, high = os.environ.get("PORT_RANGE", "").partition("-")
+    candidates = range(int(low), int(high) + 1) if low and high else [0]
+    for port in candidates:
+        if port in _handed_out:  # may not be listening yet
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            if port:
+                _handed_out.add(port)
+            return int(sock.getsockname()[1])
+    if _handed_out:  # every port was handed out once: those servers are long gone
+        _handed_out.clear()
+        return free_port(host)
+    raise OSError(f"no free port in PORT_RANGE {low}-{high}")
 
 
 def provider_command(port: int) -> list[str]:
