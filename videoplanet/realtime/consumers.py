@@ -44,6 +44,7 @@ from .audit import access_audit
 from .auth import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Credential, admit
 from .broadcast import abroadcast, encode, outgoing, room_group
 from .contract import client_contract
+from .layer import RoomChannelLayer
 from .limits import MessageLimiter, Verdict
 from .notify import (
     error_message,
@@ -101,6 +102,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         self.presence = presence_backend()
         self.limiter = MessageLimiter()
         await self.channel_layer.group_add(self.group, self.channel_name)
+        if isinstance(self.channel_layer, RoomChannelLayer):  # broadcasts skip our queue
+            self.channel_layer.attach(self.channel_name, self.room_event)
         self.joined = True
         await self._enter()
         members = await self.presence.members(self.group, time.time())
@@ -168,6 +171,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         groups = [user_group(self.user_id)] if self.listening else []
         if self.joined:
+            if isinstance(self.channel_layer, RoomChannelLayer):
+                self.channel_layer.detach(self.channel_name)
             self.audit.discard(self)
             self.heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

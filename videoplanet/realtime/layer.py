@@ -9,12 +9,21 @@ again on its own; this layer notices the gap (the receiving loop saw the connect
 fail, then read again) and sends ``layer.reconnected`` to every channel of the process,
 so each room socket can close with a code clients rejoin on (``consumers.py``) and
 reload what they missed.
+
+Room broadcasts skip the per-socket queues: a room socket attaches its channel with a
+sink (``attach``), and a group message of type ``room.event`` is decoded once and handed
+to each attached sink of the group in turn, by the loop that reads the subscription.
+Waking every socket's task through its queue (a task, an ``asyncio.wait`` and a decode
+per socket) was most of a fan-out's CPU (make bench). One loop reads in order and
+delivers in order, so a room's events reach each socket in the order they were
+published; a sink must not block (uvicorn's WebSocket send writes to the transport).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels_redis.pubsub import (
@@ -29,6 +38,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 RECONNECTED = "layer.reconnected"
+DIRECT = "room.event"  # the group messages attached sinks get, decoded once
+
+Sink = Callable[[dict[str, Any]], Awaitable[None]]
 RETRY_SECONDS = 0.25  # between attempts to read while the link is down
 
 
@@ -45,7 +57,8 @@ class _Shard(RedisSingleShardConnection):
                         lost = False
                         logger.warning("room subscriptions to %s restored", self.host["address"])
                         self.channel_layer.reconnected()
-                    self._receive_message(message)
+                    if message is not None:
+                        await self._deliver(message)
                 else:
                     await asyncio.sleep(0.1)
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
@@ -59,10 +72,34 @@ class _Shard(RedisSingleShardConnection):
                 logger.exception("room subscription receiver failed")
                 await asyncio.sleep(1)
 
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        layer: _LoopLayer = self.channel_layer
+        name = message["channel"]
+        name = name.decode() if isinstance(name, bytes) else name
+        members = layer.groups.get(name)
+        if not members or not layer.sinks:
+            self._receive_message(message)
+            return
+        data = message["data"]
+        event = layer.channel_layer.deserialize(data)
+        direct = event.get("type") == DIRECT
+        for channel in list(members):
+            sink = layer.sinks.get(channel) if direct else None
+            if sink is not None:
+                try:
+                    await sink(event)
+                except OSError:  # the socket is gone; its consumer is leaving
+                    pass
+                except Exception:
+                    logger.exception("delivering a room event to %s failed", channel)
+            elif channel in layer.channels:
+                layer.channels[channel].put_nowait(data)
+
 
 class _LoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.sinks: dict[str, Sink] = {}
         # The parent made one plain connection per host (not connected yet): ours instead.
         plain = self._shards  # type: ignore[has-type]  # channels-redis is untyped
         self._shards = [_Shard(shard.host, self) for shard in plain]
@@ -75,7 +112,17 @@ class _LoopLayer(RedisPubSubLoopLayer):
 
 
 class RoomChannelLayer(RedisPubSubChannelLayer):
-    """``RedisPubSubChannelLayer`` that sends ``layer.reconnected`` after a gap."""
+    """``RedisPubSubChannelLayer`` that sends ``layer.reconnected`` after a gap and hands
+    ``room.event`` group messages straight to attached sinks."""
+
+    def attach(self, channel: str, sink: Sink) -> None:
+        """Deliver this channel's ``room.event`` group messages by calling ``sink``."""
+        layer: _LoopLayer = self._get_layer()  # type: ignore[assignment]
+        layer.sinks[channel] = sink
+
+    def detach(self, channel: str) -> None:
+        layer: _LoopLayer = self._get_layer()  # type: ignore[assignment]
+        layer.sinks.pop(channel, None)
 
     def _get_layer(self) -> RedisPubSubLoopLayer:
         loop = asyncio.get_running_loop()
