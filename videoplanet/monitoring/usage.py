@@ -121,6 +121,17 @@ class UsageRecorder:
         self._pending: Counter[Key] = Counter()
         self._pairs: dict[datetime, set[tuple[str, str]]] = {}
         self._flushed = time.monotonic()
+        self._hour = datetime.min.replace(tzinfo=UTC)
+        self._hour_ends = 0.0  # time.time() when self._hour is over
+
+    def _current_hour(self) -> datetime:
+        """The hour counts go to; recomputed once an hour (a room broadcast counts once
+        per socket, and building the datetime each time was most of that cost)."""
+        if time.time() >= self._hour_ends:
+            now = timezone.now().astimezone(UTC)
+            self._hour = now.replace(minute=0, second=0, microsecond=0)
+            self._hour_ends = self._hour.timestamp() + 3600
+        return self._hour
 
     def _client(self, hour: datetime, consumer: str, version: str) -> tuple[str, str]:
         """Within the per-hour cap, the pair itself; beyond it ``other/other``."""
@@ -133,7 +144,7 @@ class UsageRecorder:
         return consumer, version
 
     def _add(self, client: tuple[str, str], rows: Iterable[tuple[str, str, str]]) -> None:
-        hour = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        hour = self._current_hour()
         with self._lock:
             consumer, version = self._client(hour, *client)
             for operation, kind, name in rows:
