@@ -79,10 +79,29 @@ def parse_specs(text: str) -> list[ServerSpec]:
     return specs
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port: the OS picks it, or the first free one of ``PORT_RANGE``
+    ("18500-18549") when set, for a machine whose ports are shared out."""
+    low, _, high = os.environ.get("PORT_RANGE", "").partition("-")
+    candidates = range(int(low), int(high) + 1) if low and high else [0]
+    for port in candidates:
+        if port in _handed_out:  # may not be listening yet
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            if port:
+                _handed_out.add(port)
+            return int(sock.getsockname()[1])
+    if _handed_out:  # every port was handed out once: those servers are long gone
+        _handed_out.clear()
+        return free_port()
+    raise OSError(f"no free port in PORT_RANGE {low}-{high}")
 
 
 def process_cpu() -> dict[int, tuple[int, str, float]]:
