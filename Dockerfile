@@ -24,4 +24,4 @@ EXPOSE 8000
 # REST and WebSocket from one ASGI server; see the README for splitting REST onto
 # gunicorn sync workers when throughput matters.
 # /metrics sums the workers' request counters from PROMETHEUS_MULTIPROC_DIR, emptied first.
-CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python manage.py migrate --noinput && uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --proxy-headers --ws-max-size 65536"]
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python manage.py migrate --noinput && uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --proxy-headers --ws-max-size 65536 --ws-per-message-deflate false"]

@@ -48,7 +48,7 @@ run: install web
 		$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
-		--host 127.0.0.1 --port $(PORT) --no-access-log --ws-max-size 65536
+		--host 127.0.0.1 --port $(PORT) --no-access-log --ws-max-size 65536 --ws-per-message-deflate false
 
 ## make test: the whole suite on SQLite, then again on DATABASE_URL when it is set.
 ## make test-tools: Debian's promtool (alert-rule tests) and Chromium (the dashboard's
