@@ -25,7 +25,9 @@ import redis
 import websockets
 
 from tests.server import REPO_ROOT, ProviderServer
+from videoplanet.realtime.broadcast import room_event, room_group
 from videoplanet.realtime.layer import RoomChannelLayer
+from videoplanet.realtime.notify import pong_message
 from videoplanet.realtime.revocation import EVENT_TYPE, user_group
 
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
@@ -260,7 +262,8 @@ def test_revoked_access_reaches_a_socket_in_another_process(
     cluster: tuple[ProviderServer, ProviderServer],
 ) -> None:
     """What a membership removal sends after commit, sent from this process through the
-    shared Redis: the socket served by the server process closes 4403."""
+    shared Redis: the socket served by the server process closes 4403, and a room event
+    published right after the revocation never reaches it."""
     a, _ = cluster
     world = httpx.post(
         f"{a.url}/pact/provider-states", json={"state": "user is authenticated"}
@@ -274,10 +277,15 @@ def test_revoked_access_reaches_a_socket_in_another_process(
                 user_group(world["user_id"]),
                 {"type": EVENT_TYPE, "reason": "membership", "project_id": world["project_id"]},
             )
+            after = room_event(pong_message("after the revocation"))
+            assert after is not None
+            await layer.group_send(room_group(world["video_id"]), after)
+            seen = []
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 while True:
-                    await asyncio.wait_for(john.recv(), WAIT)
+                    seen.append(json.loads(await asyncio.wait_for(john.recv(), WAIT)))
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+            assert [m for m in seen if m["type"] == "pong"] == []
         await layer.flush()
 
     asyncio.run(scenario())

@@ -53,6 +53,7 @@ from .notify import (
     user_joined_message,
     user_left_message,
 )
+from .revocation import EVENT_TYPE as REVOKED
 from .revocation import user_group
 from .rooms import presence_backend, presence_ttl
 
@@ -103,7 +104,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         self.limiter = MessageLimiter()
         await self.channel_layer.group_add(self.group, self.channel_name)
         if isinstance(self.channel_layer, RoomChannelLayer):  # broadcasts skip our queue
-            self.channel_layer.attach(self.channel_name, self.room_event)
+            self.channel_layer.attach(self.channel_name, self.take)
         self.joined = True
         await self._enter()
         members = await self.presence.members(self.group, time.time())
@@ -244,6 +245,17 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             await self.room_event(message)
         else:
             await super().dispatch(message)
+
+    async def take(self, event: dict[str, Any]) -> bool:
+        """A group message handed over by the Redis layer (``layer.py``), in the order it
+        was published: room broadcasts and revocations; anything else is queued."""
+        if event["type"] == "room.event":
+            await self.room_event(event)
+        elif event["type"] == REVOKED:
+            await self.access_revoked(event)
+        else:
+            return False
+        return True
 
     async def room_event(self, event: dict[str, Any]) -> None:
         """A room broadcast: already validated and encoded once by the sender."""

@@ -10,13 +10,15 @@ fail, then read again) and sends ``layer.reconnected`` to every channel of the p
 so each room socket can close with a code clients rejoin on (``consumers.py``) and
 reload what they missed.
 
-Room broadcasts skip the per-socket queues: a room socket attaches its channel with a
-sink (``attach``), and a group message of type ``room.event`` is decoded once and handed
-to each attached sink of the group in turn, by the loop that reads the subscription.
-Waking every socket's task through its queue (a task, an ``asyncio.wait`` and a decode
-per socket) was most of a fan-out's CPU (make bench). One loop reads in order and
-delivers in order, so a room's events reach each socket in the order they were
-published; a sink must not block (uvicorn's WebSocket send writes to the transport).
+Room sockets skip the per-socket queues: a socket attaches its channel with a sink
+(``attach``), and a group message is decoded once per process and handed to each
+attached sink of the group in turn, by the loop that reads the subscription; a message
+the sink does not take goes to the channel's queue as before. Waking every socket's
+task through its queue (a task, an ``asyncio.wait`` and a decode per socket) was most of
+a fan-out's CPU (make bench). One loop reads in order and hands over in order, so a
+room's events reach each socket in the order they were published, and an access
+revocation published before a room event closes the socket before that event could
+be sent. A sink must not block (uvicorn's WebSocket send writes to the transport).
 """
 
 from __future__ import annotations
@@ -38,9 +40,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 RECONNECTED = "layer.reconnected"
-DIRECT = "room.event"  # the group messages attached sinks get, decoded once
-
-Sink = Callable[[dict[str, Any]], Awaitable[None]]
+# Takes a decoded group message; True if it handled it, False: queue it as usual.
+Sink = Callable[[dict[str, Any]], Awaitable[bool]]
 RETRY_SECONDS = 0.25  # between attempts to read while the link is down
 
 
@@ -82,17 +83,18 @@ class _Shard(RedisSingleShardConnection):
             return
         data = message["data"]
         event = layer.channel_layer.deserialize(data)
-        direct = event.get("type") == DIRECT
         for channel in list(members):
-            sink = layer.sinks.get(channel) if direct else None
+            sink = layer.sinks.get(channel)
+            handled = False
             if sink is not None:
                 try:
-                    await sink(event)
+                    handled = await sink(event)
                 except OSError:  # the socket is gone; its consumer is leaving
-                    pass
+                    handled = True
                 except Exception:
-                    logger.exception("delivering a room event to %s failed", channel)
-            elif channel in layer.channels:
+                    handled = True
+                    logger.exception("handing %s to %s failed", event.get("type"), channel)
+            if not handled and channel in layer.channels:
                 layer.channels[channel].put_nowait(data)
 
 
@@ -113,10 +115,10 @@ class _LoopLayer(RedisPubSubLoopLayer):
 
 class RoomChannelLayer(RedisPubSubChannelLayer):
     """``RedisPubSubChannelLayer`` that sends ``layer.reconnected`` after a gap and hands
-    ``room.event`` group messages straight to attached sinks."""
+    group messages straight to attached sinks."""
 
     def attach(self, channel: str, sink: Sink) -> None:
-        """Deliver this channel's ``room.event`` group messages by calling ``sink``."""
+        """Hand this channel's group messages to ``sink`` (what it declines is queued)."""
         layer: _LoopLayer = self._get_layer()  # type: ignore[assignment]
         layer.sinks[channel] = sink
 
