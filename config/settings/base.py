@@ -264,7 +264,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["videoplanet.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "videoplanet.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "videoplanet.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_RATES": {
@@ -289,6 +289,25 @@ SPECTACULAR_SETTINGS = {
         "Every 4xx response uses the Error envelope."
     ),
     "VERSION": "2.0.0",
+    "CONTACT": {"name": "VideoPlanet"},
+    "LICENSE": {"name": "Proprietary"},
+    "SERVERS": [{"url": "http://127.0.0.1:8000", "description": "make run"}],
+    # One tag per resource (videoplanet.api.schema.resource_tag says which path has which).
+    "TAGS": [
+        {"name": name, "description": description}
+        for name, description in {
+            "auth": "Sign-up, email verification, sign-in, API tokens and the signed-in user.",
+            "projects": "Projects and their members.",
+            "videos": "A project's videos and their versions.",
+            "uploads": "Resumable video uploads, each becoming a new video or a new version.",
+            "feedback": "Feedback pinned to a moment of a video, with screenshot and drawing.",
+            "comments": "Threaded comments on feedback, with @mentions and emoji reactions.",
+            "invitations": "Invitations to a project: sent and withdrawn by its owner or "
+            "admins, accepted or declined by the person invited.",
+            "realtime": "Tickets for a browser's connection to a live review room (AsyncAPI).",
+            "monitoring": "Contract violations reported by clients and the server; coverage.",
+        }.items()
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "FeedbackPriority": "videoplanet.feedback.models.Priority",
@@ -306,8 +325,11 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "videoplanet.api.schema.postprocess_enums_and_blanks",
+        "videoplanet.api.schema.postprocess_nullable_references",
         "videoplanet.api.schema.postprocess_response_links",
         "videoplanet.api.schema.postprocess_closed_objects",
+        "videoplanet.api.schema.postprocess_response_descriptions",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -23,7 +23,13 @@ from videoplanet.api.fields import (
     StrictUUIDField,
 )
 from videoplanet.api.pagination import PageQuerySerializer, paged_response
-from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
+from videoplanet.api.schema import (
+    NEXT_PAGE_LINK,
+    error_responses,
+    link,
+    named_component,
+    response_links,
+)
 from videoplanet.projects.selectors import video_get
 
 from .drawing import DrawingDataSerializer
@@ -237,6 +243,10 @@ class FeedbackDetailApi(APIView):
     @extend_schema(
         operation_id="feedbacks_retrieve",
         summary="One feedback",
+        description=(
+            "The feedback with its moment, screenshot and drawing. 404 when its video is not "
+            "in one of your projects."
+        ),
         responses={200: FeedbackOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
@@ -267,6 +277,10 @@ class FeedbackDetailApi(APIView):
     @extend_schema(
         operation_id="feedbacks_destroy",
         summary="Delete feedback with its comments (author, owner or editor)",
+        description=(
+            "Deletes the feedback and every comment on it. Its author and the project's "
+            "owners and editors may (403 otherwise)."
+        ),
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
@@ -325,6 +339,10 @@ class CommentCollectionApi(APIView):
     @extend_schema(
         operation_id="comments_create",
         summary="Comment on feedback or reply to a comment",
+        description=(
+            "Adds a comment to feedback, or a reply when `parent_id` names a comment; "
+            "the project members listed in `mentions` are mentioned. Viewers may not comment (403)."
+        ),
         request=CommentCreateInputSerializer,
         responses={201: CommentOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
         extensions=response_links(
@@ -410,6 +428,10 @@ class ReactionDeleteApi(APIView):
     @extend_schema(
         operation_id="comment_reactions_destroy",
         summary="Remove your reaction",
+        description=(
+            "Removes your reaction with this emoji from the comment; removing one you have "
+            "not added changes nothing. Answers with the comment's reactions."
+        ),
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404)},
     )
     def delete(self, request: AuthenticatedRequest, comment_id: uuid.UUID, emoji: str) -> Response:
@@ -427,15 +449,19 @@ class FeedbackCreateInputSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         base = super().map_serializer(auto_schema, direction)
 
-        def way(moment: str, other: str) -> dict[str, Any]:
+        def way(name: str, moment: str, other: str) -> dict[str, str]:
             schema = copy.deepcopy(base)
             del schema["properties"][other]
             schema["required"] = sorted({*schema["required"], moment})
-            schema["not"] = {"required": ["timestamp_end", "frame_end"]}
-            return schema
+            ends = ["timestamp_end", "frame_end"]
+            schema["not"] = {"properties": {end: {} for end in ends}, "required": ends}
+            return named_component(auto_schema, name, schema)
 
         # The fields both ways require, at the top too: it makes the body itself required.
         return {
-            "oneOf": [way("timestamp", "frame"), way("frame", "timestamp")],
+            "oneOf": [
+                way("FeedbackCreateAtTimestamp", "timestamp", "frame"),
+                way("FeedbackCreateAtFrame", "frame", "timestamp"),
+            ],
             "required": base["required"],
         }

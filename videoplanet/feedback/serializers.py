@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from videoplanet.api.fields import isoformat_z
@@ -99,6 +100,21 @@ class FeedbackOutputSerializer(serializers.Serializer):
         }
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        "description": "Emoji → ids of the users who reacted with it, in the order they did.",
+    },
+    component_name="ReactionMap",
+)
+class ReactionMapField(serializers.DictField):
+    """A comment's reactions: one schema wherever they appear."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.ListField(child=serializers.UUIDField()), **kwargs)
+
+
 class CommentUserSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -114,10 +130,7 @@ class CommentOutputSerializer(serializers.Serializer):
     content = serializers.CharField()
     user = CommentUserSerializer(help_text="The author.")
     mentions = CommentUserSerializer(many=True)
-    reactions = serializers.DictField(
-        child=serializers.ListField(child=serializers.UUIDField()),
-        help_text="Emoji → ids of the users who reacted with it, in the order they did.",
-    )
+    reactions = ReactionMapField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -143,10 +156,8 @@ class CommentOutputSerializer(serializers.Serializer):
 
 class ReactionsOutputSerializer(serializers.Serializer):
     success = serializers.BooleanField()
-    reactions = serializers.DictField(
-        child=serializers.ListField(child=serializers.UUIDField()),
-        help_text="Emoji → ids of the users who reacted with it.",
-    )
+    reactions = ReactionMapField()
 
     class Meta:
-        ref_name = "Reactions"
+        # Not "Reactions": a generated client's class would hold a field of its own name.
+        ref_name = "CommentReactions"

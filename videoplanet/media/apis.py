@@ -99,6 +99,10 @@ class UploadDetailApi(APIView):
     @extend_schema(
         operation_id="uploads_retrieve",
         summary="An upload in progress: its offset is where to resume",
+        description=(
+            "Where a resumable upload stands: send the next bytes from its `offset`. 404 when "
+            "the upload is not yours."
+        ),
         responses={200: UploadOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, upload_id: uuid.UUID) -> Response:
@@ -152,6 +156,10 @@ class UploadDetailApi(APIView):
     @extend_schema(
         operation_id="uploads_destroy",
         summary="Give up an upload; its bytes are removed",
+        description=(
+            "Abandons the upload: the bytes received so far are removed and it can no longer "
+            "be completed. 404 when the upload is not yours."
+        ),
         responses={204: None, **error_responses(401, 404)},
     )
     def delete(self, request: AuthenticatedRequest, upload_id: uuid.UUID) -> Response:

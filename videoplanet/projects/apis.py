@@ -172,6 +172,7 @@ class ProjectCollectionApi(APIView):
     @extend_schema(
         operation_id="projects_list",
         summary="Projects you are a member of",
+        description="Every project you are a member of, with your role in each.",
         responses={200: ProjectOutputSerializer(many=True), **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
@@ -183,6 +184,9 @@ class ProjectCollectionApi(APIView):
     @extend_schema(
         operation_id="projects_create",
         summary="Create a project; you become its owner",
+        description=(
+            "Creates a project owned by you; its id leads to its members, videos and invitations."
+        ),
         request=ProjectCreateInputSerializer,
         responses={201: ProjectOutputSerializer, **error_responses(400, 401, 413, 415)},
         extensions=response_links(
@@ -225,6 +229,7 @@ class ProjectDetailApi(APIView):
     @extend_schema(
         operation_id="projects_retrieve",
         summary="One project",
+        description="The project with your role in it. 404 when you are not a member.",
         responses={200: ProjectOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
@@ -236,6 +241,7 @@ class ProjectMembersApi(APIView):
     @extend_schema(
         operation_id="project_members_list",
         summary="Members of a project with their roles",
+        description="Everyone in the project, with their role. 404 when you are not a member.",
         responses={200: MemberOutputSerializer(many=True), **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
@@ -308,6 +314,11 @@ class ProjectInvitationsApi(APIView):
     @extend_schema(
         operation_id="project_invitations_list",
         summary="Invitations of the project still waiting for an answer (owners and editors)",
+        description=(
+            "The project's invitations still waiting for an answer. "
+            "Only owners and editors may see them (403 otherwise); 404 when you are not a "
+            "member."
+        ),
         responses={200: InvitationOutputSerializer(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
@@ -379,6 +390,10 @@ class InvitationCollectionApi(APIView):
     @extend_schema(
         operation_id="invitations_list",
         summary="Invitations to you (sent to your email address) waiting for an answer",
+        description=(
+            "Invitations sent to your email address that you have not accepted or declined "
+            "yet; accept or decline each by its id."
+        ),
         responses={200: InvitationOutputSerializer(many=True), **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
@@ -515,6 +530,10 @@ class VideoCollectionApi(APIView):
     @extend_schema(
         operation_id="videos_create",
         summary="Add a video to a project (owners and editors)",
+        description=(
+            "Creates a video in the project named in the body. Only the project's owners and "
+            "editors may (403 otherwise); 404 when the project is not yours to see."
+        ),
         request=VideoCreateInputSerializer,
         responses={201: VideoOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
         extensions=response_links(
@@ -552,6 +571,10 @@ class VideoDetailApi(APIView):
     @extend_schema(
         operation_id="videos_retrieve",
         summary="One video",
+        description=(
+            "The video with its processing status and, once processed, its playback details. "
+            "404 when it is not in one of your projects."
+        ),
         responses={200: VideoOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
@@ -563,6 +586,11 @@ class VideoVersionsApi(APIView):
     @extend_schema(
         operation_id="videos_versions_list",
         summary="Every version of a video, first to last (feedback stays on its own version)",
+        description=(
+            "All versions of the video, the first upload first. Each version is a video of "
+            "its own; feedback stays on the version it was given on. 404 when the video is "
+            "not in one of your projects."
+        ),
         responses={200: VideoOutputSerializer(many=True), **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
