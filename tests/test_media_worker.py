@@ -5,6 +5,7 @@ file, as in `make run`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -12,12 +13,14 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
 import websockets
 
 from tests.server import REPO_ROOT, ProviderServer
@@ -25,6 +28,8 @@ from tests.worker import task_worker
 from videoplanet.media.samples import count_frames, make_video
 
 pytestmark = pytest.mark.server
+
+REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
@@ -43,20 +48,27 @@ def stack_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def server(stack_env: dict[str, str]) -> Iterator[ProviderServer]:
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[ProviderServer]:
+    """The app under uvicorn on a migrated database."""
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=REPO_ROOT, env=stack_env, check=True,
+        cwd=REPO_ROOT, env=env, check=True,
     )  # fmt: skip
     with ProviderServer(
         lambda port: [
             sys.executable, "-m", "uvicorn", "config.asgi:application",
             "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
         ],
-        env=stack_env,
+        env=env,
         stop_signals=(signal.SIGTERM,),
     ) as running:  # fmt: skip
+        yield running
+
+
+@pytest.fixture
+def server(stack_env: dict[str, str]) -> Iterator[ProviderServer]:
+    with serving(stack_env) as running:
         yield running
 
 
@@ -148,24 +160,52 @@ async def _next_of_type(room: Any, type_: str) -> dict[str, Any]:
             return dict(message)
 
 
+@pytest.fixture(params=["relay", "redis"])
+def setup(request: pytest.FixtureRequest, stack_env: dict[str, str]) -> str:
+    """``relay`` (`make run`): the worker tells rooms through the server's relay endpoint
+    (no shared channel layer). ``redis`` (production): the server and the worker share
+    the channel layer on Redis. (Changes ``stack_env``.)"""
+    if request.param == "redis":
+        prefix = f"test-{uuid.uuid4().hex[:12]}"
+        stack_env.update(REDIS_URL=REDIS_URL, REDIS_KEY_PREFIX=prefix)
+        request.addfinalizer(lambda: _forget(prefix))
+    return str(request.param)
+
+
+def _forget(prefix: str) -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 def test_the_room_hears_the_worker_finish_over_a_websocket(
-    server: ProviderServer, stack_env: dict[str, str], tmp_path: Path
+    setup: str, stack_env: dict[str, str], tmp_path: Path
 ) -> None:
     """Someone watching the video's room over a real WebSocket sees it become ready: the
-    worker (another process) tells the server, which tells the room. The worker starts
-    only once the socket is in the room, so the event cannot come before it."""
+    worker (another process) tells the room through the server (``make run``) or through
+    the Redis channel layer (production). The worker starts only once the socket is in the room, so the
+    event cannot come before it."""
+    with serving(stack_env) as server:
+        _hear_the_worker(setup, server, stack_env, tmp_path)
+
+
+def _hear_the_worker(
+    setup: str, server: ProviderServer, stack_env: dict[str, str], tmp_path: Path
+) -> None:
     token = _account(stack_env)
     with httpx.Client(base_url=server.url, timeout=30) as api:
         api.headers["Authorization"] = f"Bearer {token}"
         created = _upload(api, _master(tmp_path))
     url = f"ws://{server.host}:{server.port}/ws/videos/{created['id']}/"
     log = tmp_path / "worker.log"
+    worker = task_worker(stack_env, log, relay_to=server.url if setup == "relay" else None)
 
     async def watch() -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"}
         async with websockets.connect(url, additional_headers=headers) as room:
             await _next_of_type(room, "presence.snapshot")  # in the room now
-            with task_worker(stack_env, log, relay_to=server.url):
+            with worker:
                 try:
                     return await asyncio.wait_for(_next_of_type(room, "video.updated"), 120)
                 except TimeoutError:

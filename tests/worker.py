@@ -15,17 +15,23 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from tests.server import REPO_ROOT
 
+DB_WORKER = ("db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2")
+
 
 @contextlib.contextmanager
 def task_worker(
-    env: Mapping[str, str], log: Path, *, relay_to: str | None = None
+    env: Mapping[str, str],
+    log: Path,
+    *,
+    relay_to: str | None = None,
+    command: Sequence[str] = DB_WORKER,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """``db_worker`` on ``env``'s database, its output in ``log``. With ``relay_to`` (a
+    """``manage.py <command>`` on ``env``'s database, its output in ``log``. With ``relay_to`` (a
     server's root URL) it tells rooms through that server's relay endpoint, as in
     `make run`; without, through the channel layer in ``env`` (Redis in production)."""
     worker_env = dict(env)
@@ -33,8 +39,7 @@ def task_worker(
         worker_env["ROOM_RELAY_URL"] = f"{relay_to}/internal/rooms/relay"
     with log.open("wb") as output:
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-             "--interval", "0.2"],
+            [sys.executable, "manage.py", *command],
             cwd=REPO_ROOT, env=worker_env, stdout=output, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
