@@ -24,7 +24,7 @@ import redis
 import websockets
 
 from tests.server import REPO_ROOT, ProviderServer
-from tests.worker import task_worker
+from tests.worker import DB_WORKER, RQ_WORKER, task_worker
 from videoplanet.media.samples import count_frames, make_video
 
 pytestmark = pytest.mark.server
@@ -160,15 +160,18 @@ async def _next_of_type(room: Any, type_: str) -> dict[str, Any]:
             return dict(message)
 
 
-@pytest.fixture(params=["relay", "redis"])
+@pytest.fixture(params=["relay", "redis", "rq"])
 def setup(request: pytest.FixtureRequest, stack_env: dict[str, str]) -> str:
-    """``relay`` (`make run`): the worker tells rooms through the server's relay endpoint
-    (no shared channel layer). ``redis`` (production): the server and the worker share
-    the channel layer on Redis. (Changes ``stack_env``.)"""
-    if request.param == "redis":
+    """``relay`` (`make run`): the database queue; the worker tells rooms through the
+    server's relay endpoint (no shared channel layer). ``redis``: the server and the
+    worker share the channel layer on Redis. ``rq`` (production): that, and the queue in
+    Redis with `manage.py rqworker`. (Changes ``stack_env``.)"""
+    if request.param != "relay":
         prefix = f"test-{uuid.uuid4().hex[:12]}"
         stack_env.update(REDIS_URL=REDIS_URL, REDIS_KEY_PREFIX=prefix)
         request.addfinalizer(lambda: _forget(prefix))
+    if request.param == "rq":
+        stack_env.update(TASKS_BACKEND="rq")
     return str(request.param)
 
 
@@ -199,7 +202,10 @@ def _hear_the_worker(
         created = _upload(api, _master(tmp_path))
     url = f"ws://{server.host}:{server.port}/ws/videos/{created['id']}/"
     log = tmp_path / "worker.log"
-    worker = task_worker(stack_env, log, relay_to=server.url if setup == "relay" else None)
+    if setup == "relay":
+        worker = task_worker(stack_env, log, relay_to=server.url)
+    else:
+        worker = task_worker(stack_env, log, command=RQ_WORKER if setup == "rq" else DB_WORKER)
 
     async def watch() -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"}

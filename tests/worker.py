@@ -1,5 +1,6 @@
-"""Run the task worker `make run` starts (``manage.py db_worker``) as a real process for a
-test, beside a server on the same database:
+"""Run a task worker as a real process for a test, beside a server on the same database:
+the one `make run` starts (``manage.py db_worker``), or production's (``RQ_WORKER``, with
+``TASKS_BACKEND=rq`` in the environment):
 
     with ProviderServer(...) as server, task_worker(env, log, relay_to=server.url):
         ...  # uploads completed on the server are processed by the worker
@@ -21,6 +22,8 @@ from pathlib import Path
 from tests.server import REPO_ROOT
 
 DB_WORKER = ("db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2")
+# django-tasks-rq's jobs run only in its own Job class (RQ's would call the Task object).
+RQ_WORKER = ("rqworker", "default", "--job-class", "django_tasks_rq.Job")
 
 
 @contextlib.contextmanager

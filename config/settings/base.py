@@ -240,7 +240,9 @@ REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=30)
 
 # Background tasks (Django's tasks API, django-tasks backport): "database" keeps the
 # queue in the database and `manage.py db_worker` runs it (make run starts one); "rq"
-# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for `manage.py rqworker default`.
+# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for
+# `manage.py rqworker default --job-class django_tasks_rq.Job` (RQ's own job class fails
+# every task).
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
 INSTALLED_APPS += ["django_tasks"]
 if TASKS_BACKEND == "rq":
