@@ -34,7 +34,7 @@ from django.http import HttpRequest, HttpResponse
 from videoplanet_client import ContractViolation, Problem, SchemaValidator, ValidationResult
 
 from videoplanet.api.errors import ContractViolated, error_response
-from videoplanet.api.parsers import InvalidJson, json_loads
+from videoplanet.api.parsers import InvalidJson, json_body
 
 from .validator import committed_validator
 from .violations import SOURCE, record
@@ -59,7 +59,7 @@ def _request_body(request: HttpRequest) -> Any:
     if not request.body:
         return None
     try:
-        return json_loads(request.body)
+        return json_body(request)
     except InvalidJson:
         return _NO_JSON  # the view answers 400 malformed_json
 
