@@ -63,9 +63,17 @@ def paged_response(request: Request, body: Any, *, next_cursor: str | None) -> R
     """The page's response; with ``next_cursor``, the ``Link`` to the next page (the same
     query with that cursor)."""
     response = Response(body)
-    if next_cursor is not None:
-        next_query = request.query_params.copy()
-        next_query["cursor"] = next_cursor
-        url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
-        response["Link"] = f'<{url}>; rel="next"'
+    link = next_page_link(request, next_cursor)
+    if link is not None:
+        response["Link"] = link
     return response
+
+
+def next_page_link(request: Request, next_cursor: str | None) -> str | None:
+    """The ``Link`` header to the next page (the same query with that cursor), if any."""
+    if next_cursor is None:
+        return None
+    next_query = request.query_params.copy()
+    next_query["cursor"] = next_cursor
+    url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
+    return f'<{url}>; rel="next"'

@@ -8,8 +8,10 @@ import math
 import uuid
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
@@ -22,10 +24,11 @@ from videoplanet.api.fields import (
     StrictNumberField,
     StrictUUIDField,
 )
-from videoplanet.api.pagination import PageQuerySerializer, paged_response
+from videoplanet.api.pagination import PageQuerySerializer, next_page_link, paged_response
 from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
 from videoplanet.projects.selectors import video_get
 
+from .cache import Page, list_key, page_get_or_render, page_render, page_response
 from .drawing import DrawingDataSerializer
 from .inputs import (
     EmojiField,
@@ -98,13 +101,29 @@ class FeedbackCollectionApi(APIView):
         parameters=[
             FeedbackListQuerySerializer,
             NEXT_PAGE_LINK,
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                description="The `ETag` of the copy the client holds: 304 while it is current.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                response=[200, 304],
+                description="The page's version; send it back in `If-None-Match`.",
+            ),
         ],
         responses={
             200: FeedbackOutputSerializer(many=True),
+            304: OpenApiResponse(
+                description="Not modified: the copy named in `If-None-Match` is current."
+            ),
             **error_responses(400, 401, 404),
         },
     )
-    def get(self, request: AuthenticatedRequest) -> Response:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         # A plain dict, not the QueryDict: DRF reads an empty form value of an optional
         # field as "not sent", but `?cursor=` is a blank cursor, which the document refuses.
         query = self.FeedbackListQuerySerializer(data=request.query_params.dict())
@@ -112,23 +131,30 @@ class FeedbackCollectionApi(APIView):
         params = query.validated_data
         limit = params["limit"]
         after = cursor_decode(params["cursor"]) if "cursor" in params else None
-        rows = feedback_list(
-            user=request.user,
-            video_id=params["video_id"],
-            filters=FeedbackFilters(
-                status=params.get("status"),
-                priority=params.get("priority"),
-                time_from=params.get("from"),
-                time_to=params.get("to"),
-            ),
-            after=after,
-            limit=limit + 1,
-        )
-        page = rows[:limit]
-        body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
-        more = len(rows) > limit
-        next_cursor = cursor_encode(page[-1].timestamp, page[-1].id) if more else None
-        return paged_response(request, body, next_cursor=next_cursor)
+        # Access is checked here, before any cached page is looked at (feedback.cache).
+        key = list_key(user=request.user, video_id=params["video_id"], request=request)
+
+        def render() -> Page:
+            rows = feedback_list(
+                user=request.user,
+                video_id=params["video_id"],
+                filters=FeedbackFilters(
+                    status=params.get("status"),
+                    priority=params.get("priority"),
+                    time_from=params.get("from"),
+                    time_to=params.get("to"),
+                ),
+                after=after,
+                limit=limit + 1,
+            )
+            page = rows[:limit]
+            body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
+            more = len(rows) > limit
+            next_cursor = cursor_encode(page[-1].timestamp, page[-1].id) if more else None
+            return page_render(body, next_page_link(request, next_cursor))
+
+        page, cached = page_get_or_render(key, render)
+        return page_response(request, page, cached=cached)
 
     class FeedbackCreateInputSerializer(serializers.Serializer):
         video_id = StrictUUIDField()
