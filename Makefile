@@ -111,7 +111,10 @@ api-diff: install
 		$(if $(USAGE),--usage $(USAGE)); impact=$$?; \
 	if [ $$diff -eq 0 ]; then exit 0; elif [ $$diff -eq 1 ]; then exit $$impact; else exit $$diff; fi
 
+## make bench: see bench/README.md. The FastAPI peer's dependencies (the `bench` extra)
+## are installed here only.
 bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench.run
 
 ## make dashboard-screenshot: docs/dashboard.png, the contract dashboard on monitoring_demo's
