@@ -34,6 +34,8 @@ RESULTS = common.RESULTS
 PEER = os.environ.get("BENCH_PEER", "1") != "0"
 BUSY_LIMIT = 0.15
 PAGE = 50
+# A cheap GET both the app and the peer answer 200 (main sets it: the list of the run).
+SETTLE_PATH = "/api/v1/feedbacks"
 # The targets (bench/README.md): on the value, or on the ratio to a named baseline.
 TARGET_LIST_VS_PEER = 1.5
 TARGET_LIST_CPU_MS = 1.5
@@ -159,6 +161,9 @@ def load(
     elapsed = time.monotonic() - started
     served = server.cpu_seconds() - served
     others = machine_busy_seconds() - busy - served - (common.own_cpu_seconds() - ours)
+    # Requests wrk gave up on are still queued in the server: let it drain them before
+    # the next measurement, so one slow endpoint does not starve the next one's.
+    server.wait_ready(SETTLE_PATH, auth, timeout=300)
     measurement = Measurement(
         wrk=result,
         server_cpu_ms=served / max(result.requests, 1) * 1000,
@@ -213,7 +218,11 @@ def figures(
     to further baselines; ``targets`` maps a figure to (bound, "value" or "ratio")."""
     out = []
     for key in include:
-        unit, better, get = _FIGURES[key]
+        unit, better, raw = _FIGURES[key]
+
+        def get(m: Measurement, raw: Any = raw) -> float | None:
+            return raw(m) if m.wrk.requests else None  # nothing completed: no figure
+
         target, on = (targets or {}).get(key, (None, "value"))
         out.append(
             common.metric(
@@ -226,8 +235,8 @@ def figures(
                 target_on=on,
                 baseline_name=baseline_name,
                 server=server,
-                errors=value.wrk.errors,
                 other_cpu=round(value.other_cpu, 3),
+                errors=value.wrk.errors + (0 if value.wrk.requests else 1),
                 others={
                     label: common.ratio(get(value), get(m), better) if m else None
                     for label, m in (others or {}).items()
@@ -412,6 +421,8 @@ def main() -> int:
     try:
         data = prepare(workdir)
         eps = endpoints(data)
+        global SETTLE_PATH
+        SETTLE_PATH = eps["list"].path
         chosen, selection = choose_server(specs, data, eps["list"], workdir)
         print(f"\nServing choice by measurement: {chosen.label}", flush=True)
         print(
