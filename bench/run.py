@@ -403,10 +403,6 @@ def contract_part(
     for line in [*lines, *mode_lines]:
         print(line)
     contract.save(rows, RESULTS)
-    print(
-        f"\nWrote {len(rows)} validator.*, contract_validation.* and usage_recording.* "
-        f"entries to {RESULTS.name}"
-    )
 
 
 def main() -> int:
