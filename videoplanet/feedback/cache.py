@@ -145,6 +145,7 @@ def page_response(request: HttpRequest, page: Page, *, cached: bool) -> HttpResp
     matches = request.headers.get("If-None-Match")
     if matches and _etag_matches(matches, page.etag):
         response = HttpResponse(status=304)
+        del response["Content-Type"]  # no body, so no type
     else:
         response = HttpResponse(page.body, content_type="application/json")
         if page.link is not None:
