@@ -22,25 +22,21 @@ from videoplanet.api.fields import (
     StrictNumberField,
     StrictUUIDField,
 )
-from videoplanet.api.pagination import PageQuerySerializer, paged_response
+from videoplanet.api.pagination import PageQuerySerializer, keyset_response
 from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
-from videoplanet.projects.selectors import video_get
 
 from .drawing import DrawingDataSerializer
 from .inputs import (
+    COMMENT_KEYSET,
+    FEEDBACK_KEYSET,
     EmojiField,
     FrameField,
     ScreenshotField,
-    comment_cursor_decode,
-    comment_cursor_encode,
-    cursor_decode,
-    cursor_encode,
     emoji_from_path,
 )
 from .models import Priority, Status
 from .selectors import (
     FeedbackFilters,
-    comment_get,
     comment_list,
     feedback_get,
     feedback_list,
@@ -110,8 +106,6 @@ class FeedbackCollectionApi(APIView):
         query = self.FeedbackListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        limit = params["limit"]
-        after = cursor_decode(params["cursor"]) if "cursor" in params else None
         rows = feedback_list(
             user=request.user,
             video_id=params["video_id"],
@@ -121,14 +115,18 @@ class FeedbackCollectionApi(APIView):
                 time_from=params.get("from"),
                 time_to=params.get("to"),
             ),
-            after=after,
-            limit=limit + 1,
+            after=FEEDBACK_KEYSET.after(params),
+            limit=params["limit"] + 1,
         )
-        page = rows[:limit]
-        body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
-        more = len(rows) > limit
-        next_cursor = cursor_encode(page[-1].timestamp, page[-1].id) if more else None
-        return paged_response(request, body, next_cursor=next_cursor)
+        return keyset_response(
+            request,
+            rows,
+            limit=params["limit"],
+            position=lambda row: FEEDBACK_KEYSET.encode((row.timestamp, row.id)),
+            render=lambda page: (
+                FeedbackOutputSerializer(page, many=True, context={"request": request}).data
+            ),
+        )
 
     class FeedbackCreateInputSerializer(serializers.Serializer):
         video_id = StrictUUIDField()
@@ -224,9 +222,7 @@ class FeedbackCollectionApi(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.FeedbackCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        video, role = video_get(user=request.user, video_id=fields.pop("video_id"))
-        feedback = feedback_create(video=video, role=role, author=request.user, **fields)
+        feedback = feedback_create(user=request.user, **data.validated_data)
         return Response(
             FeedbackOutputSerializer(feedback, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -240,7 +236,7 @@ class FeedbackDetailApi(APIView):
         responses={200: FeedbackOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
-        feedback, _ = feedback_get(user=request.user, feedback_id=feedback_id)
+        feedback = feedback_get(user=request.user, feedback_id=feedback_id)
         return Response(FeedbackOutputSerializer(feedback, context={"request": request}).data)
 
     class FeedbackUpdateInputSerializer(serializers.Serializer):
@@ -258,9 +254,8 @@ class FeedbackDetailApi(APIView):
     def patch(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
         data = self.FeedbackUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
         feedback = feedback_update(
-            feedback=feedback, role=role, user=request.user, changes=dict(data.validated_data)
+            user=request.user, feedback_id=feedback_id, changes=dict(data.validated_data)
         )
         return Response(FeedbackOutputSerializer(feedback, context={"request": request}).data)
 
@@ -270,8 +265,7 @@ class FeedbackDetailApi(APIView):
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
-        feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
-        feedback_delete(feedback=feedback, role=role, user=request.user)
+        feedback_delete(user=request.user, feedback_id=feedback_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -299,15 +293,19 @@ class CommentCollectionApi(APIView):
         query = self.CommentListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        feedback, _ = feedback_get(user=request.user, feedback_id=params["feedback_id"])
-        limit = params["limit"]
-        after = comment_cursor_decode(params["cursor"]) if "cursor" in params else None
-        comments = comment_list(feedback=feedback, after=after, limit=limit + 1)
-        page = comments[:limit]
-        more = len(comments) > limit
-        next_cursor = comment_cursor_encode(page[-1].thread_path) if more else None
-        body = CommentOutputSerializer(page, many=True).data
-        return paged_response(request, body, next_cursor=next_cursor)
+        comments = comment_list(
+            user=request.user,
+            feedback_id=params["feedback_id"],
+            after=COMMENT_KEYSET.after(params),
+            limit=params["limit"] + 1,
+        )
+        return keyset_response(
+            request,
+            comments,
+            limit=params["limit"],
+            position=lambda comment: COMMENT_KEYSET.encode(comment.thread_path),
+            render=lambda page: CommentOutputSerializer(page, many=True).data,
+        )
 
     class CommentCreateInputSerializer(serializers.Serializer):
         feedback_id = StrictUUIDField()
@@ -358,12 +356,10 @@ class CommentCollectionApi(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CommentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        feedback, role = feedback_get(user=request.user, feedback_id=fields.pop("feedback_id"))
+        fields = data.validated_data
         comment = comment_create(
-            feedback=feedback,
-            role=role,
-            author=request.user,
+            user=request.user,
+            feedback_id=fields["feedback_id"],
             content=fields["content"],
             parent_id=fields.get("parent_id"),
             mention_ids=fields.get("mentions"),
@@ -399,9 +395,8 @@ class ReactionCreateApi(APIView):
     def post(self, request: AuthenticatedRequest, comment_id: uuid.UUID) -> Response:
         data = self.ReactionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment, role = comment_get(user=request.user, comment_id=comment_id)
         reactions = reaction_add(
-            comment=comment, role=role, user=request.user, emoji=data.validated_data["emoji"]
+            user=request.user, comment_id=comment_id, emoji=data.validated_data["emoji"]
         )
         return Response({"success": True, "reactions": reactions})
 
@@ -414,8 +409,7 @@ class ReactionDeleteApi(APIView):
     )
     def delete(self, request: AuthenticatedRequest, comment_id: uuid.UUID, emoji: str) -> Response:
         emoji = emoji_from_path(emoji)
-        comment, role = comment_get(user=request.user, comment_id=comment_id)
-        reactions = reaction_remove(comment=comment, role=role, user=request.user, emoji=emoji)
+        reactions = reaction_remove(user=request.user, comment_id=comment_id, emoji=emoji)
         return Response({"success": True, "reactions": reactions})
 
 

@@ -86,7 +86,7 @@ def project_of(credential: Credential, video_id: UUID) -> UUID | None:
     if credential.video_id is not None and credential.video_id != video_id:
         return None
     try:
-        video, _role = video_get(user=credential.user, video_id=video_id)
+        video = video_get(user=credential.user, video_id=video_id)
     except NotFound:
         return None
     return video.project_id

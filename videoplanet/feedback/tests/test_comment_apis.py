@@ -237,7 +237,7 @@ def test_concurrent_reactions_lose_nothing(world: Any) -> None:
     def react(user: Any, emoji: str) -> None:
         try:
             barrier.wait()
-            reaction_add(comment=comment, role=Role.REVIEWER, user=user, emoji=emoji)
+            reaction_add(user=user, comment_id=comment.id, emoji=emoji)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -287,7 +287,7 @@ def test_concurrent_reactions_respect_the_cap(world: Any) -> None:
         pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL (make test)")
     comment = CommentFactory(feedback=FeedbackFactory(video=world.video, author=world.owner))
     for emoji in EMOJI[:8]:
-        reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+        reaction_add(user=world.reviewer, comment_id=comment.id, emoji=emoji)
     extra = ["🍕", "🍔", "🌮", "🍣", "🥗", "🍩"]
     barrier = threading.Barrier(len(extra))
     outcomes: list[str] = []
@@ -295,7 +295,7 @@ def test_concurrent_reactions_respect_the_cap(world: Any) -> None:
     def react(emoji: str) -> None:
         try:
             barrier.wait()
-            reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+            reaction_add(user=world.reviewer, comment_id=comment.id, emoji=emoji)
             outcomes.append("added")
         except TooManyReactions:
             outcomes.append("refused")

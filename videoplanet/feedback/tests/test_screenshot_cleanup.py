@@ -45,9 +45,8 @@ def _clean_media() -> None:
 
 def post(video: Video, author: User, picture: str) -> Feedback:
     return services.feedback_create(
-        video=video,
-        role=Role.REVIEWER,
-        author=author,
+        user=author,
+        video_id=video.id,
         timestamp=1,
         content="Look",
         screenshot=screenshot_decode(picture),

@@ -46,9 +46,7 @@ def remove_membership(world: Any, user: User) -> None:
 
 @sync_to_async
 def post_feedback(world: Any) -> None:
-    feedback_create(
-        video=world.video, role="owner", author=world.owner, timestamp=1, content="after"
-    )
+    feedback_create(user=world.owner, video_id=world.video.id, timestamp=1, content="after")
 
 
 @sync_to_async

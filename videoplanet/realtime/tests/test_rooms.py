@@ -243,7 +243,7 @@ class TestEventsFromServices:
         await sync_to_async(FeedbackFactory)(video=world.other_video)
         other = world.other_video
         await sync_to_async(feedback_create)(
-            video=other, role="owner", author=world.outsider, timestamp=1, content="elsewhere"
+            user=world.outsider, video_id=other.id, timestamp=1, content="elsewhere"
         )
         assert await listener.receive_nothing(timeout=0.3)
 
@@ -251,9 +251,8 @@ class TestEventsFromServices:
         def create_in_transaction() -> tuple[int, int]:
             with transaction.atomic():
                 feedback_create(
-                    video=world.video,
-                    role="reviewer",
-                    author=world.reviewer,
+                    user=world.reviewer,
+                    video_id=world.video.id,
                     timestamp=1,
                     content="x",
                 )
@@ -269,9 +268,8 @@ class TestEventsFromServices:
         def create_then_fail() -> None:
             with transaction.atomic():
                 feedback_create(
-                    video=world.video,
-                    role="reviewer",
-                    author=world.reviewer,
+                    user=world.reviewer,
+                    video_id=world.video.id,
                     timestamp=1,
                     content="x",
                 )
