@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -22,6 +22,9 @@ from videoplanet.monitoring.usage_document import usage_document
 from videoplanet.realtime.broadcast import abroadcast
 from videoplanet.realtime.notify import user_left_message
 from videoplanet.realtime.rooms import reset_memory_presence
+
+if TYPE_CHECKING:
+    from conftest import World
 
 FRONTEND = {"HTTP_X_CLIENT": "VideoPlanet-Frontend/1.2.0"}
 
@@ -56,7 +59,7 @@ def test_the_consumer_is_named_by_x_client_or_the_sdks_user_agent(
 @pytest.mark.contract_unchecked("sends an undocumented field and parameter on purpose")
 @pytest.mark.django_db
 def test_calls_names_and_status_classes_are_written_when_the_interval_is_up(
-    world: Any, as_user: Any, settings: Any
+    world: World, as_user: Any, settings: Any
 ) -> None:
     client = as_user(world.owner)
     created = client.post(
@@ -90,7 +93,7 @@ def test_calls_names_and_status_classes_are_written_when_the_interval_is_up(
 
 
 @pytest.mark.django_db
-def test_recording_can_be_turned_off(world: Any, as_user: Any, settings: Any) -> None:
+def test_recording_can_be_turned_off(world: World, as_user: Any, settings: Any) -> None:
     settings.USAGE_RECORDING = False
     as_user(world.owner).get("/api/v1/me", **FRONTEND)
     assert usage.pending() == {}
@@ -98,7 +101,7 @@ def test_recording_can_be_turned_off(world: Any, as_user: Any, settings: Any) ->
 
 @pytest.mark.django_db
 def test_consumers_beyond_the_hourly_cap_count_as_other(
-    world: Any, as_user: Any, settings: Any
+    world: World, as_user: Any, settings: Any
 ) -> None:
     settings.USAGE_MAX_CLIENTS_PER_HOUR = 2
     client = as_user(world.owner)
@@ -122,7 +125,7 @@ def test_concurrent_flushes_add_up_in_one_row() -> None:
 @pytest.mark.contract_unchecked("sends an undocumented field and parameter on purpose")
 @pytest.mark.django_db
 def test_usage_export_writes_a_valid_usage_document(
-    world: Any, as_user: Any, settings: Any
+    world: World, as_user: Any, settings: Any
 ) -> None:
     client = as_user(world.owner)
     client.post(
@@ -171,7 +174,7 @@ def test_monitoring_prune_deletes_usage_older_than_the_retention() -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_rooms_count_messages_received_and_sent_per_consumer(world: Any) -> None:
+async def test_rooms_count_messages_received_and_sent_per_consumer(world: World) -> None:
     reset_memory_presence()
     key = await sync_to_async(token_issue)(user=world.viewer)
     headers = [
