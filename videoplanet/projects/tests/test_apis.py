@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from videoplanet.api.pagination import cursor_encode
 from videoplanet.contracts.validator import committed_validator
 from videoplanet.projects.models import Video
 
@@ -127,9 +128,17 @@ class TestVideoListPages:
         assert seen == [v["id"] for v in everything]
         assert len(seen) == 5
 
-    def test_a_tampered_cursor_is_a_400(self, world: World, as_user: Any) -> None:
+    @pytest.mark.parametrize(
+        "cursor",
+        [
+            "nonsense",
+            cursor_encode([1e300, "00000000-0000-4000-8000-000000000000"]),  # past timedelta
+            cursor_encode([1e18, "00000000-0000-4000-8000-000000000000"]),  # past year 9999
+        ],
+    )
+    def test_a_tampered_cursor_is_a_400(self, world: World, as_user: Any, cursor: str) -> None:
         response = as_user(world.viewer).get(
-            f"/api/v1/videos?project_id={world.project.id}&cursor=nonsense"
+            "/api/v1/videos", {"project_id": str(world.project.id), "cursor": cursor}
         )
         assert response.status_code == 400
         assert "cursor" in response.json()["details"]
