@@ -23,7 +23,7 @@ from videoplanet.api.fields import (
     StrictUUIDField,
 )
 from videoplanet.api.pagination import PageQuerySerializer, keyset_response
-from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
+from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses
 
 from .drawing import DrawingDataSerializer
 from .inputs import (
@@ -34,6 +34,7 @@ from .inputs import (
     ScreenshotField,
     emoji_from_path,
 )
+from .links import COMMENT_CREATED, FEEDBACK_CREATED, REACTION_ADDED
 from .models import Priority, Status
 from .selectors import (
     FeedbackFilters,
@@ -181,43 +182,7 @@ class FeedbackCollectionApi(APIView):
         ),
         request=FeedbackCreateInputSerializer,
         responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            201,
-            GetFeedback=link(
-                "feedbacks_retrieve",
-                "The feedback just created.",
-                parameters={"path.feedback_id": "$response.body#/id"},
-            ),
-            UpdateFeedback=link(
-                "feedbacks_partial_update",
-                "Change its content, priority or status.",
-                parameters={"path.feedback_id": "$response.body#/id"},
-            ),
-            DeleteFeedback=link(
-                "feedbacks_destroy",
-                "Delete it.",
-                parameters={"path.feedback_id": "$response.body#/id"},
-            ),
-            ListComments=link(
-                "comments_list",
-                "Its comments.",
-                parameters={"query.feedback_id": "$response.body#/id"},
-            ),
-            AddComment=link(
-                "comments_create",
-                "Comment on it, mentioning its author.",
-                body={
-                    "feedback_id": "$response.body#/id",
-                    "parent_id": None,
-                    "mentions": ["$response.body#/user/id"],
-                },
-            ),
-            ListVideoFeedback=link(
-                "feedbacks_list",
-                "All feedback on the same video.",
-                parameters={"query.video_id": "$response.body#/video_id"},
-            ),
-        ),
+        extensions=FEEDBACK_CREATED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.FeedbackCreateInputSerializer(data=request.data)
@@ -325,33 +290,7 @@ class CommentCollectionApi(APIView):
         summary="Comment on feedback or reply to a comment",
         request=CommentCreateInputSerializer,
         responses={201: CommentOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            201,
-            AddReaction=link(
-                "comment_reactions_create",
-                "React to the comment.",
-                parameters={"path.comment_id": "$response.body#/id"},
-            ),
-            Reply=link(
-                "comments_create",
-                "Reply to the comment, mentioning its author.",
-                body={
-                    "feedback_id": "$response.body#/feedback_id",
-                    "parent_id": "$response.body#/id",
-                    "mentions": ["$response.body#/user/id"],
-                },
-            ),
-            ListComments=link(
-                "comments_list",
-                "The thread the comment belongs to.",
-                parameters={"query.feedback_id": "$response.body#/feedback_id"},
-            ),
-            GetFeedback=link(
-                "feedbacks_retrieve",
-                "The feedback commented on.",
-                parameters={"path.feedback_id": "$response.body#/feedback_id"},
-            ),
-        ),
+        extensions=COMMENT_CREATED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CommentCreateInputSerializer(data=request.data)
@@ -380,17 +319,7 @@ class ReactionCreateApi(APIView):
         ),
         request=ReactionInputSerializer,
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            200,
-            RemoveReaction=link(
-                "comment_reactions_destroy",
-                "Take the same reaction back.",
-                parameters={
-                    "path.comment_id": "$request.path.comment_id",
-                    "path.emoji": "$request.body#/emoji",
-                },
-            ),
-        ),
+        extensions=REACTION_ADDED,
     )
     def post(self, request: AuthenticatedRequest, comment_id: uuid.UUID) -> Response:
         data = self.ReactionInputSerializer(data=request.data)

@@ -26,9 +26,10 @@ from videoplanet.api.fields import (
     isoformat_z,
 )
 from videoplanet.api.pagination import Keyset, PageQuerySerializer, keyset_response
-from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
+from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses
 from videoplanet.media.signing import media_url
 
+from .links import INVITATION_SENT, PROJECT_CREATED, VIDEO_ADDED
 from .models import InvitationStatus, Role, Video, VideoStatus
 from .selectors import (
     invitation_list_for_project,
@@ -200,34 +201,7 @@ class ProjectCollectionApi(APIView):
         summary="Create a project; you become its owner",
         request=ProjectCreateInputSerializer,
         responses={201: ProjectOutputSerializer, **error_responses(400, 401, 413, 415)},
-        extensions=response_links(
-            201,
-            GetProject=link(
-                "projects_retrieve",
-                "The project just created.",
-                parameters={"path.project_id": "$response.body#/id"},
-            ),
-            ListMembers=link(
-                "project_members_list",
-                "Its members (you, as owner).",
-                parameters={"path.project_id": "$response.body#/id"},
-            ),
-            Invite=link(
-                "project_invitations_create",
-                "Invite someone to it by email.",
-                parameters={"path.project_id": "$response.body#/id"},
-            ),
-            ListVideos=link(
-                "videos_list",
-                "Its videos.",
-                parameters={"query.project_id": "$response.body#/id"},
-            ),
-            AddVideo=link(
-                "videos_create",
-                "Add a video to it.",
-                body={"project_id": "$response.body#/id"},
-            ),
-        ),
+        extensions=PROJECT_CREATED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.ProjectCreateInputSerializer(data=request.data)
@@ -346,22 +320,7 @@ class ProjectInvitationsApi(APIView):
             202: InvitationOutputSerializer,
             **error_responses(400, 401, 403, 404, 413, 415, 429),
         },
-        extensions=response_links(
-            202,
-            RevokeInvitation=link(
-                "project_invitations_destroy",
-                "Withdraw it.",
-                parameters={
-                    "path.project_id": "$request.path.project_id",
-                    "path.invitation_id": "$response.body#/id",
-                },
-            ),
-            ListInvitations=link(
-                "project_invitations_list",
-                "The project's pending invitations.",
-                parameters={"path.project_id": "$request.path.project_id"},
-            ),
-        ),
+        extensions=INVITATION_SENT,
     )
     def post(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
         data = self.InvitationCreateInputSerializer(data=request.data)
@@ -515,24 +474,7 @@ class VideoCollectionApi(APIView):
         summary="Add a video to a project (owners and editors)",
         request=VideoCreateInputSerializer,
         responses={201: VideoOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            201,
-            GetVideo=link(
-                "videos_retrieve",
-                "The video just added.",
-                parameters={"path.video_id": "$response.body#/id"},
-            ),
-            ListFeedback=link(
-                "feedbacks_list",
-                "Its feedback.",
-                parameters={"query.video_id": "$response.body#/id"},
-            ),
-            AddFeedback=link(
-                "feedbacks_create",
-                "Pin feedback to it.",
-                body={"video_id": "$response.body#/id"},
-            ),
-        ),
+        extensions=VIDEO_ADDED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.VideoCreateInputSerializer(data=request.data)
