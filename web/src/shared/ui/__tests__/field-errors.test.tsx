@@ -134,12 +134,12 @@ describe("feedback form: errors beside the field that caused them", () => {
       new ApiError(400, {
         code: "validation_error",
         message: "The request is not valid.",
-        details: { "drawing_data.shapes.0.style.color": ["Not a colour: use #RRGGBB."], priority: ["Not one of low, medium, high, urgent."] },
+        details: { "drawing_data.shapes.0.style.color": ["Not a colour: use #RRGGBB."], priority: ["Not one of low, medium, high, critical."] },
       }),
     );
 
     expect(screen.getByText("Not a colour: use #RRGGBB.")).toBeTruthy();
-    expect(besides(screen.getByRole("combobox", { name: "Priority" }))).toBe("Not one of low, medium, high, urgent.");
+    expect(besides(screen.getByRole("combobox", { name: "Priority" }))).toBe("Not one of low, medium, high, critical.");
     expect(screen.queryByText("The request is not valid.")).toBeNull();
   });
 
