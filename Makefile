@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install web run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
+.PHONY: install web run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot screenshots clean \
 	consumer-pacts web-pacts web-test-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
@@ -111,13 +111,19 @@ api-diff: install
 		$(if $(USAGE),--usage $(USAGE)); impact=$$?; \
 	if [ $$diff -eq 0 ]; then exit 0; elif [ $$diff -eq 1 ]; then exit $$impact; else exit $$diff; fi
 
-bench: install
+bench: install test-tools web
 	$(PY) -m bench.run
 
 ## make dashboard-screenshot: docs/dashboard.png, the contract dashboard on monitoring_demo's
 ## data in the system Chromium (what the browser test drives); commit it with the README.
 dashboard-screenshot: install
 	$(PY) -m tests.browser.dashboard docs/dashboard.png
+
+## make screenshots: docs/screenshots/*.png, the review page (markers, a drawing, a thread;
+## adding feedback) and sign-in on `make run`'s demo data in the system Chromium; commit
+## them with the README.
+screenshots: install test-tools web
+	$(PY) -m tests.browser.screenshots docs/screenshots
 
 ## make consumer-pacts: both consumers' contract tests (the Python SDK's and the web app's),
 ## writing pacts/ (commit them).

@@ -101,7 +101,8 @@ def wait_until_live(page: Page) -> None:
     video = page.get_by_label(f"Video: {DEMO_TITLE}")
     expect(video).to_be_visible()
     page.wait_for_function("v => v.readyState >= 2", arg=video.element_handle())
-    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    # a readiness wait, generous for a busy machine (the bench loads 500 feedbacks first)
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible(timeout=30_000)
 
 
 def open_review(
