@@ -98,10 +98,10 @@ def sign_in(page: Page, server: ProviderServer, email: str, password: str) -> No
 
 def wait_until_live(page: Page) -> None:
     """The video has its first frame and the room is open."""
+    # readiness waits, generous for a busy machine (the bench loads 500 feedbacks first)
     video = page.get_by_label(f"Video: {DEMO_TITLE}")
-    expect(video).to_be_visible()
+    expect(video).to_be_visible(timeout=30_000)
     page.wait_for_function("v => v.readyState >= 2", arg=video.element_handle())
-    # a readiness wait, generous for a busy machine (the bench loads 500 feedbacks first)
     expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible(timeout=30_000)
 
 
