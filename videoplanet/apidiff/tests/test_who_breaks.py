@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
+import shlex
 from datetime import datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -115,7 +117,8 @@ def test_the_usage_fixture_is_what_the_server_records(world: Any, as_user: Any) 
         USAGE.write_text(json.dumps(exported, indent=2, sort_keys=True) + "\n")
     committed = json.loads(USAGE.read_text())
     assert _what_was_used(exported) == _what_was_used(committed), (
-        "the traffic changed: RECORD_USAGE_FIXTURE=1 rewrites usage-30d.json"
+        "the traffic changed: RECORD_USAGE_FIXTURE=1 rewrites usage-30d.json (then the"
+        " README's examples, which quote its times)"
     )
     usage.clear()
 
@@ -269,3 +272,62 @@ def test_unused_trusts_runtime_for_the_client_messages_a_consumer_sends(
     (tmp_path / "quiet.json").write_text(json.dumps(quiet))
     lines = unused(tmp_path / "quiet.json")
     assert "MESSAGE ping: no pact exercises it and no consumer called it" in lines
+
+
+# The README's examples are the commands' own output ---------------------------------------
+
+README = ROOT / "README.md"
+# The README's jq lines, and the same change made here.
+_UPLOAD_OFFSET = (
+    "$ jq 'del(.components.schemas.Upload.properties.offset)"
+    ' | .components.schemas.Upload.required -= ["offset"]\' contracts/openapi.json > new.json'
+)
+_VIDEO_FAILURE = (
+    "$ jq 'del(.components.schemas.VideoUpdated.properties.failure_reason)'"
+    " contracts/asyncapi.json > new.json"
+)
+
+
+def _readme_new_document(jq: str) -> Doc:
+    if jq == _UPLOAD_OFFSET:
+        changed = copy.deepcopy(OPENAPI)
+        upload = changed["components"]["schemas"]["Upload"]
+        del upload["properties"]["offset"]
+        upload["required"].remove("offset")
+        return changed
+    assert jq == _VIDEO_FAILURE, f"an example this test does not know: {jq}"
+    changed = copy.deepcopy(ASYNCAPI)
+    del changed["components"]["schemas"]["VideoUpdated"]["properties"]["failure_reason"]
+    return changed
+
+
+def _readme_examples() -> list[tuple[str, list[str], list[str]]]:
+    """(the jq line or "", the command's arguments, its output) of each example in the
+    README's "Who breaks?" section."""
+    section = README.read_text().split("\n## Who breaks?\n", 1)[1].split("\n## ", 1)[0]
+    found = []
+    for block in re.findall(r"```text\n(.*?)```", section, re.S):
+        lines = block.rstrip("\n").split("\n")
+        jq = lines.pop(0) if lines[0].startswith("$ jq ") else ""
+        command = lines.pop(0)
+        if not command.startswith("$ python -m videoplanet.contracts "):
+            continue  # not a command (the usage document's schema)
+        found.append((jq, shlex.split(command)[4:], lines))
+    return found
+
+
+def test_the_readme_examples_are_the_commands_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = _readme_examples()
+    assert [jq for jq, _, _ in examples] == [_UPLOAD_OFFSET, _VIDEO_FAILURE, ""]
+    monkeypatch.chdir(ROOT)  # the commands' paths are the repository's
+    for jq, argv, output in examples:
+        if jq:
+            (tmp_path / "new.json").write_text(json.dumps(_readme_new_document(jq)))
+            argv = [str(tmp_path / "new.json") if arg == "new.json" else arg for arg in argv]
+        command, rest = argv[0], argv[1:]
+        main = {"impact": impact_main, "who-uses": who_uses_main}[command]
+        code = main(rest)
+        assert capsys.readouterr().out.rstrip("\n").split("\n") == output, " ".join(argv)
+        assert code == (1 if command == "impact" else 0)
