@@ -17,7 +17,7 @@ from config.asgi import application
 from videoplanet.accounts.services import token_issue
 from videoplanet.apidiff.usage import UsageDocument
 from videoplanet.monitoring.models import UsageHour
-from videoplanet.monitoring.usage import identify, usage
+from videoplanet.monitoring.usage import UsageRecorder, identify, usage
 from videoplanet.monitoring.usage_document import usage_document
 from videoplanet.realtime.broadcast import abroadcast
 from videoplanet.realtime.notify import user_left_message
@@ -108,6 +108,22 @@ def test_consumers_beyond_the_hourly_cap_count_as_other(
     usage.flush()
     calls = {(r[0], r[1]): r[5] for r in rows() if r[3] == "call"}
     assert calls == {("Script-0", "1.0"): 2, ("Script-1", "1.0"): 1, ("other", "other"): 2}
+
+
+@pytest.mark.django_db
+def test_the_hourly_cap_holds_across_server_processes(settings: Any) -> None:
+    """Each process has its own recorder; the database holds the cap for all of them."""
+    settings.USAGE_MAX_CLIENTS_PER_HOUR = 2
+    first, second = UsageRecorder(), UsageRecorder()
+    for recorder, names in ((first, ["Script-0", "Script-1"]), (second, ["Script-2", "Script-0"])):
+        for name in names:  # within each process's own cap
+            recorder.call((name, "1.0"), "GET /api/v1/me", query=[], body=None, status=200)
+        recorder.flush()
+    calls = {(r[0], r[1]): r[5] for r in rows() if r[3] == "call"}
+    # Script-2 came third in the hour, from the second process: counted, as other
+    assert calls == {("Script-0", "1.0"): 2, ("Script-1", "1.0"): 1, ("other", "other"): 1}
+    statuses = {(r[0], r[4]): r[5] for r in rows() if r[3] == "status"}
+    assert statuses[("other", "2xx")] == 1
 
 
 @pytest.mark.django_db
