@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "videoplanet.contracts",
     "videoplanet.realtime",
     "videoplanet.monitoring",
+    "videoplanet.pact",  # tooling: management commands, provider states when enabled
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,10 @@ SPECTACULAR_SETTINGS = {
         "Every 4xx response uses the Error envelope."
     ),
     "VERSION": "2.0.0",
+    # Operations are tagged by the first path segment after this prefix; fixed, so the
+    # document does not depend on which other routes are mounted (/pact/ is only when
+    # provider states are enabled).
+    "SCHEMA_PATH_PREFIX": "/",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "FeedbackPriority": "videoplanet.feedback.models.Priority",
