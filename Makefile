@@ -73,7 +73,7 @@ test: install test-tools web
 
 ## make provider PORT=N: the app on a throwaway database with the Pact provider-state endpoint on.
 provider: install
-	$(PY) -m videoplanet.contracts.provider --port $(PORT)
+	$(PY) -m videoplanet.pact.provider --port $(PORT)
 
 lint: install web/node_modules/.installed
 	cd web && npm run generate >/dev/null && npx tsc --noEmit -p tsconfig.json
@@ -89,7 +89,7 @@ format: install
 
 ## make openapi: regenerate the committed OpenAPI document from the code, and the SDK's copy.
 openapi: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m videoplanet.contracts.openapi write contracts/openapi.json
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py openapi --write contracts/openapi.json
 	cp contracts/openapi.json clients/python/videoplanet_client/openapi.json
 
 ## make asyncapi: regenerate the committed AsyncAPI document from the event models.
@@ -145,23 +145,23 @@ test: web-test-pacts
 ## of the pacts against a real provider process; its results go to
 ## var/pact-verification.json for the contract coverage matrix.
 contracts: consumer-pacts
-	$(PY) -m videoplanet.contracts.crosscheck pacts/*.json
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py pact_crosscheck pacts/*.json
 	PACT_VERIFICATION_REPORT=$(CURDIR)/var/pact-verification.json $(PY) -m pytest tests/contract
 
 ## Pact Broker workflow (seed §5): versioned by git sha and branch; each stops with a
 ## clear message and exit 2 when PACT_BROKER_URL is not set.
 publish: install
-	$(PY) -m videoplanet.contracts.broker publish
+	$(PY) -m videoplanet.pact.broker publish
 
 verify-broker: install
-	$(PY) -m videoplanet.contracts.broker verify
+	$(PY) -m videoplanet.pact.broker verify
 
 can-i-deploy: install
-	$(PY) -m videoplanet.contracts.broker can-i-deploy $(if $(ENV),--to-environment $(ENV),)
+	$(PY) -m videoplanet.pact.broker can-i-deploy $(if $(ENV),--to-environment $(ENV),)
 
 record-deployment: install
 	@test -n "$(ENV)" || (echo "usage: make record-deployment ENV=production" >&2; exit 2)
-	$(PY) -m videoplanet.contracts.broker record-deployment --environment $(ENV)
+	$(PY) -m videoplanet.pact.broker record-deployment --environment $(ENV)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -130,9 +130,13 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     async def _enter(self) -> None:
         joined_at = timezone.now()
         first = await self.presence.join(
-            self.group, self.user_id, self.user_name, isoformat_z(joined_at),
-            self.channel_name, time.time(),
-        )  # fmt: skip
+            self.group,
+            self.user_id,
+            self.user_name,
+            isoformat_z(joined_at),
+            self.channel_name,
+            time.time(),
+        )
         if first:
             await abroadcast(
                 self.video_id, user_joined_message(self.user_id, self.user_name, joined_at)
