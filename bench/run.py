@@ -55,6 +55,11 @@ What it does, in one run (about 2 minutes with the defaults):
    vs the ffmpeg CLI doing the same libx264 encode, and a 256 MiB file through the
    signed media view vs Django's FileResponse (time to first byte, throughput, a Range
    from the middle, server memory). ``media.*`` entries; ``BENCH_MEDIA=0`` skips it.
+11. The reviewer web app in headless Chromium (``bench.web``, under a minute, its own
+   process): the gzip size of the JavaScript the review page loads (target ≤ 200 KB) and
+   the time from navigation to the first timeline marker with 500 feedbacks on the
+   video (target ≤ 1 s). ``web.*`` entries; ``BENCH_WEB=0`` skips it; alone:
+   ``python -m bench.web``.
 
 Environment: ``BENCH_DURATION`` (10), ``BENCH_SELECT_DURATION`` (half of it, ≥ 3),
 ``BENCH_WARMUP`` (2), ``BENCH_CONNECTIONS`` (32), ``BENCH_SERVERS``
@@ -83,7 +88,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import contract, dashboard, fanout, media, wrk
+from . import contract, dashboard, fanout, media, web, wrk
 from .dataset import ROOT, Dataset, five_shapes, prepare
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
@@ -467,6 +472,8 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "bench.dashboard"], cwd=ROOT, check=True)
         if media.ENABLED:
             subprocess.run([sys.executable, "-m", "bench.media"], cwd=ROOT, check=True)
+        if web.ENABLED:
+            subprocess.run([sys.executable, "-m", "bench.web"], cwd=ROOT, check=True)
         if os.environ.get("BENCH_PROFILE") == "1":
             print("\nIn-process profile (bench.profile):", flush=True)
             subprocess.run(

@@ -36,8 +36,15 @@ from .processing import local_copy, process
 logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
-EXTENSIONS = {"mov": "mov", "mp4": "mp4", "matroska": "mkv", "webm": "webm", "avi": "avi",
-              "mxf": "mxf", "mpegts": "ts"}  # fmt: skip
+EXTENSIONS = {
+    "mov": "mov",
+    "mp4": "mp4",
+    "matroska": "mkv",
+    "webm": "webm",
+    "avi": "avi",
+    "mxf": "mxf",
+    "mpegts": "ts",
+}
 
 
 class Readable(Protocol):

@@ -21,8 +21,9 @@ from config.asgi import application
 from tests.factories import VideoFactory
 from videoplanet.accounts.models import ApiToken, token_digest
 from videoplanet.accounts.services import token_issue
+from videoplanet.monitoring.usage import usage
 from videoplanet.realtime import tickets
-from videoplanet.realtime.tests.helpers import joined
+from videoplanet.realtime.tests.helpers import joined, next_message
 from videoplanet.realtime.tickets import ticket_issue, ticket_redeem
 
 if TYPE_CHECKING:
@@ -130,6 +131,49 @@ class TestSockets:
         ws = await open_with(ticket.value, world.video)
         assert (await ws.receive_output(timeout=2))["code"] == 4401
         await ws.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+class TestConsumerName:
+    """A browser cannot set X-Client on a WebSocket: its socket is counted under the
+    consumer that asked for the ticket (the web app sends X-Client on every API call)."""
+
+    async def ping_with_a_ticket(self, world: Any, as_user: Any, **headers: str) -> set[Any]:
+        """Ask for a ticket (with ``headers``), open the room with it, ping; the consumers
+        (name, version) the room's messages were counted under."""
+        usage.clear()
+        response = await database_sync_to_async(
+            lambda: as_user(world.viewer).post(
+                "/api/v1/realtime/tickets",
+                {"video_id": str(world.video.id)},
+                format="json",
+                **headers,
+            )
+        )()
+        assert response.status_code == 201
+        ws = await open_with(response.json()["ticket"], world.video)
+        await joined(ws)
+        await ws.send_json_to({"type": "ping", "payload": {"id": "1"}})
+        while (await next_message(ws))["type"] != "pong":
+            pass
+        await ws.disconnect()
+        seen = {(k[1], k[2]) for k in usage.pending() if k[3] in ("ping", "pong")}
+        usage.clear()
+        return seen
+
+    async def test_the_web_apps_socket_is_named_by_its_ticket_request(
+        self, world: Any, as_user: Any
+    ) -> None:
+        seen = await self.ping_with_a_ticket(
+            world, as_user, HTTP_X_CLIENT="VideoPlanet-Frontend/0.1.0"
+        )
+        assert seen == {("VideoPlanet-Frontend", "0.1.0")}
+
+    async def test_a_ticket_asked_for_without_a_name_stays_unknown(
+        self, world: Any, as_user: Any
+    ) -> None:
+        assert await self.ping_with_a_ticket(world, as_user) == {("unknown", "unknown")}
 
 
 @pytest.mark.django_db

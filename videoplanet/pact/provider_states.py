@@ -216,9 +216,14 @@ def video_has_versions() -> dict[str, Any]:
     """A second cut, ready (no processing in a state: the row is made directly)."""
     world = _base_world()
     Video.objects.create(
-        id=VIDEO_V2_ID, stack_id=VIDEO_ID, version=2, project_id=PROJECT_ID,
-        title="Pact Test Video, cut 2", url="https://example.com/cut2.mp4", duration=118.0,
-    )  # fmt: skip
+        id=VIDEO_V2_ID,
+        stack_id=VIDEO_ID,
+        version=2,
+        project_id=PROJECT_ID,
+        title="Pact Test Video, cut 2",
+        url="https://example.com/cut2.mp4",
+        duration=118.0,
+    )
     return {**world, "video_v2_id": str(VIDEO_V2_ID)}
 
 
@@ -227,9 +232,14 @@ def _upload(*, size: int, data: bytes = b"") -> None:
     from videoplanet.media.services import upload_part_path
 
     Upload.objects.create(
-        id=UPLOAD_ID, project_id=PROJECT_ID, created_by_id=JOHN_ID, title="Cut 3",
-        filename="cut3.mp4", size=size, received=len(data),
-    )  # fmt: skip
+        id=UPLOAD_ID,
+        project_id=PROJECT_ID,
+        created_by_id=JOHN_ID,
+        title="Cut 3",
+        filename="cut3.mp4",
+        size=size,
+        received=len(data),
+    )
     path = upload_part_path(UPLOAD_ID)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -241,12 +251,22 @@ def an_uploaded_video_is_ready() -> dict[str, Any]:
     world = _base_world()
     folder = f"videos/{UPLOADED_VIDEO_ID}"
     Video.objects.create(
-        id=UPLOADED_VIDEO_ID, stack_id=UPLOADED_VIDEO_ID, project_id=PROJECT_ID, title="Cut 3",
-        url="", duration=0.5005, fps="24000/1001", frame_count=12, width=64, height=48,
-        status=VideoStatus.READY, source=f"{folder}/original.mov",
-        playback=f"{folder}/proxy.mp4", poster=f"{folder}/poster.webp",
+        id=UPLOADED_VIDEO_ID,
+        stack_id=UPLOADED_VIDEO_ID,
+        project_id=PROJECT_ID,
+        title="Cut 3",
+        url="",
+        duration=0.5005,
+        fps="24000/1001",
+        frame_count=12,
+        width=64,
+        height=48,
+        status=VideoStatus.READY,
+        source=f"{folder}/original.mov",
+        playback=f"{folder}/proxy.mp4",
+        poster=f"{folder}/poster.webp",
         thumbnails=[{"time": 0.0, "name": f"{folder}/thumb-00.webp"}],
-    )  # fmt: skip
+    )
     return {**world, "uploaded_video_id": str(UPLOADED_VIDEO_ID)}
 
 
