@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import common, contract, dashboard, fanout, media, wrk
+from . import common, contract, dashboard, fanout, media, web, wrk
 from .dataset import ROOT, Dataset, five_shapes, prepare
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
@@ -478,6 +478,8 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "bench.dashboard"], cwd=ROOT, check=True)
         if media.ENABLED:
             subprocess.run([sys.executable, "-m", "bench.media"], cwd=ROOT, check=True)
+        if web.ENABLED:
+            subprocess.run([sys.executable, "-m", "bench.web"], cwd=ROOT, check=True)
         if os.environ.get("BENCH_PROFILE") == "1":
             print("\nIn-process profile (bench.profile):", flush=True)
             subprocess.run(
