@@ -23,7 +23,6 @@ Entries ``media.*`` are merged into bench-results.json. ``BENCH_MEDIA=0`` skips 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -35,8 +34,8 @@ import time
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
+from . import common
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, process_cpu
 
@@ -246,15 +245,7 @@ def serving(workdir: Path, env: dict[str, str]) -> list[Metric]:
 
 
 def write_results(entries: list[Metric]) -> None:
-    existing: list[dict[str, Any]] = []
-    if RESULTS.exists():
-        try:
-            existing = [e for e in json.loads(RESULTS.read_text()) if isinstance(e, dict)]
-        except ValueError:
-            existing = []
-    kept = [e for e in existing if not str(e.get("name", "")).startswith("media.")]
-    RESULTS.write_text(json.dumps([*kept, *(asdict(e) for e in entries)], indent=2) + "\n")
-    print(f"\nWrote {len(entries)} media.* entries to {RESULTS.name}")
+    common.write_results((asdict(e) for e in entries), ("media.",), RESULTS)
 
 
 def main() -> int:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "videoplanet.contracts",
     "videoplanet.realtime",
     "videoplanet.monitoring",
+    "videoplanet.pact",  # tooling: management commands, provider states when enabled
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,10 @@ SPECTACULAR_SETTINGS = {
         "Every 4xx response uses the Error envelope."
     ),
     "VERSION": "2.0.0",
+    # Operations are tagged by the first path segment after this prefix; fixed, so the
+    # document does not depend on which other routes are mounted (/pact/ is only when
+    # provider states are enabled).
+    "SCHEMA_PATH_PREFIX": "/",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "FeedbackPriority": "videoplanet.feedback.models.Priority",
@@ -357,7 +362,7 @@ MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", defau
 # Who uses what (README "Who breaks?"): per consumer (X-Client or the SDK's User-Agent)
 # and version, the operations, parameter and field names, status classes and room
 # messages, in memory and written with the sightings; at most USAGE_MAX_CLIENTS_PER_HOUR
-# consumer/version pairs per process and hour (the rest count as "other").
+# consumer/version pairs per hour across all processes (the rest count as "other").
 USAGE_RECORDING = env.bool("USAGE_RECORDING", default=True)
 USAGE_MAX_CLIENTS_PER_HOUR = env.int("USAGE_MAX_CLIENTS_PER_HOUR", default=50)
 # The consumer pacts and the last provider verification of each (`make contracts`
