@@ -1,4 +1,4 @@
-"""``videos.upload`` and ``videos.wait`` of both clients against a real server process
+"""The SDK's ``videos.upload`` and ``videos.wait`` (both clients) against a real server process
 and a real task worker (``manage.py db_worker``, as `make run` starts it) on one
 database: the file goes up in parts, the worker makes the proxy, ``wait`` sees the video
 go from ``processing`` to ``ready`` (or ``failed``)."""
