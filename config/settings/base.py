@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "videoplanet.contracts",
     "videoplanet.realtime",
     "videoplanet.monitoring",
+    "videoplanet.pact",  # tooling: management commands, provider states when enabled
 ]
 
 MIDDLEWARE = [
@@ -240,7 +241,9 @@ REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=30)
 
 # Background tasks (Django's tasks API, django-tasks backport): "database" keeps the
 # queue in the database and `manage.py db_worker` runs it (make run starts one); "rq"
-# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for `manage.py rqworker default`.
+# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for
+# `manage.py rqworker default --job-class django_tasks_rq.Job` (RQ's own job class fails
+# every task).
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
 INSTALLED_APPS += ["django_tasks"]
 if TASKS_BACKEND == "rq":
@@ -308,6 +311,10 @@ SPECTACULAR_SETTINGS = {
             "monitoring": "Contract violations reported by clients and the server; coverage.",
         }.items()
     ],
+    # Operations are tagged by the first path segment after this prefix; fixed, so the
+    # document does not depend on which other routes are mounted (/pact/ is only when
+    # provider states are enabled).
+    "SCHEMA_PATH_PREFIX": "/",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "FeedbackPriority": "videoplanet.feedback.models.Priority",
@@ -377,7 +384,7 @@ MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", defau
 # Who uses what (README "Who breaks?"): per consumer (X-Client or the SDK's User-Agent)
 # and version, the operations, parameter and field names, status classes and room
 # messages, in memory and written with the sightings; at most USAGE_MAX_CLIENTS_PER_HOUR
-# consumer/version pairs per process and hour (the rest count as "other").
+# consumer/version pairs per hour across all processes (the rest count as "other").
 USAGE_RECORDING = env.bool("USAGE_RECORDING", default=True)
 USAGE_MAX_CLIENTS_PER_HOUR = env.int("USAGE_MAX_CLIENTS_PER_HOUR", default=50)
 # The consumer pacts and the last provider verification of each (`make contracts`

@@ -155,6 +155,7 @@ def _pattern_key(pattern: Any) -> Any:
 
 
 # JSON Schema keywords with no 3.0 spelling: compared whole, as a constraint.
+# fmt: skip below: word lists kept packed, one name a line says nothing more.
 _OPAQUE = (
     "not", "contains", "minContains", "maxContains", "if", "then", "else", "prefixItems",
     "dependentRequired", "dependentSchemas", "patternProperties", "propertyNames",

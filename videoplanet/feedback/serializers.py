@@ -17,9 +17,9 @@ from rest_framework import serializers
 from videoplanet.api.fields import isoformat_z
 
 from .drawing import DrawingDataSerializer
-from .models import Comment, Feedback, Priority, Status
+from .models import Feedback, Priority, Status
 from .screenshots import screenshot_url
-from .selectors import FeedbackRow
+from .selectors import CommentRow, FeedbackRow
 from .timecode import frame_at
 
 
@@ -137,18 +137,15 @@ class CommentOutputSerializer(serializers.Serializer):
     class Meta:
         ref_name = "Comment"
 
-    def to_representation(self, instance: Comment) -> dict[str, Any]:
+    def to_representation(self, instance: CommentRow) -> dict[str, Any]:
         return {
             "id": str(instance.id),
             "feedback_id": str(instance.feedback_id),
             "parent_id": str(instance.parent_id) if instance.parent_id else None,
             "content": instance.content,
             "user": {"id": str(instance.author.id), "name": instance.author.name},
-            "mentions": [
-                {"id": str(u.id), "name": u.name}
-                for u in instance.mention_list  # type: ignore[attr-defined]
-            ],
-            "reactions": instance.reaction_map,  # type: ignore[attr-defined]
+            "mentions": [{"id": str(u.id), "name": u.name} for u in instance.mentions],
+            "reactions": instance.reactions,
             "created_at": isoformat_z(instance.created_at),
             "updated_at": isoformat_z(instance.updated_at),
         }

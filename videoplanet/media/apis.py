@@ -24,7 +24,6 @@ from videoplanet.api.errors import UnsupportedMediaType, ValidationFailed
 from videoplanet.api.fields import StrictCharField, StrictUUIDField
 from videoplanet.api.schema import ErrorSerializer, error_responses
 from videoplanet.projects.apis import VideoOutputSerializer
-from videoplanet.projects.selectors import membership_get
 
 from .services import upload_abort, upload_append, upload_complete, upload_create, upload_get
 
@@ -89,9 +88,7 @@ class UploadCollectionApi(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.UploadCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        membership = membership_get(user=request.user, project_id=fields.pop("project_id"))
-        upload = upload_create(membership=membership, **fields)
+        upload = upload_create(user=request.user, **data.validated_data)
         return Response(UploadOutputSerializer(upload).data, status=status.HTTP_201_CREATED)
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import videoplanet_client
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from videoplanet.contracts.openapi import COMMITTED, generate, render
 
@@ -15,6 +17,18 @@ def test_committed_document_matches_the_code() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == render(generate()), (
         "contracts/openapi.json is out of date: run `make openapi` and commit it"
     )
+
+
+def test_the_command_checks_and_writes_the_document(tmp_path: Path) -> None:
+    call_command("openapi", "--check")  # the committed document is up to date
+    stale = tmp_path / "openapi.json"
+    stale.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="out of date: run `make openapi`") as raised:
+        call_command("openapi", "--check", str(stale))
+    assert raised.value.returncode == 1
+    call_command("openapi", "--write", str(stale))
+    assert stale.read_text(encoding="utf-8") == COMMITTED.read_text(encoding="utf-8")
+    call_command("openapi", "--check", str(stale))
 
 
 def test_the_sdk_bundles_the_committed_document() -> None:
