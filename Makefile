@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install web run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
+.PHONY: install web tools run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot screenshots clean \
 	consumer-pacts web-pacts web-test-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
@@ -32,6 +32,14 @@ web/node_modules/.installed: web/package-lock.json
 
 web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && npm run build
+	touch $@
+
+## make tools: the linters that read contracts/openapi.json as other ecosystems' tooling
+## does (Redocly, Spectral), into tools/node_modules; npm ci only when the lock changed.
+tools: tools/node_modules/.installed
+
+tools/node_modules/.installed: tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
 	touch $@
 
 ## make run: SQLite, in-memory channel layer, local media, demo data, one server process
@@ -63,7 +71,7 @@ test-tools:
 		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } || \
 		echo "Chromium could not be installed: the dashboard's browser test will fail"; }
 
-test: install test-tools web
+test: install test-tools web tools
 	cd web && PACT_DO_NOT_TRACK=true npx vitest run --exclude '**/*.pact.test.ts'
 	env -u DATABASE_URL $(PY) -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
@@ -111,13 +119,22 @@ api-diff: install
 		$(if $(USAGE),--usage $(USAGE)); impact=$$?; \
 	if [ $$diff -eq 0 ]; then exit 0; elif [ $$diff -eq 1 ]; then exit $$impact; else exit $$diff; fi
 
-bench: install
+## make bench: see bench/README.md. The FastAPI peer's dependencies (the `bench` extra)
+## are installed here only.
+bench: install test-tools web
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench.run
 
 ## make dashboard-screenshot: docs/dashboard.png, the contract dashboard on monitoring_demo's
 ## data in the system Chromium (what the browser test drives); commit it with the README.
 dashboard-screenshot: install
 	$(PY) -m tests.browser.dashboard docs/dashboard.png
+
+## make screenshots: docs/screenshots/*.png, the review page (markers, a drawing, a thread;
+## adding feedback) and sign-in on `make run`'s demo data in the system Chromium; commit
+## them with the README.
+screenshots: install test-tools web
+	$(PY) -m tests.browser.screenshots docs/screenshots
 
 ## make consumer-pacts: both consumers' contract tests (the Python SDK's and the web app's),
 ## writing pacts/ (commit them).

@@ -38,6 +38,7 @@ from django.utils import timezone
 from videoplanet.accounts.models import token_digest
 from videoplanet.api.fields import isoformat_z
 from videoplanet.monitoring.sightings import sightings, ws_message_observed
+from videoplanet.monitoring.usage import UNKNOWN as UNKNOWN_CONSUMER
 from videoplanet.monitoring.usage import identify_scope, usage
 
 from .audit import access_audit
@@ -76,8 +77,10 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     closing = False  # closed by us: nothing more is sent or read
 
     async def connect(self) -> None:
-        self.client = identify_scope(self.scope.get("headers", ()))
         credential: Credential | None = self.scope.get("credential")
+        self.client = identify_scope(self.scope.get("headers", ()))
+        if self.client[0] == UNKNOWN_CONSUMER and credential and credential.client:
+            self.client = credential.client  # a browser: its ticket request named it
         video_id: UUID = self.scope["url_route"]["kwargs"]["video_id"]
         await self.accept()
         if credential is None:

@@ -143,3 +143,25 @@ def test_importing_the_sdk_imports_no_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_async_client_has_every_method_of_the_sync_one() -> None:
+    """``AsyncClient`` promises the same methods as ``Client``, awaited: each resource
+    (``videos``, ``feedbacks``, ...) has the same public methods with the same parameters."""
+    sync = videoplanet_client.Client(base_url="http://videoplanet.test")
+    asyn = videoplanet_client.AsyncClient(base_url="http://videoplanet.test")
+    resources = [
+        n for n, v in vars(sync).items() if not n.startswith("_") and hasattr(v, "_client")
+    ]
+    assert resources and sorted(resources) == sorted(
+        n for n, v in vars(asyn).items() if not n.startswith("_") and hasattr(v, "_client")
+    )
+    for name in resources:
+        ours, theirs = getattr(sync, name), getattr(asyn, name)
+        methods = sorted(m for m in dir(ours) if not m.startswith("_"))
+        assert methods == sorted(m for m in dir(theirs) if not m.startswith("_")), name
+        for method in methods:
+            wanted = list(inspect.signature(getattr(ours, method)).parameters.values())
+            got = list(inspect.signature(getattr(theirs, method)).parameters.values())
+            assert got == wanted, f"{name}.{method}"
+    sync.close()
