@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
-from videoplanet_client import MemoryRecorder
-from videoplanet_client._contract import NO_BODY
+from videoplanet_client.contract import NO_BODY, MemoryRecorder
 
 from tests.factories import (
     FeedbackFactory,

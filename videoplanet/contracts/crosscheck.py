@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from videoplanet_client._contract import NO_BODY
+from videoplanet_client.contract import NO_BODY
 
 from .validator import SchemaValidator, committed_validator
 
@@ -40,8 +40,8 @@ def check_http(interaction: dict[str, Any], validator: SchemaValidator) -> list[
     request, response = interaction["request"], interaction["response"]
     method, path = request["method"], unquote(request["path"])
     found = validator.operation(path, method)
-    if not isinstance(found, str):
-        return list(found.errors)
+    if found is None:  # the request's check says why: no such path, or no such method
+        return validator.validate_request(path, method).errors
     problems = []
     query = {name: list(values) for name, values in request.get("query", {}).items()}
     parameters = validator.validate_request(path, method, query=query).problems

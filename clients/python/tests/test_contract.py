@@ -17,7 +17,7 @@ from videoplanet_client import (
     ValidationFailed,
     ViolationRecorder,
 )
-from videoplanet_client._contract import NO_BODY, to_json_schema
+from videoplanet_client.contract import NO_BODY, to_json_schema
 
 VALIDATOR = SchemaValidator.bundled()
 FID = "550e8400-e29b-41d4-a716-446655440001"
