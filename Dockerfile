@@ -1,4 +1,15 @@
 # VideoPlanet production image: production settings, static files collected at build.
+
+# The reviewer web app, built from its sources and the committed contracts (Node 20, as
+# `make web`); only web/dist goes on into the image, which serves it at /.
+FROM node:20-slim AS web
+WORKDIR /src
+COPY web/package.json web/package-lock.json ./web/
+RUN cd web && npm ci --no-audit --no-fund
+COPY contracts ./contracts
+COPY web ./web
+RUN cd web && npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,6 +25,7 @@ COPY pyproject.toml README.md ./
 COPY config ./config
 COPY videoplanet ./videoplanet
 COPY manage.py ./
+COPY --from=web /src/web/dist ./web/dist
 RUN pip install --no-cache-dir ./clients/python . \
     && SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 videoplanet \

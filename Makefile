@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install web run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot clean \
+.PHONY: install web tools run test test-tools provider lint format openapi asyncapi docs bench dashboard-screenshot screenshots clean \
 	consumer-pacts web-pacts web-test-pacts contracts publish verify-broker can-i-deploy record-deployment api-diff
 
 install: $(STAMP)
@@ -32,6 +32,14 @@ web/node_modules/.installed: web/package-lock.json
 
 web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && npm run build
+	touch $@
+
+## make tools: the linters that read contracts/openapi.json as other ecosystems' tooling
+## does (Redocly, Spectral), into tools/node_modules; npm ci only when the lock changed.
+tools: tools/node_modules/.installed
+
+tools/node_modules/.installed: tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
 	touch $@
 
 ## make run: SQLite, in-memory channel layer, local media, demo data, one server process
@@ -63,7 +71,7 @@ test-tools:
 		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } || \
 		echo "Chromium could not be installed: the dashboard's browser test will fail"; }
 
-test: install test-tools web
+test: install test-tools web tools
 	cd web && PACT_DO_NOT_TRACK=true npx vitest run --exclude '**/*.pact.test.ts'
 	env -u DATABASE_URL $(PY) -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
@@ -73,7 +81,7 @@ test: install test-tools web
 
 ## make provider PORT=N: the app on a throwaway database with the Pact provider-state endpoint on.
 provider: install
-	$(PY) -m videoplanet.contracts.provider --port $(PORT)
+	$(PY) -m videoplanet.pact.provider --port $(PORT)
 
 lint: install web/node_modules/.installed
 	cd web && npm run generate >/dev/null && npx tsc --noEmit -p tsconfig.json
@@ -89,7 +97,7 @@ format: install
 
 ## make openapi: regenerate the committed OpenAPI document from the code, and the SDK's copy.
 openapi: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m videoplanet.contracts.openapi write contracts/openapi.json
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py openapi --write contracts/openapi.json
 	cp contracts/openapi.json clients/python/videoplanet_client/openapi.json
 
 ## make asyncapi: regenerate the committed AsyncAPI document from the event models.
@@ -111,13 +119,22 @@ api-diff: install
 		$(if $(USAGE),--usage $(USAGE)); impact=$$?; \
 	if [ $$diff -eq 0 ]; then exit 0; elif [ $$diff -eq 1 ]; then exit $$impact; else exit $$diff; fi
 
-bench: install
+## make bench: see bench/README.md. The FastAPI peer's dependencies (the `bench` extra)
+## are installed here only.
+bench: install test-tools web
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench.run
 
 ## make dashboard-screenshot: docs/dashboard.png, the contract dashboard on monitoring_demo's
 ## data in the system Chromium (what the browser test drives); commit it with the README.
 dashboard-screenshot: install
 	$(PY) -m tests.browser.dashboard docs/dashboard.png
+
+## make screenshots: docs/screenshots/*.png, the review page (markers, a drawing, a thread;
+## adding feedback) and sign-in on `make run`'s demo data in the system Chromium; commit
+## them with the README.
+screenshots: install test-tools web
+	$(PY) -m tests.browser.screenshots docs/screenshots
 
 ## make consumer-pacts: both consumers' contract tests (the Python SDK's and the web app's),
 ## writing pacts/ (commit them).
@@ -139,23 +156,23 @@ test: web-test-pacts
 ## of the pacts against a real provider process; its results go to
 ## var/pact-verification.json for the contract coverage matrix.
 contracts: consumer-pacts
-	$(PY) -m videoplanet.contracts.crosscheck pacts/*.json
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py pact_crosscheck pacts/*.json
 	PACT_VERIFICATION_REPORT=$(CURDIR)/var/pact-verification.json $(PY) -m pytest tests/contract
 
 ## Pact Broker workflow (seed §5): versioned by git sha and branch; each stops with a
 ## clear message and exit 2 when PACT_BROKER_URL is not set.
 publish: install
-	$(PY) -m videoplanet.contracts.broker publish
+	$(PY) -m videoplanet.pact.broker publish
 
 verify-broker: install
-	$(PY) -m videoplanet.contracts.broker verify
+	$(PY) -m videoplanet.pact.broker verify
 
 can-i-deploy: install
-	$(PY) -m videoplanet.contracts.broker can-i-deploy $(if $(ENV),--to-environment $(ENV),)
+	$(PY) -m videoplanet.pact.broker can-i-deploy $(if $(ENV),--to-environment $(ENV),)
 
 record-deployment: install
 	@test -n "$(ENV)" || (echo "usage: make record-deployment ENV=production" >&2; exit 2)
-	$(PY) -m videoplanet.contracts.broker record-deployment --environment $(ENV)
+	$(PY) -m videoplanet.pact.broker record-deployment --environment $(ENV)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

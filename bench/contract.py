@@ -36,6 +36,7 @@ from typing import Any
 
 from videoplanet_client.contract import SchemaValidator, to_json_schema
 
+from . import common
 from .dataset import five_shapes
 from .report import Row
 
@@ -58,6 +59,10 @@ def full_feedback() -> dict[str, Any]:
         "video_id": "550e8400-e29b-41d4-a716-446655440002",
         "timestamp": 42.5,
         "timestamp_end": None,
+        "frame": 1020,
+        "timecode": "00:00:42:12",
+        "frame_end": None,
+        "timecode_end": None,
         "content": "The logo in the top-left corner is cut off; move it 20 px right.",
         "screenshot_url": "http://127.0.0.1:8000/media/screenshots/3f/3fa2c1.png",
         "drawing_data": five_shapes(),
@@ -318,11 +323,18 @@ def usage_recording(
     return rows, [verdict]
 
 
+# Targets on the ratio to the baseline (kept share, or speed-up).
+TARGETS = {
+    "validator.feedback_request_and_response": TARGET_SPEEDUP,
+    "contract_validation.feedbacks_list.requests_per_s": TARGET_KEPT,
+    "contract_validation.feedbacks_create.requests_per_s": TARGET_KEPT,
+    "usage_recording.feedbacks_list.requests_per_s": USAGE_TARGET_KEPT,
+}
+
+
 def save(rows: list[Row], results: Path) -> None:
-    """Replace the validator.* and contract_validation.* entries of bench-results.json."""
+    """Replace the validator.*, contract_validation.* and usage_recording.* entries."""
     prefixes = ("validator.", "contract_validation.", "usage_recording.")
-    existing: list[Any] = json.loads(results.read_text()) if results.exists() else []
-    kept = [e for e in existing if not str(e.get("name", "")).startswith(prefixes)]
     entries = [
         {
             "name": row.name,
@@ -331,8 +343,11 @@ def save(rows: list[Row], results: Path) -> None:
             "baseline": round(row.baseline, 3) if row.baseline is not None else None,
             "ratio": round(row.ratio, 3) if row.ratio is not None else None,
             "better": row.better,
+            "target": TARGETS.get(row.name),
+            "target_on": "ratio",
+            "verdict": common.verdict(row.ratio, TARGETS.get(row.name), "higher"),
             "note": row.note,
         }
         for row in rows
     ]
-    results.write_text(json.dumps([*kept, *entries], indent=2) + "\n")
+    common.write_results(entries, prefixes, results)

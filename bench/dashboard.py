@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from . import common
 from .report import Row, print_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -333,15 +333,7 @@ def metrics(timings: list[Timing], rows: int, database: str) -> list[Metric]:
 
 def write_results(entries: list[Metric]) -> None:
     """Replace the ``dashboard.*`` entries of bench-results.json, keep the others."""
-    existing: list[dict[str, Any]] = []
-    if RESULTS.exists():
-        try:
-            existing = [e for e in json.loads(RESULTS.read_text()) if isinstance(e, dict)]
-        except ValueError:
-            existing = []
-    kept = [e for e in existing if not str(e.get("name", "")).startswith("dashboard.")]
-    RESULTS.write_text(json.dumps([*kept, *(asdict(e) for e in entries)], indent=2) + "\n")
-    print(f"\nWrote {len(entries)} dashboard.* entries to {RESULTS.name}")
+    common.write_results((asdict(e) for e in entries), ("dashboard.",), RESULTS)
 
 
 def main() -> int:

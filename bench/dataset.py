@@ -1,4 +1,5 @@
-"""A throwaway, migrated and seeded SQLite database for the benchmark.
+"""A throwaway, migrated and seeded database for the benchmark (SQLite in the run's temp
+dir, or the PostgreSQL database BENCH_DATABASE_URL names, recreated).
 
 ``prepare(workdir)`` runs ``manage.py migrate`` and ``python -m bench.seed`` in
 subprocesses (Django is configured once per process) and returns the environment
@@ -15,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "bench.settings"
@@ -34,13 +36,37 @@ class Dataset:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def bench_env(workdir: Path) -> dict[str, str]:
+# PostgreSQL for the run (the peer comparison's database): a database whose name
+# contains "bench", dropped and created afresh; empty: SQLite in the run's temp dir.
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+
+
+def database_url(workdir: Path) -> str:
+    if not DATABASE_URL:
+        return f"sqlite:///{workdir / 'db.sqlite3'}"
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql") or "bench" not in name:
+        raise ValueError(
+            "BENCH_DATABASE_URL must be a PostgreSQL URL whose database name contains "
+            f"'bench' (it is dropped and created afresh): {DATABASE_URL!r}"
+        )
+    import psycopg
+
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return DATABASE_URL
+
+
+def bench_env(workdir: Path, database: str | None = None) -> dict[str, str]:
     static = workdir / "static"
     static.mkdir(exist_ok=True)
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE=SETTINGS,
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        DATABASE_URL=database or f"sqlite:///{workdir / 'db.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
         STATIC_ROOT=str(static),
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
@@ -49,7 +75,7 @@ def bench_env(workdir: Path) -> dict[str, str]:
 
 
 def prepare(workdir: Path) -> Dataset:
-    env = bench_env(workdir)
+    env = bench_env(workdir, database_url(workdir))
     started = time.monotonic()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],

@@ -88,6 +88,8 @@ import httpx
 import redis
 
 from . import message_cost
+from .common import percentile
+from .common import write_results as _write_results
 from .dataset import ROOT, Dataset, prepare
 from .fanout_clients import DRAIN
 from .report import Row, print_rows
@@ -229,16 +231,6 @@ class FanoutMetric:
     server_errors: int = 0  # exceptions in the server logs during these rounds
     other_cpu: float | None = None
     baseline_other_cpu: float | None = None
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0–100), linear between closest ranks; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def raise_fd_limit(needed: int) -> int:
@@ -804,13 +796,7 @@ def _shown(path: Path) -> str:
 
 def write_results(entries: list[FanoutMetric]) -> None:
     """Replace the ``fanout.*`` entries of bench-results.json, keep the others."""
-    existing: list[dict[str, Any]] = []
-    if RESULTS.exists():
-        with contextlib.suppress(ValueError):
-            existing = [e for e in json.loads(RESULTS.read_text()) if isinstance(e, dict)]
-    kept = [e for e in existing if not str(e.get("name", "")).startswith("fanout.")]
-    RESULTS.write_text(json.dumps([*kept, *(asdict(e) for e in entries)], indent=2) + "\n")
-    print(f"\nWrote {len(entries)} fanout.* entries to {_shown(RESULTS)}")
+    _write_results((asdict(e) for e in entries), ("fanout.",), RESULTS)
 
 
 def run(data: Dataset, workdir: Path) -> list[FanoutMetric]:

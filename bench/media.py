@@ -6,8 +6,10 @@
    pipeline (``videoplanet.media.processing.process``: one decoding pass, libx264 +
    AAC MP4 with faststart, plus the poster and ten stills) and by Debian's ``ffmpeg``
    CLI doing the same libx264 encode with the same preset and CRF (no stills; installed
-   with apt-get when missing). Reported: speed as a multiple of real time (video
-   seconds per wall second) and CPU seconds per video second; baseline = ffmpeg.
+   with apt-get when missing), in turns ``BENCH_MEDIA_ROUNDS`` (3) times. Reported
+   (medians): speed as a multiple of real time (video seconds per wall second) and CPU
+   seconds per video second; baseline = ffmpeg. The note says whether both encodes ran
+   with identical x264 settings (read back from the streams: threads, slices, preset).
 2. Serving a 256 MiB file from storage under uvicorn: the app's signed media view vs
    Django's ``FileResponse`` (``bench.urls``), each ``BENCH_MEDIA_FETCHES`` (5) times:
    time to the first body byte and throughput of a whole download, time to get 1 MiB
@@ -21,8 +23,8 @@ Entries ``media.*`` are merged into bench-results.json. ``BENCH_MEDIA=0`` skips 
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -32,8 +34,8 @@ import time
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
+from . import common
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, process_cpu
 
@@ -42,6 +44,7 @@ RESULTS = ROOT / "bench-results.json"
 ENABLED = os.environ.get("BENCH_MEDIA", "1") != "0"
 SECONDS = float(os.environ.get("BENCH_MEDIA_SECONDS", "4"))
 FETCHES = int(os.environ.get("BENCH_MEDIA_FETCHES", "5"))
+ROUNDS = int(os.environ.get("BENCH_MEDIA_ROUNDS", "3"))
 RATE = Fraction(24000, 1001)
 FILE_BYTES = 256 * 1024 * 1024
 RANGE_BYTES = 1024 * 1024
@@ -88,6 +91,12 @@ def make_source(path: Path) -> int:
     return frames
 
 
+def x264_settings(path: Path) -> str:
+    """The settings libx264 wrote into the stream (its SEI text), less the version."""
+    found = re.search(rb"options: ([^\x00]*)", path.read_bytes())
+    return found.group(1).decode("ascii", "replace") if found else "?"
+
+
 def transcode(workdir: Path) -> list[Metric]:
     from django.conf import settings
 
@@ -100,10 +109,6 @@ def transcode(workdir: Path) -> list[Metric]:
     frames = make_source(source)
     duration = frames / RATE
     probed = probe(source)
-    started, cpu = time.perf_counter(), time.process_time()
-    outputs = process(source, probed, "bench", proxy=True)
-    ours_wall, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
-    ours_frames = count_frames(Path(settings.MEDIA_ROOT) / outputs.proxy)
 
     if shutil.which("ffmpeg") is None:
         subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "ffmpeg"],
@@ -115,25 +120,40 @@ def transcode(workdir: Path) -> list[Metric]:
         "-crf", str(settings.VIDEO_PROXY_CRF), "-pix_fmt", "yuv420p", "-c:a", "aac",
         "-movflags", "+faststart", str(out),
     ]  # fmt: skip
-    before = os.times()
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    ff_wall = time.perf_counter() - started
-    after = os.times()
-    ff_cpu = (after.children_user - before.children_user) + (
-        after.children_system - before.children_system
-    )
-    ff_frames = count_frames(out)
+    # Taken in turns, so a busy machine slows both alike; medians of the rounds.
+    ours_wall, ours_cpu, ff_wall, ff_cpu = [], [], [], []
+    for round_ in range(ROUNDS):
+        started, cpu = time.perf_counter(), time.process_time()
+        outputs = process(source, probed, f"bench/{round_}", proxy=True)
+        ours_wall.append(time.perf_counter() - started)
+        ours_cpu.append(time.process_time() - cpu)
+        before = os.times()
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        ff_wall.append(time.perf_counter() - started)
+        after = os.times()
+        ff_cpu.append(
+            (after.children_user - before.children_user)
+            + (after.children_system - before.children_system)
+        )
+        print(f"  round {round_ + 1}/{ROUNDS}: ours {ours_wall[-1]:.2f} s, "
+              f"ffmpeg {ff_wall[-1]:.2f} s", flush=True)  # fmt: skip
+    ours_proxy = Path(settings.MEDIA_ROOT) / outputs.proxy
+    ours_frames, ff_frames = count_frames(ours_proxy), count_frames(out)
+    same = x264_settings(ours_proxy) == x264_settings(out)
     seconds = float(duration)
+    wall, cpu_ours = statistics.median(ours_wall), statistics.median(ours_cpu)
+    wall_ff, cpu_ff = statistics.median(ff_wall), statistics.median(ff_cpu)
     note = (
-        f"{frames} frames 1920×1080 ProRes; proxy frames: ours {ours_frames}, "
-        f"ffmpeg {ff_frames}; preset {settings.VIDEO_PROXY_PRESET}"
+        f"{frames} frames 1920×1080 ProRes, median of {ROUNDS}; proxy frames: ours "
+        f"{ours_frames}, ffmpeg {ff_frames}; preset {settings.VIDEO_PROXY_PRESET}; x264 "
+        f"settings {'identical' if same else 'DIFFERENT'}"
     )
     return [
-        Metric("media.proxy.speed", seconds / ours_wall, "×rt", seconds / ff_wall,
-               ff_wall / ours_wall, "higher", note + "; ours also writes poster + 10 stills"),
-        Metric("media.proxy.cpu_per_video_second", ours_cpu / seconds, "s", ff_cpu / seconds,
-               ff_cpu / ours_cpu, "lower", "CPU seconds per second of video"),
+        Metric("media.proxy.speed", seconds / wall, "×rt", seconds / wall_ff,
+               wall_ff / wall, "higher", note + "; ours also writes poster + 10 stills"),
+        Metric("media.proxy.cpu_per_video_second", cpu_ours / seconds, "s", cpu_ff / seconds,
+               cpu_ff / cpu_ours, "lower", "CPU seconds per second of video"),
     ]  # fmt: skip
 
 
@@ -225,15 +245,7 @@ def serving(workdir: Path, env: dict[str, str]) -> list[Metric]:
 
 
 def write_results(entries: list[Metric]) -> None:
-    existing: list[dict[str, Any]] = []
-    if RESULTS.exists():
-        try:
-            existing = [e for e in json.loads(RESULTS.read_text()) if isinstance(e, dict)]
-        except ValueError:
-            existing = []
-    kept = [e for e in existing if not str(e.get("name", "")).startswith("media.")]
-    RESULTS.write_text(json.dumps([*kept, *(asdict(e) for e in entries)], indent=2) + "\n")
-    print(f"\nWrote {len(entries)} media.* entries to {RESULTS.name}")
+    common.write_results((asdict(e) for e in entries), ("media.",), RESULTS)
 
 
 def main() -> int:

@@ -1,68 +1,6 @@
-"""`make bench`: throughput and latency of the feedback endpoints vs a naive DRF baseline.
-
-What it does, in one run (about 2 minutes with the defaults):
-
-1. Makes sure wrk is installed (``apt-get install wrk`` if it is not).
-2. Creates a throwaway SQLite database in a temp dir, migrates it and bulk-loads
-   20 videos × 500 feedbacks with comments and reactions (``bench.seed``).
-3. Chooses the serving setup by measurement: each candidate in ``BENCH_SERVERS``
-   (gunicorn sync workers on ``config.wsgi``, uvicorn on ``config.asgi``) is started
-   as a real process on 127.0.0.1 and loaded with ``GET /api/v1/feedbacks`` for
-   ``BENCH_SELECT_DURATION`` seconds; the one with the most requests/s wins.
-4. On the winner, measures side by side, each after a ``BENCH_WARMUP`` s warm-up and
-   for ``BENCH_DURATION`` s, with ``wrk -t2 -c32 --latency``:
-
-   - ``GET /api/v1/feedbacks?video_id=&limit=50`` vs ``GET /api/bench/naive-feedbacks``
-     (a tutorial ``ModelSerializer`` ``ListAPIView``, see ``bench.naive``),
-   - ``POST /api/v1/feedbacks`` (5 drawn shapes) vs ``POST /api/bench/naive-feedbacks``,
-   - ``POST /api/v1/feedbacks`` with a small PNG screenshot (no naive equivalent).
-
-   Both implementations run in the same server processes with the same settings
-   (``bench.settings``) and the same bearer token.
-5. Prints a table and writes ``bench-results.json`` in the repository root: a list of
-   ``{name, value, unit, baseline, ratio, better, ...}``. ``baseline`` is the naive
-   implementation measured in the same run (for ``serving.*`` entries: uvicorn).
-   ``ratio`` is always the improvement factor, so > 1 is better: value/baseline
-   for requests/s (``better: "higher"``), baseline/value for latencies and CPU
-   (``better: "lower"``). Besides requests/s and p50/p99 latency, each endpoint gets
-   ``server_cpu``: CPU ms the server processes spent per request, which other load
-   on the machine hardly changes. ``other_cpu`` on every entry is the share of the
-   CPUs that processes other than the server and wrk used during that measurement;
-   above 15 % the run warns that the numbers understate the app.
-6. Reports whether the targets hold (list ≥ 2× the naive throughput, p99 ≤ 40 ms at
-   32 connections) without failing the run on a miss. Servers are stopped and the
-   temp dir removed however the run ends.
-7. Then, on the same dataset, the WebSocket fan-out benchmark (``bench.fanout``, about
-   1.5 minutes more): N clients in one room (100, 500, 1000), with the in-memory layer
-   (1 uvicorn process) and with Redis (2 processes), time until all have the
-   ``feedback.created`` a REST call caused, plus the cost of validating vs encoding one
-   message. Its ``fanout.*`` entries are added to ``bench-results.json``.
-   ``BENCH_FANOUT=0`` skips it; see ``bench.fanout`` for its settings.
-8. Before the fan-out part, the cost of runtime contract validation (``bench.contract``,
-   about 1.5 minutes): µs per check of a full feedback response with our validator vs
-   openapi-core, and list/create throughput with ``CONTRACT_VALIDATION`` off vs enforce
-   on two servers of the chosen kind. ``validator.*`` and ``contract_validation.*``
-   entries go to ``bench-results.json``; ``BENCH_CONTRACT=0`` skips it. With it, the
-   cost of per-consumer usage recording: list throughput with ``USAGE_RECORDING`` false
-   vs true (``usage_recording.*``, target ≤ 2 %; ``BENCH_USAGE=0`` skips it).
-9. Last, the contract dashboard page at 1,000,000 stored violations (``bench.dashboard``,
-   about a minute, in its own process and throwaway database): median and p95 render
-   time of ``/monitoring/contracts`` for both windows and a filtered list vs the 500 ms
-   target, with each query's plan. ``dashboard.*`` entries go to ``bench-results.json``;
-   ``BENCH_DASHBOARD=0`` skips it.
-10. Video processing and media serving (``bench.media``, about a minute, its own
-   process): proxy transcode speed of a 1080p ProRes source as a multiple of real time
-   vs the ffmpeg CLI doing the same libx264 encode, and a 256 MiB file through the
-   signed media view vs Django's FileResponse (time to first byte, throughput, a Range
-   from the middle, server memory). ``media.*`` entries; ``BENCH_MEDIA=0`` skips it.
-
-Environment: ``BENCH_DURATION`` (10), ``BENCH_SELECT_DURATION`` (half of it, ≥ 3),
-``BENCH_WARMUP`` (2), ``BENCH_CONNECTIONS`` (32), ``BENCH_SERVERS``
-(``gunicorn:2,gunicorn:3,gunicorn:4,uvicorn:2``; kinds: ``gunicorn`` = sync workers,
-``gthread`` = gunicorn threaded workers with keep-alive, ``uvicorn``; the number is
-the worker count), ``BENCH_PROFILE=1`` to also print an in-process profile of both
-list implementations (``bench.profile``).
-"""
+"""`make bench`: the feedback endpoints against a naive DRF view, a FastAPI peer and
+Django's own ceiling, then the other parts. What each part measures, its settings and
+its targets: bench/README.md."""
 
 from __future__ import annotations
 
@@ -70,7 +8,6 @@ import base64
 import io
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -79,11 +16,11 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import contract, dashboard, fanout, media, wrk
+from . import common, contract, dashboard, fanout, media, web, wrk
 from .dataset import ROOT, Dataset, five_shapes, prepare
 from .report import Row, print_rows
 from .servers import Server, ServerSpec, machine_busy_seconds, parse_specs
@@ -93,11 +30,19 @@ SELECT_DURATION = float(os.environ.get("BENCH_SELECT_DURATION", str(max(3.0, DUR
 WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 SERVERS = os.environ.get("BENCH_SERVERS", "gunicorn:2,gunicorn:3,gunicorn:4,uvicorn:2")
-RESULTS = ROOT / "bench-results.json"
-TARGET_RATIO = 2.0
-TARGET_P99_MS = 40.0
+RESULTS = common.RESULTS
+PEER = os.environ.get("BENCH_PEER", "1") != "0"
 BUSY_LIMIT = 0.15
 PAGE = 50
+# A cheap GET both the app and the peer answer 200 (main sets it: the list of the run).
+SETTLE_PATH = "/api/v1/feedbacks"
+# The targets (bench/README.md): on the value, or on the ratio to a named baseline.
+TARGET_LIST_VS_PEER = 1.5
+TARGET_LIST_CPU_MS = 1.5
+TARGET_P99_MS = 40.0
+TARGET_CREATE_VS_NAIVE = 1.0
+TARGET_CREATE_VS_PEER = 1.0
+TARGET_CREATE_CPU_MS = 4.0
 
 
 @dataclass(frozen=True)
@@ -110,21 +55,6 @@ class Endpoint:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    value: float
-    unit: str
-    baseline: float | None
-    ratio: float | None
-    better: str
-    server: str
-    errors: int = 0
-    baseline_errors: int | None = None
-    other_cpu: float = 0.0
-    baseline_other_cpu: float | None = None
-
-
 def _png_data_url() -> str:
     from PIL import Image
 
@@ -133,6 +63,13 @@ def _png_data_url() -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def list_etag(server: Server, endpoint: Endpoint, auth: dict[str, str]) -> str:
+    """The ETag of the list page (what a client revalidating its copy sends back)."""
+    request = urllib.request.Request(server.base_url + endpoint.path, headers=auth)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(response.headers["ETag"])
 
 
 def endpoints(data: Dataset) -> dict[str, Endpoint]:
@@ -151,6 +88,7 @@ def endpoints(data: Dataset) -> dict[str, Endpoint]:
         "naive_list": Endpoint(
             "naive_list", "GET", f"/api/bench/naive-feedbacks?video_id={listed}", 200
         ),
+        "ceiling": Endpoint("ceiling", "GET", "/api/bench/ceiling", 200),
         "create": Endpoint("create", "POST", "/api/v1/feedbacks", 201, create),
         "naive_create": Endpoint(
             "naive_create", "POST", "/api/bench/naive-feedbacks", 201, naive_create
@@ -183,7 +121,7 @@ def check(server: Server, endpoint: Endpoint, auth: dict[str, str]) -> None:
             f"{endpoint.method} {endpoint.path} answered {status}, not {endpoint.status}: "
             f"{payload[:500]!r}"
         )
-    if endpoint.method == "GET" and len(json.loads(payload)) != PAGE:
+    if endpoint.key.endswith("list") and len(json.loads(payload)) != PAGE:
         raise RuntimeError(f"{endpoint.path} did not return {PAGE} items")
 
 
@@ -204,6 +142,8 @@ def load(
     workdir: Path,
     *,
     warmup: float | None = None,
+    headers: dict[str, str] | None = None,
+    label: str = "",
 ) -> Measurement:
     """A warm-up run (``BENCH_WARMUP`` s unless ``warmup`` says), then the measured run."""
     warmup = WARMUP if warmup is None else warmup
@@ -211,22 +151,26 @@ def load(
     if endpoint.body is not None:
         script = wrk.post_script(workdir / f"{endpoint.key}.lua", json.dumps(endpoint.body))
     url = server.base_url + endpoint.path
-    options: dict[str, Any] = {"connections": CONNECTIONS, "headers": auth, "script": script}
+    sent = {**auth, **(headers or {})}
+    options: dict[str, Any] = {"connections": CONNECTIONS, "headers": sent, "script": script}
     if warmup > 0:
         wrk.run(url, seconds=warmup, **options)
-    busy, served, ours = machine_busy_seconds(), server.cpu_seconds(), _own_cpu_seconds()
+    busy, served, ours = machine_busy_seconds(), server.cpu_seconds(), common.own_cpu_seconds()
     started = time.monotonic()
     result = wrk.run(url, seconds=seconds, **options)
     elapsed = time.monotonic() - started
     served = server.cpu_seconds() - served
-    others = machine_busy_seconds() - busy - served - (_own_cpu_seconds() - ours)
+    others = machine_busy_seconds() - busy - served - (common.own_cpu_seconds() - ours)
+    # Requests wrk gave up on are still queued in the server: let it drain them before
+    # the next measurement, so one slow endpoint does not starve the next one's.
+    server.wait_ready(SETTLE_PATH, auth, timeout=300)
     measurement = Measurement(
         wrk=result,
         server_cpu_ms=served / max(result.requests, 1) * 1000,
         other_cpu=max(0.0, others / (elapsed * (os.cpu_count() or 1))),
     )
     flag = f"  !! {result.errors} errors" if result.errors else ""
-    target = (endpoint.path.split("?")[0] + endpoint.note)[:40]
+    target = (label or endpoint.path.split("?")[0] + endpoint.note)[:40]
     print(
         f"  {endpoint.method:4} {target:40} {result.requests_per_s:7.1f} req/s"
         f"  p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms"
@@ -235,15 +179,6 @@ def load(
         flush=True,
     )
     return measurement
-
-
-def _own_cpu_seconds() -> float:
-    """CPU time of this process and of its waited-for children (wrk runs)."""
-    me, children = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def choose_server(
@@ -260,100 +195,169 @@ def choose_server(
     return best, results
 
 
-def compare(
+_FIGURES = {
+    "requests_per_s": ("req/s", "higher", lambda m: m.wrk.requests_per_s),
+    "latency_p50": ("ms", "lower", lambda m: m.wrk.p50_ms),
+    "latency_p99": ("ms", "lower", lambda m: m.wrk.p99_ms),
+    "server_cpu": ("ms/req", "lower", lambda m: m.server_cpu_ms),
+}
+
+
+def figures(
     name: str,
     value: Measurement,
-    baseline: Measurement | None,
     server: str,
     *,
+    baseline: Measurement | None = None,
+    baseline_name: str = "",
+    others: dict[str, Measurement | None] | None = None,
+    targets: dict[str, tuple[float, str]] | None = None,
     include: tuple[str, ...] = ("requests_per_s", "latency_p50", "latency_p99", "server_cpu"),
-) -> list[Metric]:
-    def numbers(m: Measurement) -> dict[str, float]:
-        return {
-            "requests_per_s": m.wrk.requests_per_s,
-            "latency_p50": m.wrk.p50_ms,
-            "latency_p99": m.wrk.p99_ms,
-            "server_cpu": m.server_cpu_ms,
-        }
-
-    units = {
-        "requests_per_s": ("req/s", "higher"),
-        "latency_p50": ("ms", "lower"),
-        "latency_p99": ("ms", "lower"),
-        "server_cpu": ("ms/req", "lower"),
-    }
-    ours, theirs = numbers(value), numbers(baseline) if baseline else None
-    metrics = []
+) -> list[common.Metric]:
+    """One Metric per figure of ``value``: its ratio to ``baseline`` and, in ``others``,
+    to further baselines; ``targets`` maps a figure to (bound, "value" or "ratio")."""
+    out = []
     for key in include:
-        unit, better = units[key]
-        v, b = ours[key], theirs[key] if theirs else None
-        ratio = None
-        if b and v:
-            ratio = round(v / b if better == "higher" else b / v, 2)
-        metrics.append(
-            Metric(
-                name=f"{name}.{key}",
-                value=round(v, 2),
-                unit=unit,
-                baseline=round(b, 2) if b is not None else None,
-                ratio=ratio,
+        unit, better, raw = _FIGURES[key]
+
+        def get(m: Measurement, raw: Any = raw) -> float | None:
+            return raw(m) if m.wrk.requests else None  # nothing completed: no figure
+
+        target, on = (targets or {}).get(key, (None, "value"))
+        out.append(
+            common.metric(
+                f"{name}.{key}",
+                get(value),
+                unit,
                 better=better,
+                baseline=get(baseline) if baseline else None,
+                target=target,
+                target_on=on,
+                baseline_name=baseline_name,
                 server=server,
-                errors=value.wrk.errors,
-                baseline_errors=baseline.wrk.errors if baseline else None,
                 other_cpu=round(value.other_cpu, 3),
-                baseline_other_cpu=round(baseline.other_cpu, 3) if baseline else None,
+                errors=value.wrk.errors + (0 if value.wrk.requests else 1),
+                others={
+                    label: common.ratio(get(value), get(m), better) if m else None
+                    for label, m in (others or {}).items()
+                },
             )
         )
-    return metrics
+    return out
 
 
-def serving_metrics(results: dict[ServerSpec, Measurement]) -> list[Metric]:
+def serving_metrics(results: dict[ServerSpec, Measurement]) -> list[common.Metric]:
     asgi = next((s for s in results if s.kind == "uvicorn"), None)
     baseline = results[asgi] if asgi is not None else None
     metrics = []
     for spec, result in results.items():
-        metrics += compare(
+        metrics += figures(
             f"serving.{spec.key}.feedbacks_list",
             result,
-            baseline,
             spec.label,
+            baseline=baseline,
+            baseline_name="uvicorn",
             include=("requests_per_s", "latency_p99", "server_cpu"),
         )
     return metrics
 
 
-def print_table(metrics: list[Metric]) -> None:
+def endpoint_metrics(
+    measured: dict[str, Measurement], label: str, peer_label: str
+) -> list[common.Metric]:
+    """The list, create and ceiling figures with every baseline and target."""
+    peer_list, peer_create = measured.get("peer_list"), measured.get("peer_create")
+    ceiling = measured["ceiling"]
+    out = figures(
+        "feedbacks_list",
+        measured["list"],
+        label,
+        baseline=measured["naive_list"],
+        baseline_name="naive DRF view",
+        others={"peer": peer_list, "ceiling": ceiling},
+        targets={
+            "server_cpu": (TARGET_LIST_CPU_MS, "value"),
+            "latency_p99": (TARGET_P99_MS, "value"),
+        },
+    )
+    out += figures(
+        "feedbacks_list.vs_peer",
+        measured["list"],
+        label,
+        baseline=peer_list,
+        baseline_name=f"FastAPI peer ({peer_label})",
+        targets={"requests_per_s": (TARGET_LIST_VS_PEER, "ratio")},
+        include=("requests_per_s", "latency_p99", "server_cpu"),
+    )
+    out += figures(
+        "feedbacks_list.not_modified",
+        measured["list_304"],
+        label,
+        baseline=measured["list"],
+        baseline_name="the same list answered 200",
+        others={"peer": peer_list},
+    )
+    out += figures(
+        "feedbacks_create",
+        measured["create"],
+        label,
+        baseline=measured["naive_create"],
+        baseline_name="naive DRF view",
+        others={"peer": peer_create, "ceiling": ceiling},
+        targets={
+            "requests_per_s": (TARGET_CREATE_VS_NAIVE, "ratio"),
+            "server_cpu": (TARGET_CREATE_CPU_MS, "value"),
+        },
+    )
+    out += figures(
+        "feedbacks_create.vs_peer",
+        measured["create"],
+        label,
+        baseline=peer_create,
+        baseline_name=f"FastAPI peer ({peer_label})",
+        targets={"requests_per_s": (TARGET_CREATE_VS_PEER, "ratio")},
+        include=("requests_per_s", "latency_p99", "server_cpu"),
+    )
+    out += figures("feedbacks_create_screenshot", measured["create_screenshot"], label)
+    out += figures(
+        "ceiling",
+        ceiling,
+        label,
+        baseline_name="",
+        include=("requests_per_s", "latency_p99", "server_cpu"),
+    )
+    if peer_list is not None and peer_create is not None:
+        out += figures("peer.feedbacks_list", peer_list, peer_label)
+        out += figures("peer.feedbacks_create", peer_create, peer_label)
+    return out
+
+
+def print_table(metrics: list[common.Metric]) -> None:
+    def note(m: common.Metric) -> str:
+        parts = [f"vs {k} {v:.2f}×" for k, v in m.others.items() if v is not None]
+        if m.verdict:
+            bound = f"{m.target:g}{'×' if m.target_on == 'ratio' else ' ' + m.unit}"
+            parts.append(
+                f"target {'≥' if m.better == 'higher' or m.target_on == 'ratio' else '≤'} "
+                f"{bound}: {m.verdict}"
+            )
+        if m.errors:
+            parts.append(f"{m.errors} errors")
+        return ", ".join(parts)
+
     print_rows(
-        Row(
-            m.name,
-            m.value,
-            m.unit,
-            m.baseline,
-            m.ratio,
-            m.better,
-            f"{m.errors} errors" if m.errors else "",
-        )
-        for m in metrics
+        Row(m.name, m.value, m.unit, m.baseline, m.ratio, m.better, note(m)) for m in metrics
     )
 
 
-def verdicts(measured: dict[str, Measurement]) -> list[str]:
-    real, naive = measured["list"].wrk, measured["naive_list"].wrk
-    list_ratio = real.requests_per_s / naive.requests_per_s
+def verdicts(metrics: list[common.Metric], measured: dict[str, Measurement]) -> list[str]:
     lines = [
-        f"GET list throughput ≥ {TARGET_RATIO:g}× naive: {list_ratio:.2f}× "
-        f"({real.requests_per_s:.0f} vs {naive.requests_per_s:.0f} req/s) — "
-        f"{'MET' if list_ratio >= TARGET_RATIO else 'MISSED'}"
+        f"{m.name}: {m.value:g} {m.unit}"
+        + (f" ({m.ratio:.2f}× {m.baseline_name})" if m.ratio is not None else "")
+        + f" — target {m.target:g}{'×' if m.target_on == 'ratio' else ''}: {m.verdict}"
+        for m in metrics
+        if m.verdict is not None and m.value is not None
     ]
-    for key, label in (("list", "GET list"), ("create", "POST create")):
-        p99 = measured[key].wrk.p99_ms
-        lines.append(
-            f"{label} p99 ≤ {TARGET_P99_MS:g} ms at {CONNECTIONS} connections: {p99:.1f} ms — "
-            f"{'MET' if p99 <= TARGET_P99_MS else 'MISSED'}"
-        )
-    create = measured["create"].wrk.requests_per_s / measured["naive_create"].wrk.requests_per_s
-    lines.append(f"POST create throughput vs naive: {create:.2f}× (informational)")
     noisy = [k for k, m in measured.items() if m.other_cpu > BUSY_LIMIT]
     errors = [k for k, m in measured.items() if m.wrk.errors]
     if noisy:
@@ -399,10 +403,6 @@ def contract_part(
     for line in [*lines, *mode_lines]:
         print(line)
     contract.save(rows, RESULTS)
-    print(
-        f"\nWrote {len(rows)} validator.*, contract_validation.* and usage_recording.* "
-        f"entries to {RESULTS.name}"
-    )
 
 
 def main() -> int:
@@ -417,6 +417,8 @@ def main() -> int:
     try:
         data = prepare(workdir)
         eps = endpoints(data)
+        global SETTLE_PATH
+        SETTLE_PATH = eps["list"].path
         chosen, selection = choose_server(specs, data, eps["list"], workdir)
         print(f"\nServing choice by measurement: {chosen.label}", flush=True)
         print(
@@ -431,33 +433,42 @@ def main() -> int:
                 check(server, endpoint, data.auth)
             for key, endpoint in eps.items():
                 measured[key] = load(server, endpoint, data.auth, DURATION, workdir)
+                if key == "list":
+                    etag = {"If-None-Match": list_etag(server, endpoint, data.auth)}
+                    measured["list_304"] = load(
+                        server, endpoint, data.auth, DURATION, workdir, headers=etag,
+                        label="/api/v1/feedbacks If-None-Match (304)",
+                    )  # fmt: skip
             log = server.log_tail()
         if log.strip():
             print(f"\nserver log (tail):\n{log}")
+        peer = ServerSpec("peer", chosen.workers)
+        if PEER:
+            print(f"\nThe FastAPI peer ({peer.label}), same database and load:", flush=True)
+            with Server(peer, cwd=ROOT, env=data.env, log=workdir / "peer.log") as server:
+                server.wait_ready(eps["list"].path, data.auth)
+                for key in ("list", "create"):
+                    check(server, eps[key], data.auth)
+                    measured[f"peer_{key}"] = load(server, eps[key], data.auth, DURATION, workdir)
+                log = server.log_tail()
+            if log.strip():
+                print(f"\npeer log (tail):\n{log}")
 
-        metrics = [
-            *compare("feedbacks_list", measured["list"], measured["naive_list"], chosen.label),
-            *compare(
-                "feedbacks_create", measured["create"], measured["naive_create"], chosen.label
-            ),
-            *compare(
-                "feedbacks_create_screenshot", measured["create_screenshot"], None, chosen.label
-            ),
-            *serving_metrics(selection),
-        ]
+        metrics = [*endpoint_metrics(measured, chosen.label, peer.label)]
+        metrics += serving_metrics(selection)
         print(
-            "\nResults (baseline = naive DRF ModelSerializer views, same server and run; "
-            "serving.* baseline = uvicorn;\nratio = improvement factor, > 1 is better):\n"
+            "\nResults (baseline = naive DRF ModelSerializer views unless the name says "
+            "vs_peer; same run;\nratio = improvement factor, > 1 is better):\n"
         )
         print_table(metrics)
         print()
-        for line in verdicts(measured):
+        for line in verdicts(metrics, measured):
             print(line)
         after = busy_warning("right after")
         for warning in [*warnings, *([after] if after else [])]:
             print(warning)
-        RESULTS.write_text(json.dumps([asdict(m) for m in metrics], indent=2) + "\n")
-        print(f"\nWrote {RESULTS.relative_to(ROOT)}")
+        prefixes = ("feedbacks_", "serving.", "ceiling.", "peer.")
+        common.write_results((m.as_dict() for m in metrics), prefixes, RESULTS)
         if contract.ENABLED:
             contract_part(chosen, data, eps, workdir)
         if fanout.ENABLED:
@@ -467,6 +478,8 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "bench.dashboard"], cwd=ROOT, check=True)
         if media.ENABLED:
             subprocess.run([sys.executable, "-m", "bench.media"], cwd=ROOT, check=True)
+        if web.ENABLED:
+            subprocess.run([sys.executable, "-m", "bench.web"], cwd=ROOT, check=True)
         if os.environ.get("BENCH_PROFILE") == "1":
             print("\nIn-process profile (bench.profile):", flush=True)
             subprocess.run(

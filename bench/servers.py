@@ -20,13 +20,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .common import group_cpu_seconds, machine_busy_seconds, process_cpu
+
+__all__ = [
+    "Server", "ServerSpec", "free_port", "machine_busy_seconds", "parse_specs", "process_cpu",
+]  # fmt: skip
+
 THREADS = 4
 
 
 @dataclass(frozen=True)
 class ServerSpec:
     # "gunicorn": sync workers on config.wsgi; "gthread": gunicorn threaded workers
-    # (4 threads each, HTTP keep-alive) on config.wsgi; "uvicorn": config.asgi.
+    # (4 threads each, HTTP keep-alive) on config.wsgi; "uvicorn": config.asgi;
+    # "peer": the FastAPI peer (bench.peer_fastapi) on uvicorn.
     kind: str
     workers: int
     # Appended to the command line as they are (e.g. ``("--ws", "websockets")``).
@@ -38,6 +45,8 @@ class ServerSpec:
             return f"gunicorn sync -w {self.workers} (WSGI)"
         if self.kind == "gthread":
             return f"gunicorn gthread -w {self.workers} --threads {THREADS} (WSGI)"
+        if self.kind == "peer":
+            return f"FastAPI peer, uvicorn --workers {self.workers}"
         return f"uvicorn --workers {self.workers} (ASGI)"
 
     @property
@@ -67,6 +76,12 @@ class ServerSpec:
                 "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(port),
                 "--no-access-log", "--log-level", "warning",
             ]  # fmt: skip
+        if self.kind == "peer":  # bench.peer_fastapi, the FastAPI + SQLAlchemy peer
+            return [
+                sys.executable, "-m", "uvicorn", "bench.peer_fastapi.app:app",
+                "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(port),
+                "--no-access-log", "--log-level", "warning",
+            ]  # fmt: skip
         raise ValueError(f"Unknown server kind {self.kind!r}")
 
 
@@ -83,32 +98,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def process_cpu() -> dict[int, tuple[int, str, float]]:
-    """``pid → (process group, name, CPU seconds)`` of every process /proc shows."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        # Fields after "(comm)": state ppid pgrp ... utime is 14th and stime 15th overall.
-        fields = stat[stat.rindex(")") + 2 :].split()
-        out[int(entry.name)] = (int(fields[2]), name, (int(fields[11]) + int(fields[12])) / ticks)
-    return out
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds all CPUs have spent busy since boot (/proc/stat, steal time excluded)."""
-    # user nice system idle iowait irq softirq [steal guest guest_nice]
-    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:8]]
-    busy = sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)
-    return busy / os.sysconf("SC_CLK_TCK")
 
 
 class Server:
@@ -156,7 +145,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time used so far by the server's live processes (Linux)."""
-        return sum(cpu for pgid, _, cpu in process_cpu().values() if pgid == self.process.pid)
+        return group_cpu_seconds(self.process.pid)
 
     def log_tail(self, lines: int = 30) -> str:
         self._log.flush()

@@ -1,5 +1,6 @@
 """URL map: the versioned API, its OpenAPI document and docs, contract monitoring (the
-API, the staff dashboard page) and metrics, admin, signed media."""
+API, the staff dashboard page) and metrics, admin, signed media, and the Pact
+provider-state endpoint when enabled."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -8,7 +9,6 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from videoplanet.accounts.views import admin_login
 from videoplanet.api.errors import api_not_found
-from videoplanet.contracts.apis import ProviderStateApi
 from videoplanet.monitoring.apis import metrics
 from videoplanet.monitoring.views import contract_dashboard
 from videoplanet.realtime.apis import asyncapi_document
@@ -32,7 +32,6 @@ urlpatterns = [
     path("monitoring/contracts", contract_dashboard, name="monitoring-dashboard"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("internal/rooms/relay", relay_receive, name="room-relay"),
-    path("pact/provider-states", ProviderStateApi.as_view(), name="pact-provider-states"),
     path("admin/login/", admin_login, name="admin-login"),  # rate-limited
     path("admin/", admin.site.urls),
     re_path(r"^api/", api_not_found),
@@ -46,6 +45,11 @@ urlpatterns = [
 
 # Media only at signed paths (videoplanet.media.signing); the bare path is a 404.
 urlpatterns.insert(0, path(settings.MEDIA_URL.lstrip("/"), include("videoplanet.media.urls")))
+
+# The Pact verifier's provider-state callback, only where it is enabled (config.settings.
+# provider: a throwaway database on loopback); everywhere else /pact/ is not routed at all.
+if settings.PACT_PROVIDER_STATES_ENABLED:
+    urlpatterns.insert(0, path("pact/", include("videoplanet.pact.urls")))
 
 handler400 = "videoplanet.api.errors.bad_request"
 handler403 = "videoplanet.api.errors.permission_denied"

@@ -4,7 +4,7 @@
         httpx.get(f"{server.url}/api/v1/openapi.json")
 
 The process runs in its own session (process group), so stopping it reaches the
-children it starts too (``videoplanet.contracts.provider`` runs ``migrate`` and then
+children it starts too (``videoplanet.pact.provider`` runs ``migrate`` and then
 uvicorn as child processes). Stopping sends SIGINT (Ctrl-C), then SIGTERM, then
 SIGKILL, each after a bounded wait, until no process of the group is left; the provider
 wrapper stops uvicorn and removes its throwaway database folder on either of the first
@@ -45,7 +45,7 @@ def free_port(host: str = HOST) -> int:
 
 def provider_command(port: int) -> list[str]:
     """What `make provider PORT=N` runs."""
-    return [sys.executable, "-m", "videoplanet.contracts.provider", "--port", str(port)]
+    return [sys.executable, "-m", "videoplanet.pact.provider", "--port", str(port)]
 
 
 class ServerFailed(RuntimeError):

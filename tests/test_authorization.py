@@ -4,7 +4,7 @@ or data; a viewer reads but never writes."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from tests.factories import CommentFactory, FeedbackFactory
 from videoplanet.projects.models import Invitation, Role
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,7 @@ def foreign_calls(w: Any) -> list[Call]:
     ]  # fmt: skip
 
 
-def test_other_projects_objects_are_404_everywhere(world: Any, as_user: Any) -> None:
+def test_other_projects_objects_are_404_everywhere(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     for method, url, data in foreign_calls(world):
         response = getattr(client, method)(url, data, format="json")
@@ -88,7 +91,7 @@ def viewer_writes(w: Any) -> list[Call]:
     ]  # fmt: skip
 
 
-def test_viewer_reads_but_every_write_is_403(world: Any, as_user: Any) -> None:
+def test_viewer_reads_but_every_write_is_403(world: World, as_user: Any) -> None:
     client = as_user(world.viewer)
     for method, url, data in viewer_writes(world):
         response = getattr(client, method)(url, data, format="json")
@@ -96,7 +99,7 @@ def test_viewer_reads_but_every_write_is_403(world: Any, as_user: Any) -> None:
         assert response.json()["code"] == "permission_denied"
 
 
-def test_every_endpoint_needs_a_token(world: Any, anon: Any) -> None:
+def test_every_endpoint_needs_a_token(world: World, anon: Any) -> None:
     calls: list[Call] = [*foreign_calls(world), *viewer_writes(world), ("get", "/api/v1/me", None)]
     calls.append(("get", "/api/v1/projects", None))
     calls += [

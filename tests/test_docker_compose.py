@@ -89,3 +89,37 @@ def test_the_image_bakes_in_no_secret() -> None:
     assert declared, "the Dockerfile declares its environment"
     assert not any(SECRET_NAME.search(line) for line in declared)
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
+
+
+def stages(dockerfile: str) -> dict[str, str]:
+    """Each build stage's text by its name (``AS name``; the last one is ``final``)."""
+    parts = re.split(r"^FROM\s+", dockerfile, flags=re.MULTILINE)[1:]
+    named: dict[str, str] = {}
+    for i, part in enumerate(parts):
+        match = re.match(r"\S+(?:\s+AS\s+(\w+))?", part, re.IGNORECASE)
+        assert match is not None
+        name = "final" if i == len(parts) - 1 else (match[1] or str(i))
+        named[name] = "FROM " + part
+    return named
+
+
+def test_the_image_builds_the_web_app_and_serves_it() -> None:
+    """`/` in the image is the web app built from its sources, not a 'not built' page."""
+    built = stages((ROOT / "Dockerfile").read_text())
+    assert set(built) == {"web", "final"}
+    web, final = built["web"], built["final"]
+    assert re.match(r"FROM node:20\b", web), "the web app builds on Node 20, as `make web`"
+    steps = [line.strip() for line in web.splitlines()]
+    npm_ci = next(i for i, line in enumerate(steps) if "npm ci" in line)
+    build = next(i for i, line in enumerate(steps) if "npm run build" in line)
+    contracts = next(i for i, line in enumerate(steps) if line.startswith("COPY contracts"))
+    assert npm_ci < build and contracts < build, "the build compiles the committed contracts"
+    # The app reads web/dist under its base directory (WEB_DIST_DIR), and collectstatic
+    # must see it to serve /static/app/.
+    copied = re.search(r"^COPY --from=web /src/web/dist \./web/dist$", final, re.MULTILINE)
+    collect = final.find("collectstatic")
+    assert copied and 0 <= copied.start() < collect
+    assert re.search(r"^WORKDIR /app$", final, re.MULTILINE)
+    # A local build or node_modules never leaks into the context: the image builds its own.
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"web/node_modules", "web/dist"} <= set(ignored)

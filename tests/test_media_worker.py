@@ -4,23 +4,32 @@ file, as in `make run`."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
+import websockets
 
 from tests.server import REPO_ROOT, ProviderServer
+from tests.worker import DB_WORKER, RQ_WORKER, task_worker
 from videoplanet.media.samples import count_frames, make_video
 
 pytestmark = pytest.mark.server
+
+REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
@@ -39,39 +48,35 @@ def stack_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def stack(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    env = stack_env
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[ProviderServer]:
+    """The app under uvicorn on a migrated database."""
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=REPO_ROOT, env=env, check=True,
     )  # fmt: skip
-    server = ProviderServer(
+    with ProviderServer(
         lambda port: [
             sys.executable, "-m", "uvicorn", "config.asgi:application",
             "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
         ],
         env=env,
         stop_signals=(signal.SIGTERM,),
-    )  # fmt: skip
-    log = (tmp_path / "worker.log").open("wb")
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-         "--interval", "0.2"],
-        cwd=REPO_ROOT, env={**env, "ROOM_RELAY_URL": f"{server.url}/internal/rooms/relay"},
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        with server:
-            yield server.url
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        log.close()
+    ) as running:  # fmt: skip
+        yield running
+
+
+@pytest.fixture
+def server(stack_env: dict[str, str]) -> Iterator[ProviderServer]:
+    with serving(stack_env) as running:
+        yield running
+
+
+@pytest.fixture
+def stack(server: ProviderServer, stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """The server, and the worker telling rooms through it (as in `make run`)."""
+    with task_worker(stack_env, tmp_path / "worker.log", relay_to=server.url):
+        yield server.url
 
 
 def _wait_processed(api: httpx.Client, video_id: str, worker_log: Path) -> dict[str, Any]:
@@ -98,31 +103,43 @@ def _account(env: dict[str, str]) -> str:
     return created.stdout.strip().splitlines()[-1]
 
 
+def _upload(api: httpx.Client, path: Path) -> dict[str, Any]:
+    """A project, the file uploaded into it in one part, completed: the new video."""
+    data = path.read_bytes()
+    project = api.post("/api/v1/projects", json={"name": "Film"}).json()
+    upload = api.post(
+        "/api/v1/uploads",
+        json={"project_id": project["id"], "title": "Master", "filename": path.name,
+              "size": len(data)},
+    ).json()  # fmt: skip
+    part = api.patch(
+        f"/api/v1/uploads/{upload['id']}",
+        params={"offset": 0, "sha256": hashlib.sha256(data).hexdigest()},
+        content=data,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert part.json()["offset"] == len(data)
+    created = api.post(f"/api/v1/uploads/{upload['id']}/complete")
+    assert created.status_code == 201, created.text
+    video = dict(created.json())
+    assert video["status"] == "processing"
+    return video
+
+
+def _master(tmp_path: Path) -> Path:
+    return make_video(
+        tmp_path / "master.mov", codec="prores", pix_fmt="yuv422p10le", frames=16, audio=True
+    )
+
+
 def test_an_uploaded_master_is_processed_by_the_worker(
     stack: str, stack_env: dict[str, str], tmp_path: Path
 ) -> None:
-    master = make_video(
-        tmp_path / "master.mov", codec="prores", pix_fmt="yuv422p10le", frames=16, audio=True
-    )
-    data = master.read_bytes()
+    master = _master(tmp_path)
     with httpx.Client(base_url=stack, timeout=30) as api:
         api.headers["Authorization"] = f"Bearer {_account(stack_env)}"
-        project = api.post("/api/v1/projects", json={"name": "Film"}).json()
-        upload = api.post(
-            "/api/v1/uploads",
-            json={"project_id": project["id"], "title": "Master", "filename": "master.mov",
-                  "size": len(data)},
-        ).json()  # fmt: skip
-        part = api.patch(
-            f"/api/v1/uploads/{upload['id']}",
-            params={"offset": 0, "sha256": hashlib.sha256(data).hexdigest()},
-            content=data,
-            headers={"Content-Type": "application/octet-stream"},
-        )
-        assert part.json()["offset"] == len(data)
-        created = api.post(f"/api/v1/uploads/{upload['id']}/complete")
-        assert created.status_code == 201, created.text
-        video = _wait_processed(api, created.json()["id"], tmp_path / "worker.log")
+        created = _upload(api, master)
+        video = _wait_processed(api, created["id"], tmp_path / "worker.log")
         assert video["status"] == "ready", video
         head = httpx.get(video["playback_url"], headers={"Range": "bytes=0-99"})
         assert head.status_code == 206
@@ -133,3 +150,77 @@ def test_an_uploaded_master_is_processed_by_the_worker(
         assert httpx.get(video["poster_url"]).headers["Content-Type"] == "image/webp"
     # The worker told the room through the server (make run has no shared channel layer).
     assert "relaying" not in (tmp_path / "worker.log").read_text()
+
+
+async def _next_of_type(room: Any, type_: str) -> dict[str, Any]:
+    """The next message of ``type_`` in the room (presence and the like are skipped)."""
+    while True:
+        message = json.loads(await room.recv())
+        if message["type"] == type_:
+            return dict(message)
+
+
+@pytest.fixture(params=["relay", "redis", "rq"])
+def setup(request: pytest.FixtureRequest, stack_env: dict[str, str]) -> str:
+    """``relay`` (`make run`): the database queue; the worker tells rooms through the
+    server's relay endpoint (no shared channel layer). ``redis``: the server and the
+    worker share the channel layer on Redis. ``rq`` (production): that, and the queue in
+    Redis with `manage.py rqworker`. (Changes ``stack_env``.)"""
+    if request.param != "relay":
+        prefix = f"test-{uuid.uuid4().hex[:12]}"
+        stack_env.update(REDIS_URL=REDIS_URL, REDIS_KEY_PREFIX=prefix)
+        request.addfinalizer(lambda: _forget(prefix))
+    if request.param == "rq":
+        stack_env.update(TASKS_BACKEND="rq")
+    return str(request.param)
+
+
+def _forget(prefix: str) -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def test_the_room_hears_the_worker_finish_over_a_websocket(
+    setup: str, stack_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Someone watching the video's room over a real WebSocket sees it become ready: the
+    worker (another process) tells the room through the server (``make run``) or through
+    the Redis channel layer (production). The worker starts only once the socket is in the room, so the
+    event cannot come before it."""
+    with serving(stack_env) as server:
+        _hear_the_worker(setup, server, stack_env, tmp_path)
+
+
+def _hear_the_worker(
+    setup: str, server: ProviderServer, stack_env: dict[str, str], tmp_path: Path
+) -> None:
+    token = _account(stack_env)
+    with httpx.Client(base_url=server.url, timeout=30) as api:
+        api.headers["Authorization"] = f"Bearer {token}"
+        created = _upload(api, _master(tmp_path))
+    url = f"ws://{server.host}:{server.port}/ws/videos/{created['id']}/"
+    log = tmp_path / "worker.log"
+    if setup == "relay":
+        worker = task_worker(stack_env, log, relay_to=server.url)
+    else:
+        worker = task_worker(stack_env, log, command=RQ_WORKER if setup == "rq" else DB_WORKER)
+
+    async def watch() -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with websockets.connect(url, additional_headers=headers) as room:
+            await _next_of_type(room, "presence.snapshot")  # in the room now
+            with worker:
+                try:
+                    return await asyncio.wait_for(_next_of_type(room, "video.updated"), 120)
+                except TimeoutError:
+                    raise AssertionError(f"no video.updated: {log.read_text()}") from None
+
+    heard = asyncio.run(watch())
+    assert heard["payload"] == {
+        "id": created["id"], "project_id": created["project_id"], "status": "ready"
+    }  # fmt: skip
+    with httpx.Client(base_url=server.url, timeout=30) as api:
+        api.headers["Authorization"] = f"Bearer {token}"
+        assert api.get(f"/api/v1/videos/{created['id']}").json()["status"] == "ready"

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "videoplanet.contracts",
     "videoplanet.realtime",
     "videoplanet.monitoring",
+    "videoplanet.pact",  # tooling: management commands, provider states when enabled
 ]
 
 MIDDLEWARE = [
@@ -240,7 +241,9 @@ REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=30)
 
 # Background tasks (Django's tasks API, django-tasks backport): "database" keeps the
 # queue in the database and `manage.py db_worker` runs it (make run starts one); "rq"
-# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for `manage.py rqworker default`.
+# puts it on Redis (TASKS_REDIS_URL, default REDIS_URL) for
+# `manage.py rqworker default --job-class django_tasks_rq.Job` (RQ's own job class fails
+# every task).
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
 INSTALLED_APPS += ["django_tasks"]
 if TASKS_BACKEND == "rq":
@@ -264,7 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["videoplanet.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "videoplanet.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "videoplanet.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_RATES": {
@@ -289,6 +292,29 @@ SPECTACULAR_SETTINGS = {
         "Every 4xx response uses the Error envelope."
     ),
     "VERSION": "2.0.0",
+    "CONTACT": {"name": "VideoPlanet"},
+    "LICENSE": {"name": "Proprietary"},
+    "SERVERS": [{"url": "http://127.0.0.1:8000", "description": "make run"}],
+    # One tag per resource (videoplanet.api.schema.resource_tag says which path has which).
+    "TAGS": [
+        {"name": name, "description": description}
+        for name, description in {
+            "auth": "Sign-up, email verification, sign-in, API tokens and the signed-in user.",
+            "projects": "Projects and their members.",
+            "videos": "A project's videos and their versions.",
+            "uploads": "Resumable video uploads, each becoming a new video or a new version.",
+            "feedback": "Feedback pinned to a moment of a video, with screenshot and drawing.",
+            "comments": "Threaded comments on feedback, with @mentions and emoji reactions.",
+            "invitations": "Invitations to a project: sent and withdrawn by its owner or "
+            "admins, accepted or declined by the person invited.",
+            "realtime": "Tickets for a browser's connection to a live review room (AsyncAPI).",
+            "monitoring": "Contract violations reported by clients and the server; coverage.",
+        }.items()
+    ],
+    # Operations are tagged by the first path segment after this prefix; fixed, so the
+    # document does not depend on which other routes are mounted (/pact/ is only when
+    # provider states are enabled).
+    "SCHEMA_PATH_PREFIX": "/",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "FeedbackPriority": "videoplanet.feedback.models.Priority",
@@ -306,8 +332,11 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "videoplanet.api.schema.postprocess_enums_and_blanks",
+        "videoplanet.api.schema.postprocess_nullable_references",
         "videoplanet.api.schema.postprocess_response_links",
         "videoplanet.api.schema.postprocess_closed_objects",
+        "videoplanet.api.schema.postprocess_response_descriptions",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -355,7 +384,7 @@ MONITORING_SEEN_FLUSH_SECONDS = env.float("MONITORING_SEEN_FLUSH_SECONDS", defau
 # Who uses what (README "Who breaks?"): per consumer (X-Client or the SDK's User-Agent)
 # and version, the operations, parameter and field names, status classes and room
 # messages, in memory and written with the sightings; at most USAGE_MAX_CLIENTS_PER_HOUR
-# consumer/version pairs per process and hour (the rest count as "other").
+# consumer/version pairs per hour across all processes (the rest count as "other").
 USAGE_RECORDING = env.bool("USAGE_RECORDING", default=True)
 USAGE_MAX_CLIENTS_PER_HOUR = env.int("USAGE_MAX_CLIENTS_PER_HOUR", default=50)
 # The consumer pacts and the last provider verification of each (`make contracts`

@@ -9,7 +9,7 @@ unless the database is a SQLite file under the system's temporary directory (wha
 
 from django.core.exceptions import ImproperlyConfigured
 
-from videoplanet.contracts.provider import DEFAULT_HOST, provider_start_problems
+from videoplanet.pact.provider import DEFAULT_HOST, provider_start_problems
 
 from .local import *  # noqa: F403
 from .local import env

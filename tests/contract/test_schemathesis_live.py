@@ -102,9 +102,9 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.factories import image_data_url
 from tests.server import ProviderServer
-from videoplanet.contracts import provider_states as ps
 from videoplanet.contracts.openapi import COMMITTED
 from videoplanet.feedback.inputs import comment_cursor_encode, cursor_encode
+from videoplanet.pact import provider_states as ps
 
 pytestmark = pytest.mark.server
 

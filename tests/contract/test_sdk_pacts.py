@@ -4,7 +4,7 @@
   `make provider` process, with the provider-state endpoint as its state-change URL.
   The interactions carry their own example token, so nothing overrides Authorization.
 - Messages: pact-python's Verifier asks for each room message by description; the
-  producers (``videoplanet.contracts.messages``, also used by ``make verify-broker``)
+  producers (``videoplanet.pact.messages``, also used by ``make verify-broker``)
   build it with the server's own builders and check it against the outgoing contract.
 - A deliberately broken server (the real one behind a proxy that renames a response
   field) must fail verification with a message naming the field.
@@ -29,9 +29,9 @@ import pytest
 from pact import Verifier
 
 from tests.server import REPO_ROOT, ProviderServer
-from videoplanet.contracts import messages
-from videoplanet.contracts import provider_states as ps
-from videoplanet.contracts.verification import verification_record
+from videoplanet.monitoring.verification import verification_record
+from videoplanet.pact import messages
+from videoplanet.pact import provider_states as ps
 
 PACTS = REPO_ROOT / "pacts"
 HTTP_PACT = PACTS / "VideoPlanet-Python-SDK-VideoPlanet-Backend.json"
@@ -68,7 +68,7 @@ def provider() -> Iterator[ProviderServer]:
 
 def record_verification(pact_file: Path, report: dict[str, Any]) -> None:
     """With PACT_VERIFICATION_REPORT set (`make contracts` sets it), keep this result for
-    the coverage matrix (videoplanet.contracts.verification); failures are kept too."""
+    the coverage matrix (videoplanet.monitoring.verification); failures are kept too."""
     target = os.environ.get("PACT_VERIFICATION_REPORT")
     if target:
         pact = json.loads(pact_file.read_text(encoding="utf-8"))

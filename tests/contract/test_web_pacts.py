@@ -25,7 +25,7 @@ from tests.contract.test_sdk_pacts import (
     run_verifier,
 )
 from tests.server import ProviderServer
-from videoplanet.contracts import messages
+from videoplanet.pact import messages
 
 __all__ = ["provider"]  # the module-scoped provider process fixture
 

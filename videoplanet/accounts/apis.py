@@ -89,6 +89,9 @@ class AuthTokenApi(APIView):
     @extend_schema(
         operation_id="auth_token_destroy",
         summary="Sign out: revoke the token this request is sent with",
+        description=(
+            "Revokes the token this request is authenticated with, so it can no longer be used."
+        ),
         request=None,
         responses={204: None, **error_responses(401)},
     )
@@ -215,6 +218,10 @@ class TokenCollectionApi(APIView):
     @extend_schema(
         operation_id="auth_tokens_list",
         summary="Your API tokens (never their secrets)",
+        description=(
+            "Every API token of yours: its name, when it was created, last used and expires; "
+            "a token's secret is shown only once, when it is created."
+        ),
         responses={200: TokenInfoOutputSerializer(many=True), **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
@@ -228,6 +235,10 @@ class TokenDetailApi(APIView):
     @extend_schema(
         operation_id="auth_tokens_destroy",
         summary="Revoke one of your API tokens",
+        description=(
+            "Revokes one of your API tokens by its id: requests with it are refused from now "
+            "on. 404 when no token of yours has that id."
+        ),
         request=None,
         responses={204: None, **error_responses(401, 404)},
     )
@@ -240,6 +251,7 @@ class MeApi(APIView):
     @extend_schema(
         operation_id="me_retrieve",
         summary="The user the token belongs to",
+        description="The signed-in user: id, name, email address and whether they are staff.",
         responses={200: MeOutputSerializer, **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:

@@ -49,6 +49,7 @@ VISIBLE_TEXT = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
 #
 # Spelled out rather than read from ``unicodedata`` so the OpenAPI pattern does not
 # change with Python's Unicode version.
+# fmt: skip below: code point ranges kept four a row (one pair a line would be 22 lines).
 _TEXT_FORMAT_RANGES: tuple[tuple[int, int], ...] = (
     (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
     (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),

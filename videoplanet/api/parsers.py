@@ -11,6 +11,9 @@ that is not JSON, or that no field could use, is ``malformed_json`` (400):
 - nesting deeper than 1024 arrays or objects (Python's ``json`` raises RecursionError
   there, a 500);
 - control characters, a raw NUL among them, inside strings.
+
+A body is parsed once per request (:func:`json_body`): when the contract middleware has
+parsed it, the view's parser takes that object instead of parsing the bytes again.
 """
 
 from __future__ import annotations
@@ -21,6 +24,18 @@ from typing import IO, Any
 import orjson
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
+
+_PARSED = "_videoplanet_parsed_json"
+
+
+def json_body(request: Any) -> Any:
+    """The JSON body of a Django request, parsed once: the contract middleware and the
+    view's parser both get the same object. Raises InvalidJson."""
+    parsed = getattr(request, _PARSED, _PARSED)
+    if parsed is _PARSED:
+        parsed = json_loads(request.body)
+        setattr(request, _PARSED, parsed)
+    return parsed
 
 
 class InvalidJson(ValueError):
@@ -46,6 +61,11 @@ class JSONParser(BaseParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
+        drf_request = (parser_context or {}).get("request")
+        django_request = getattr(drf_request, "_request", None)
+        parsed = getattr(django_request, _PARSED, _PARSED)
+        if parsed is not _PARSED:
+            return parsed  # the contract middleware parsed these same bytes already
         body = stream.read() if stream is not None else b""
         try:
             return json_loads(body)

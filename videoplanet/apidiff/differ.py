@@ -155,6 +155,7 @@ def _pattern_key(pattern: Any) -> Any:
 
 
 # JSON Schema keywords with no 3.0 spelling: compared whole, as a constraint.
+# fmt: skip below: word lists kept packed, one name a line says nothing more.
 _OPAQUE = (
     "not", "contains", "minContains", "maxContains", "if", "then", "else", "prefixItems",
     "dependentRequired", "dependentSchemas", "patternProperties", "propertyNames",
@@ -165,6 +166,24 @@ _SCHEMA_VALUED = frozenset(
      "unevaluatedItems"}
 )  # fmt: skip
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
+
+
+def _without_unconstrained(schema: Any) -> Any:
+    """``schema`` without the properties it declares as ``{}``, when that changes nothing.
+
+    In a schema that leaves other properties open, a property whose schema is ``{}``
+    accepts what it would accept undeclared: ``not: {properties: {text: {}}, required:
+    [text]}`` is ``not: {required: [text]}`` (linters want each required property
+    declared).
+    """
+    if not isinstance(schema, dict) or "additionalProperties" in schema:
+        return schema
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or not any(p == {} for p in properties.values()):
+        return schema
+    kept = {name: p for name, p in properties.items() if p != {}}
+    result = {k: v for k, v in schema.items() if k != "properties"}
+    return {**result, "properties": kept} if kept else result
 
 
 def _disjoint(first: dict[str, Any], second: dict[str, Any]) -> bool:
@@ -512,6 +531,8 @@ class _Differ:
             was, now = old.get(keyword), new.get(keyword)
             if was is None and now is None:
                 continue
+            if keyword in _SCHEMA_VALUED:
+                was, now = _without_unconstrained(was), _without_unconstrained(now)
             message = f"{keyword} {_show(was)} → {_show(now)}"
             if was is None or now is None:
                 self._bound(where, direction, now is not None, message)

@@ -30,6 +30,7 @@ class DiffError(Exception):
 
 
 # Objects whose values are named objects: a null value there is an empty object.
+# fmt: skip below: a word list kept packed (one name a line would be 18 lines).
 _MAPS = frozenset(
     {
         "paths", "properties", "responses", "content", "headers", "schemas", "parameters",

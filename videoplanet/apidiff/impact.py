@@ -498,7 +498,9 @@ def unused(
 
     Request parameters and fields count as used when a pact or runtime traffic sends
     them; response fields when a pact reads them (runtime cannot see reads, so these
-    lines say "no pact reads it").
+    lines say "no pact reads it"). Runtime counts the client messages a consumer sent by
+    type, not their fields: the fields of a client message some consumer sent in the
+    window are never called "never sent".
     """
     lines: list[str] = []
     for operation, fields in sorted(documented(documents).items()):
@@ -512,6 +514,8 @@ def unused(
             )
             sent_names: set[paths.Path] = set()
             query_names: set[str] = set()
+            if any((r.messages.sent.get(message) or _NONE).count for r in records):
+                sent_names = set(fields["request"])  # sent, with fields runtime did not name
         else:
             used = [r.operations[operation] for r in records if operation in r.operations]
             calls = sum(u.calls for u in used)

@@ -1,1 +1,2 @@
-"""Contracts as code: Pact provider states, the OpenAPI document's generation and checks."""
+"""Contracts at runtime: the OpenAPI document's generation, the validator every request and
+response passes through (middleware), and where violations go."""

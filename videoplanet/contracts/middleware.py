@@ -10,7 +10,9 @@
   path in ``details``, before any view runs.
 
 In every mode but ``off`` each response is checked too, and a violation is only
-recorded: the response goes out unchanged.
+recorded: the response goes out unchanged. A response whose bytes were checked when
+they were rendered says so (``contract_checked``: the feedback list's cached pages,
+``videoplanet.feedback.cache``) and is not checked again.
 
 With ``settings.USAGE_RECORDING`` (in any mode) each call to a documented operation is
 also counted per consumer (``videoplanet.monitoring.usage``), from the body parsed here.
@@ -40,7 +42,7 @@ from videoplanet_client.contract import (
 )
 
 from videoplanet.api.errors import ContractViolated, error_response
-from videoplanet.api.parsers import InvalidJson, json_loads
+from videoplanet.api.parsers import InvalidJson, json_body
 
 from .validator import committed_validator
 from .violations import SOURCE, record
@@ -66,7 +68,7 @@ def _request_body(request: HttpRequest) -> Any:
     if not request.body:
         return NO_BODY
     try:
-        return json_loads(request.body)
+        return json_body(request)
     except InvalidJson:
         return _NO_JSON  # the view answers 400 malformed_json
 
@@ -145,7 +147,8 @@ class ContractValidationMiddleware:
             if mode != "off":
                 rejection = self._check_request(request, body, validator, template, method, mode)
             response = rejection or self.get_response(request)
-            if rejection is None and mode != "off":
+            checked = getattr(response, "contract_checked", False)  # a cached page's bytes
+            if rejection is None and mode != "off" and not checked:
                 self._check_response(request, response, validator, template, method)
         if recording:
             _count_usage(request, f"{method.upper()} {template}", body, response.status_code)

@@ -1,7 +1,7 @@
 """The OpenAPI document, generated from the code (DRF serializers + @extend_schema).
 
-    python -m videoplanet.contracts.openapi write contracts/openapi.json
-    python -m videoplanet.contracts.openapi check contracts/openapi.json
+    manage.py openapi --write      # contracts/openapi.json (what `make openapi` runs)
+    manage.py openapi --check      # exit 1 when the committed document is stale
 
 The committed copy is what clients and contract checks read; a test fails when the
 code drifts from it.
@@ -10,7 +10,6 @@ code drifts from it.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +26,3 @@ def generate() -> dict[str, Any]:
 
 def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-
-
-def main(argv: list[str]) -> int:
-    import django
-
-    django.setup()
-    from .documents import write_or_check
-
-    return write_or_check(argv, lambda: render(generate()), usage=__doc__ or "", target="openapi")
-
-
-if __name__ == "__main__":
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    sys.exit(main(sys.argv[1:]))

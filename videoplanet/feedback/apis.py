@@ -8,8 +8,10 @@ import math
 import uuid
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
@@ -22,25 +24,23 @@ from videoplanet.api.fields import (
     StrictNumberField,
     StrictUUIDField,
 )
-from videoplanet.api.pagination import PageQuerySerializer, paged_response
-from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
-from videoplanet.projects.selectors import video_get
+from videoplanet.api.pagination import PageQuerySerializer, keyset_response, next_page_link
+from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, named_component
 
+from .cache import Page, list_key, page_get_or_render, page_render, page_response
 from .drawing import DrawingDataSerializer
 from .inputs import (
+    COMMENT_KEYSET,
+    FEEDBACK_KEYSET,
     EmojiField,
     FrameField,
     ScreenshotField,
-    comment_cursor_decode,
-    comment_cursor_encode,
-    cursor_decode,
-    cursor_encode,
     emoji_from_path,
 )
+from .links import COMMENT_CREATED, FEEDBACK_CREATED, REACTION_ADDED
 from .models import Priority, Status
 from .selectors import (
     FeedbackFilters,
-    comment_get,
     comment_list,
     feedback_get,
     feedback_list,
@@ -98,37 +98,62 @@ class FeedbackCollectionApi(APIView):
         parameters=[
             FeedbackListQuerySerializer,
             NEXT_PAGE_LINK,
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                description="The `ETag` of the copy the client holds: 304 while it is current.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                response=[200, 304],
+                description="The page's version; send it back in `If-None-Match`.",
+            ),
         ],
         responses={
             200: FeedbackOutputSerializer(many=True),
+            304: OpenApiResponse(
+                description="Not modified: the copy named in `If-None-Match` is current."
+            ),
             **error_responses(400, 401, 404),
         },
     )
-    def get(self, request: AuthenticatedRequest) -> Response:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         # A plain dict, not the QueryDict: DRF reads an empty form value of an optional
         # field as "not sent", but `?cursor=` is a blank cursor, which the document refuses.
         query = self.FeedbackListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
         limit = params["limit"]
-        after = cursor_decode(params["cursor"]) if "cursor" in params else None
-        rows = feedback_list(
-            user=request.user,
-            video_id=params["video_id"],
-            filters=FeedbackFilters(
-                status=params.get("status"),
-                priority=params.get("priority"),
-                time_from=params.get("from"),
-                time_to=params.get("to"),
-            ),
-            after=after,
-            limit=limit + 1,
-        )
-        page = rows[:limit]
-        body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
-        more = len(rows) > limit
-        next_cursor = cursor_encode(page[-1].timestamp, page[-1].id) if more else None
-        return paged_response(request, body, next_cursor=next_cursor)
+        after = FEEDBACK_KEYSET.after(params)
+        # Access is checked here, before any cached page is looked at (feedback.cache).
+        key = list_key(user=request.user, video_id=params["video_id"], request=request)
+
+        def render() -> Page:
+            rows = feedback_list(
+                user=request.user,
+                video_id=params["video_id"],
+                filters=FeedbackFilters(
+                    status=params.get("status"),
+                    priority=params.get("priority"),
+                    time_from=params.get("from"),
+                    time_to=params.get("to"),
+                ),
+                after=after,
+                limit=limit + 1,
+            )
+            page = rows[:limit]
+            body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
+            more = len(rows) > limit
+            next_cursor = (
+                FEEDBACK_KEYSET.encode((page[-1].timestamp, page[-1].id)) if more else None
+            )
+            return page_render(body, next_page_link(request, next_cursor))
+
+        page, cached = page_get_or_render(key, render)
+        return page_response(request, page, cached=cached)
 
     class FeedbackCreateInputSerializer(serializers.Serializer):
         video_id = StrictUUIDField()
@@ -183,50 +208,12 @@ class FeedbackCollectionApi(APIView):
         ),
         request=FeedbackCreateInputSerializer,
         responses={201: FeedbackOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            201,
-            GetFeedback=link(
-                "feedbacks_retrieve",
-                "The feedback just created.",
-                parameters={"path.feedback_id": "$response.body#/id"},
-            ),
-            UpdateFeedback=link(
-                "feedbacks_partial_update",
-                "Change its content, priority or status.",
-                parameters={"path.feedback_id": "$response.body#/id"},
-            ),
-            DeleteFeedback=link(
-                "feedbacks_destroy",
-                "Delete it.",
-                parameters={"path.feedback_id": "$response.body#/id"},
-            ),
-            ListComments=link(
-                "comments_list",
-                "Its comments.",
-                parameters={"query.feedback_id": "$response.body#/id"},
-            ),
-            AddComment=link(
-                "comments_create",
-                "Comment on it, mentioning its author.",
-                body={
-                    "feedback_id": "$response.body#/id",
-                    "parent_id": None,
-                    "mentions": ["$response.body#/user/id"],
-                },
-            ),
-            ListVideoFeedback=link(
-                "feedbacks_list",
-                "All feedback on the same video.",
-                parameters={"query.video_id": "$response.body#/video_id"},
-            ),
-        ),
+        extensions=FEEDBACK_CREATED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.FeedbackCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        video, role = video_get(user=request.user, video_id=fields.pop("video_id"))
-        feedback = feedback_create(video=video, role=role, author=request.user, **fields)
+        feedback = feedback_create(user=request.user, **data.validated_data)
         return Response(
             FeedbackOutputSerializer(feedback, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -237,10 +224,14 @@ class FeedbackDetailApi(APIView):
     @extend_schema(
         operation_id="feedbacks_retrieve",
         summary="One feedback",
+        description=(
+            "The feedback with its moment, screenshot and drawing. 404 when its video is not "
+            "in one of your projects."
+        ),
         responses={200: FeedbackOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
-        feedback, _ = feedback_get(user=request.user, feedback_id=feedback_id)
+        feedback = feedback_get(user=request.user, feedback_id=feedback_id)
         return Response(FeedbackOutputSerializer(feedback, context={"request": request}).data)
 
     class FeedbackUpdateInputSerializer(serializers.Serializer):
@@ -258,20 +249,22 @@ class FeedbackDetailApi(APIView):
     def patch(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
         data = self.FeedbackUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
         feedback = feedback_update(
-            feedback=feedback, role=role, user=request.user, changes=dict(data.validated_data)
+            user=request.user, feedback_id=feedback_id, changes=dict(data.validated_data)
         )
         return Response(FeedbackOutputSerializer(feedback, context={"request": request}).data)
 
     @extend_schema(
         operation_id="feedbacks_destroy",
         summary="Delete feedback with its comments (author, owner or editor)",
+        description=(
+            "Deletes the feedback and every comment on it. Its author and the project's "
+            "owners and editors may (403 otherwise)."
+        ),
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request: AuthenticatedRequest, feedback_id: uuid.UUID) -> Response:
-        feedback, role = feedback_get(user=request.user, feedback_id=feedback_id)
-        feedback_delete(feedback=feedback, role=role, user=request.user)
+        feedback_delete(user=request.user, feedback_id=feedback_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -299,15 +292,19 @@ class CommentCollectionApi(APIView):
         query = self.CommentListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        feedback, _ = feedback_get(user=request.user, feedback_id=params["feedback_id"])
-        limit = params["limit"]
-        after = comment_cursor_decode(params["cursor"]) if "cursor" in params else None
-        comments = comment_list(feedback=feedback, after=after, limit=limit + 1)
-        page = comments[:limit]
-        more = len(comments) > limit
-        next_cursor = comment_cursor_encode(page[-1].thread_path) if more else None
-        body = CommentOutputSerializer(page, many=True).data
-        return paged_response(request, body, next_cursor=next_cursor)
+        comments = comment_list(
+            user=request.user,
+            feedback_id=params["feedback_id"],
+            after=COMMENT_KEYSET.after(params),
+            limit=params["limit"] + 1,
+        )
+        return keyset_response(
+            request,
+            comments,
+            limit=params["limit"],
+            position=lambda comment: COMMENT_KEYSET.encode(comment.thread_path),
+            render=lambda page: CommentOutputSerializer(page, many=True).data,
+        )
 
     class CommentCreateInputSerializer(serializers.Serializer):
         feedback_id = StrictUUIDField()
@@ -325,45 +322,21 @@ class CommentCollectionApi(APIView):
     @extend_schema(
         operation_id="comments_create",
         summary="Comment on feedback or reply to a comment",
+        description=(
+            "Adds a comment to feedback, or a reply when `parent_id` names a comment; "
+            "the project members listed in `mentions` are mentioned. Viewers may not comment (403)."
+        ),
         request=CommentCreateInputSerializer,
         responses={201: CommentOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            201,
-            AddReaction=link(
-                "comment_reactions_create",
-                "React to the comment.",
-                parameters={"path.comment_id": "$response.body#/id"},
-            ),
-            Reply=link(
-                "comments_create",
-                "Reply to the comment, mentioning its author.",
-                body={
-                    "feedback_id": "$response.body#/feedback_id",
-                    "parent_id": "$response.body#/id",
-                    "mentions": ["$response.body#/user/id"],
-                },
-            ),
-            ListComments=link(
-                "comments_list",
-                "The thread the comment belongs to.",
-                parameters={"query.feedback_id": "$response.body#/feedback_id"},
-            ),
-            GetFeedback=link(
-                "feedbacks_retrieve",
-                "The feedback commented on.",
-                parameters={"path.feedback_id": "$response.body#/feedback_id"},
-            ),
-        ),
+        extensions=COMMENT_CREATED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CommentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        feedback, role = feedback_get(user=request.user, feedback_id=fields.pop("feedback_id"))
+        fields = data.validated_data
         comment = comment_create(
-            feedback=feedback,
-            role=role,
-            author=request.user,
+            user=request.user,
+            feedback_id=fields["feedback_id"],
             content=fields["content"],
             parent_id=fields.get("parent_id"),
             mention_ids=fields.get("mentions"),
@@ -384,24 +357,13 @@ class ReactionCreateApi(APIView):
         ),
         request=ReactionInputSerializer,
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            200,
-            RemoveReaction=link(
-                "comment_reactions_destroy",
-                "Take the same reaction back.",
-                parameters={
-                    "path.comment_id": "$request.path.comment_id",
-                    "path.emoji": "$request.body#/emoji",
-                },
-            ),
-        ),
+        extensions=REACTION_ADDED,
     )
     def post(self, request: AuthenticatedRequest, comment_id: uuid.UUID) -> Response:
         data = self.ReactionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment, role = comment_get(user=request.user, comment_id=comment_id)
         reactions = reaction_add(
-            comment=comment, role=role, user=request.user, emoji=data.validated_data["emoji"]
+            user=request.user, comment_id=comment_id, emoji=data.validated_data["emoji"]
         )
         return Response({"success": True, "reactions": reactions})
 
@@ -410,12 +372,15 @@ class ReactionDeleteApi(APIView):
     @extend_schema(
         operation_id="comment_reactions_destroy",
         summary="Remove your reaction",
+        description=(
+            "Removes your reaction with this emoji from the comment; removing one you have "
+            "not added changes nothing. Answers with the comment's reactions."
+        ),
         responses={200: ReactionsOutputSerializer, **error_responses(400, 401, 403, 404)},
     )
     def delete(self, request: AuthenticatedRequest, comment_id: uuid.UUID, emoji: str) -> Response:
         emoji = emoji_from_path(emoji)
-        comment, role = comment_get(user=request.user, comment_id=comment_id)
-        reactions = reaction_remove(comment=comment, role=role, user=request.user, emoji=emoji)
+        reactions = reaction_remove(user=request.user, comment_id=comment_id, emoji=emoji)
         return Response({"success": True, "reactions": reactions})
 
 
@@ -427,15 +392,19 @@ class FeedbackCreateInputSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         base = super().map_serializer(auto_schema, direction)
 
-        def way(moment: str, other: str) -> dict[str, Any]:
+        def way(name: str, moment: str, other: str) -> dict[str, str]:
             schema = copy.deepcopy(base)
             del schema["properties"][other]
             schema["required"] = sorted({*schema["required"], moment})
-            schema["not"] = {"required": ["timestamp_end", "frame_end"]}
-            return schema
+            ends = ["timestamp_end", "frame_end"]
+            schema["not"] = {"properties": {end: {} for end in ends}, "required": ends}
+            return named_component(auto_schema, name, schema)
 
         # The fields both ways require, at the top too: it makes the body itself required.
         return {
-            "oneOf": [way("timestamp", "frame"), way("frame", "timestamp")],
+            "oneOf": [
+                way("FeedbackCreateAtTimestamp", "timestamp", "frame"),
+                way("FeedbackCreateAtFrame", "frame", "timestamp"),
+            ],
             "required": base["required"],
         }

@@ -107,11 +107,6 @@ class FrameField(serializers.IntegerField):
         return super().to_internal_value(data)  # type: ignore[no-any-return]
 
 
-def cursor_encode(timestamp: float, feedback_id: uuid.UUID) -> str:
-    """The feedback list's cursor: the last row's ``(timestamp, id)``."""
-    return pagination.cursor_encode([timestamp, str(feedback_id)])
-
-
 def _feedback_position(position: list[Any]) -> tuple[float, uuid.UUID]:
     timestamp, feedback_id = position
     if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
@@ -121,14 +116,10 @@ def _feedback_position(position: list[Any]) -> tuple[float, uuid.UUID]:
     return float(timestamp), uuid.UUID(feedback_id)
 
 
-def cursor_decode(cursor: str) -> tuple[float, uuid.UUID]:
-    """The position an opaque cursor stands for; ValidationFailed if it was tampered with."""
-    return pagination.cursor_decode(cursor, _feedback_position)
-
-
-def comment_cursor_encode(thread_path: str) -> str:
-    """The comment list's cursor: the last comment's thread path (its keyset position)."""
-    return pagination.cursor_encode([thread_path])
+FEEDBACK_KEYSET = pagination.Keyset[tuple[float, uuid.UUID]](
+    dump=lambda position: [position[0], str(position[1])], parse=_feedback_position
+)
+"""The feedback list's cursor: the last row's ``(timestamp, id)``."""
 
 
 def _comment_position(position: list[Any]) -> str:
@@ -144,5 +135,13 @@ def _comment_position(position: list[Any]) -> str:
     return thread_path
 
 
-def comment_cursor_decode(cursor: str) -> str:
-    return pagination.cursor_decode(cursor, _comment_position)
+COMMENT_KEYSET = pagination.Keyset[str](dump=lambda path: [path], parse=_comment_position)
+"""The comment list's cursor: the last comment's thread path (its keyset position)."""
+
+
+def cursor_encode(timestamp: float, feedback_id: uuid.UUID) -> str:
+    return FEEDBACK_KEYSET.encode((timestamp, feedback_id))
+
+
+def comment_cursor_encode(thread_path: str) -> str:
+    return COMMENT_KEYSET.encode(thread_path)

@@ -124,3 +124,17 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emoji} by {self.user_id}"
+
+
+class FeedbackListVersion(models.Model):
+    """The version of a video's feedback list: a fresh random number on every write that
+    changes what the list shows (``videoplanet.feedback.cache``). Kept in its own table
+    so that saving a stale ``Video`` can never put an old version back."""
+
+    video = models.OneToOneField(
+        Video, on_delete=models.CASCADE, primary_key=True, related_name="feedback_list_version"
+    )
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.video_id} v{self.version}"

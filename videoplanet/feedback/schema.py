@@ -1,7 +1,8 @@
 """The drawing's rules in the OpenAPI document, beyond what its serializers' fields say.
 
-``Shape`` becomes one schema per kind of shape, told apart by ``type``: each gets the
-number of coordinates it takes and says whether it has ``text``. ``DrawingData`` gets
+``Shape`` becomes one component per kind of shape (``ShapeTwoPoint``, ``ShapeFreehand``,
+``ShapeText``), told apart by the ``type`` discriminator: each gets the number of
+coordinates it takes and says whether it has ``text``. ``DrawingData`` gets
 its limit on shapes. Only the evenness of a freehand shape's coordinates is left to
 the description; JSON Schema cannot count in twos.
 """
@@ -12,6 +13,8 @@ import copy
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
+
+from videoplanet.api.schema import named_component
 
 from .drawing import MAX_FREEHAND_POINTS, MAX_SHAPES, ShapeType
 
@@ -28,8 +31,11 @@ class ShapeSchema(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         base = super().map_serializer(auto_schema, direction)
+        mapping: dict[str, str] = {}
 
-        def kind(types: list[str], min_items: int, max_items: int, text: bool) -> dict[str, Any]:
+        def kind(
+            name: str, types: list[str], min_items: int, max_items: int, text: bool
+        ) -> dict[str, Any]:
             schema = copy.deepcopy(base)
             schema["properties"]["type"] = {"type": "string", "enum": types}
             coordinates = schema["properties"]["coordinates"]
@@ -38,15 +44,18 @@ class ShapeSchema(OpenApiSerializerExtension):
                 schema["required"] = sorted({*schema["required"], "text"})
             else:
                 del schema["properties"]["text"]
-                schema["not"] = {"required": ["text"]}
-            return schema
+                schema["not"] = {"properties": {"text": {}}, "required": ["text"]}
+            ref = named_component(auto_schema, name, schema)
+            mapping.update(dict.fromkeys(types, ref["$ref"]))
+            return ref
 
         return {
             "oneOf": [
-                kind(TWO_POINT, 4, 4, text=False),
-                kind(FREEHAND, 4, MAX_FREEHAND_POINTS * 2, text=False),
-                kind(TEXT, 2, 2, text=True),
+                kind("ShapeTwoPoint", TWO_POINT, 4, 4, text=False),
+                kind("ShapeFreehand", FREEHAND, 4, MAX_FREEHAND_POINTS * 2, text=False),
+                kind("ShapeText", TEXT, 2, 2, text=True),
             ],
+            "discriminator": {"propertyName": "type", "mapping": mapping},
             "description": base["properties"]["coordinates"].get("description", ""),
         }
 

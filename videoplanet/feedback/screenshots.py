@@ -59,9 +59,16 @@ _DATA_URL = re.compile(DATA_URL_PATTERN)
 _FORMATS = {"webp": ("WEBP", "webp"), "png": ("PNG", "png"), "jpeg": ("JPEG", "jpg")}
 # What Pillow raises, depending on the plugin, for a file it cannot read.
 _UNREADABLE = (
-    UnidentifiedImageError, OSError, EOFError, SyntaxError, ValueError, struct.error, IndexError,
-    KeyError, TypeError,
-)  # fmt: skip
+    UnidentifiedImageError,
+    OSError,
+    EOFError,
+    SyntaxError,
+    ValueError,
+    struct.error,
+    IndexError,
+    KeyError,
+    TypeError,
+)
 _BUDGET = f"at most {MAX_PIXELS} pixels (7680×4320) and {MAX_SIDE} px a side"
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from videoplanet.accounts.models import User
-from videoplanet.api.errors import NotFound
-from videoplanet.projects.selectors import video_get
+from videoplanet.projects.access import video_access
 
+from .access import feedback_access
 from .models import Comment, Feedback, Reaction
 
 
@@ -25,17 +26,9 @@ class FeedbackFilters:
     time_to: float | None = None
 
 
-def feedback_get(*, user: User, feedback_id: uuid.UUID) -> tuple[Feedback, str]:
-    """The feedback and the caller's role in its project (one query), or NotFound."""
-    feedback = (
-        Feedback.objects.select_related("author", "video")
-        .filter(id=feedback_id, video__project__memberships__user=user)
-        .annotate(caller_role=F("video__project__memberships__role"))
-        .first()
-    )
-    if feedback is None:
-        raise NotFound("Feedback not found.")
-    return feedback, feedback.caller_role  # type: ignore[attr-defined]
+def feedback_get(*, user: User, feedback_id: uuid.UUID) -> Feedback:
+    """The feedback (with its author and video), or NotFound."""
+    return feedback_access(user=user, feedback_id=feedback_id).feedback
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +36,10 @@ class AuthorRow:
     id: uuid.UUID
     name: str
     email: str
+
+    @classmethod
+    def of(cls, user: User) -> AuthorRow:
+        return cls(user.pk, user.name, user.email)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,20 +108,8 @@ def feedback_list(
         for values in qs.order_by("timestamp", "id").values_list(*_ROW_COLUMNS)[:limit]
     ]
     if not rows:
-        video_get(user=user, video_id=video_id)
+        video_access(user=user, video_id=video_id)
     return rows
-
-
-def comment_get(*, user: User, comment_id: uuid.UUID) -> tuple[Comment, str]:
-    comment = (
-        Comment.objects.select_related("feedback__video")
-        .filter(id=comment_id, feedback__video__project__memberships__user=user)
-        .annotate(caller_role=F("feedback__video__project__memberships__role"))
-        .first()
-    )
-    if comment is None:
-        raise NotFound("Comment not found.")
-    return comment, comment.caller_role  # type: ignore[attr-defined]
 
 
 def comment_reactions(*, comment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, list[str]]]:
@@ -140,21 +125,58 @@ def comment_reactions(*, comment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[s
     return dict(out)
 
 
+@dataclass(frozen=True, slots=True)
+class CommentRow:
+    """A comment as the API renders it: the comment with the people it mentions (in the
+    order they were mentioned) and its reactions (``comment_reactions``' shape)."""
+
+    id: uuid.UUID
+    feedback_id: uuid.UUID
+    parent_id: uuid.UUID | None
+    thread_path: str
+    content: str
+    author: AuthorRow
+    mentions: list[AuthorRow]
+    reactions: dict[str, list[str]]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(
+        cls, comment: Comment, *, mentions: Iterable[User], reactions: dict[str, list[str]]
+    ) -> CommentRow:
+        return cls(
+            id=comment.id,
+            feedback_id=comment.feedback_id,
+            parent_id=comment.parent_id,
+            thread_path=comment.thread_path,
+            content=comment.content,
+            author=AuthorRow.of(comment.author),
+            mentions=[AuthorRow.of(user) for user in mentions],
+            reactions=reactions,
+            created_at=comment.created_at,
+            updated_at=comment.updated_at,
+        )
+
+
 def comment_list(
-    *, feedback: Feedback, after: str | None = None, limit: int | None = None
-) -> list[Comment]:
+    *, user: User, feedback_id: uuid.UUID, after: str | None = None, limit: int | None = None
+) -> list[CommentRow]:
     """Up to ``limit`` of a feedback's comments in thread order (each comment followed
     by its replies, oldest first), starting after the thread position ``after``.
 
     The order is the keyset ``thread_path``; a page's cursor is its last comment's path.
     """
+    feedback = feedback_access(user=user, feedback_id=feedback_id).feedback
     qs = Comment.objects.filter(feedback=feedback)
     if after is not None:
         qs = qs.filter(thread_path__gt=after)
     qs = qs.select_related("author").prefetch_related("mentions").order_by("thread_path")
     comments = list(qs[:limit] if limit is not None else qs)
     reactions = comment_reactions(comment_ids=[c.pk for c in comments])
-    for comment in comments:
-        comment.mention_list = list(comment.mentions.all())  # type: ignore[attr-defined]
-        comment.reaction_map = reactions.get(comment.pk, {})  # type: ignore[attr-defined]
-    return comments
+    return [
+        CommentRow.of(
+            comment, mentions=comment.mentions.all(), reactions=reactions.get(comment.pk, {})
+        )
+        for comment in comments
+    ]

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from videoplanet.api.fields import isoformat_z
 
 from .drawing import DrawingDataSerializer
-from .models import Comment, Feedback, Priority, Status
+from .models import Feedback, Priority, Status
 from .screenshots import screenshot_url
-from .selectors import FeedbackRow
+from .selectors import CommentRow, FeedbackRow
 from .timecode import frame_at
 
 
@@ -99,6 +100,21 @@ class FeedbackOutputSerializer(serializers.Serializer):
         }
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        "description": "Emoji → ids of the users who reacted with it, in the order they did.",
+    },
+    component_name="ReactionMap",
+)
+class ReactionMapField(serializers.DictField):
+    """A comment's reactions: one schema wherever they appear."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.ListField(child=serializers.UUIDField()), **kwargs)
+
+
 class CommentUserSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -114,28 +130,22 @@ class CommentOutputSerializer(serializers.Serializer):
     content = serializers.CharField()
     user = CommentUserSerializer(help_text="The author.")
     mentions = CommentUserSerializer(many=True)
-    reactions = serializers.DictField(
-        child=serializers.ListField(child=serializers.UUIDField()),
-        help_text="Emoji → ids of the users who reacted with it, in the order they did.",
-    )
+    reactions = ReactionMapField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
     class Meta:
         ref_name = "Comment"
 
-    def to_representation(self, instance: Comment) -> dict[str, Any]:
+    def to_representation(self, instance: CommentRow) -> dict[str, Any]:
         return {
             "id": str(instance.id),
             "feedback_id": str(instance.feedback_id),
             "parent_id": str(instance.parent_id) if instance.parent_id else None,
             "content": instance.content,
             "user": {"id": str(instance.author.id), "name": instance.author.name},
-            "mentions": [
-                {"id": str(u.id), "name": u.name}
-                for u in instance.mention_list  # type: ignore[attr-defined]
-            ],
-            "reactions": instance.reaction_map,  # type: ignore[attr-defined]
+            "mentions": [{"id": str(u.id), "name": u.name} for u in instance.mentions],
+            "reactions": instance.reactions,
             "created_at": isoformat_z(instance.created_at),
             "updated_at": isoformat_z(instance.updated_at),
         }
@@ -143,10 +153,8 @@ class CommentOutputSerializer(serializers.Serializer):
 
 class ReactionsOutputSerializer(serializers.Serializer):
     success = serializers.BooleanField()
-    reactions = serializers.DictField(
-        child=serializers.ListField(child=serializers.UUIDField()),
-        help_text="Emoji → ids of the users who reacted with it.",
-    )
+    reactions = ReactionMapField()
 
     class Meta:
-        ref_name = "Reactions"
+        # Not "Reactions": a generated client's class would hold a field of its own name.
+        ref_name = "CommentReactions"

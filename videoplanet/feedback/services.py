@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import ApiError, PermissionDenied, ValidationFailed
+from videoplanet.projects.access import video_access
 from videoplanet.projects.models import CONTRIBUTORS, MANAGERS, Video
-from videoplanet.projects.selectors import role_require
 from videoplanet.realtime.notify import (
     notify_comment_added,
     notify_feedback_created,
@@ -21,6 +21,7 @@ from videoplanet.realtime.notify import (
     notify_reaction_updated,
 )
 
+from .access import comment_access, feedback_access
 from .models import (
     MAX_REPLY_DEPTH,
     THREAD_SEGMENT_LENGTH,
@@ -31,7 +32,7 @@ from .models import (
     thread_segment,
 )
 from .screenshots import DecodedScreenshot, screenshot_store, screenshots_discard_unused
-from .selectors import comment_reactions
+from .selectors import CommentRow, comment_reactions
 from .timecode import frame_to_seconds, rate_or_none
 
 logger = logging.getLogger(__name__)
@@ -110,9 +111,8 @@ def _resolve_times(
 
 def feedback_create(
     *,
-    video: Video,
-    role: str,
-    author: User,
+    user: User,
+    video_id: uuid.UUID,
     content: str,
     timestamp: float | None = None,
     frame: int | None = None,
@@ -121,14 +121,19 @@ def feedback_create(
     screenshot: DecodedScreenshot | None = None,
     drawing_data: dict[str, Any] | None = None,
     priority: str = Priority.MEDIUM,
+    id: uuid.UUID | None = None,
 ) -> Feedback:
-    """Pin feedback to a moment of the video, given in seconds or as a frame index.
+    """Pin the caller's feedback to a moment of the video, given in seconds or as a frame
+    index (owners, editors and reviewers). ``id`` fixes the new feedback's id (the
+    provider states').
 
     The screenshot is written in the row's transaction, before the row; if anything
     fails, the row is rolled back and the file is removed again unless another feedback
     uses it, so no orphan stays behind.
     """
-    role_require(role, CONTRIBUTORS, "post feedback")
+    video = video_access(
+        user=user, video_id=video_id, roles=CONTRIBUTORS, action="post feedback"
+    ).video
     timestamp, timestamp_end = _resolve_times(
         video, timestamp=timestamp, frame=frame, timestamp_end=timestamp_end, frame_end=frame_end
     )
@@ -136,8 +141,9 @@ def feedback_create(
         with transaction.atomic():
             stored = screenshot_store(screenshot) if screenshot else None
             feedback = Feedback.objects.create(
+                **({"id": id} if id is not None else {}),
                 video=video,
-                author=author,
+                author=user,
                 timestamp=timestamp,
                 timestamp_end=timestamp_end,
                 content=content,
@@ -160,20 +166,22 @@ def _discard_after_failure(name: str) -> None:
         logger.exception("Could not remove the screenshot %s after a failed write", name)
 
 
-def _require_feedback_editor(feedback: Feedback, role: str, user: User, action: str) -> None:
-    if role in MANAGERS:
-        return
-    if feedback.author_id == user.pk and role in CONTRIBUTORS:
-        return
+def _feedback_to_edit(*, user: User, feedback_id: uuid.UUID, action: str) -> Feedback:
+    """The feedback if the caller may change or delete it: its author (while still a
+    contributor), or a project owner or editor."""
+    access = feedback_access(user=user, feedback_id=feedback_id)
+    feedback = access.feedback
+    if access.role in MANAGERS:
+        return feedback
+    if feedback.author_id == user.pk and access.role in CONTRIBUTORS:
+        return feedback
     raise PermissionDenied(f"Only the author or a project owner/editor can {action} feedback.")
 
 
 @transaction.atomic
-def feedback_update(
-    *, feedback: Feedback, role: str, user: User, changes: dict[str, Any]
-) -> Feedback:
+def feedback_update(*, user: User, feedback_id: uuid.UUID, changes: dict[str, Any]) -> Feedback:
     """Change content, priority or status. Any status may move to any other."""
-    _require_feedback_editor(feedback, role, user, "change")
+    feedback = _feedback_to_edit(user=user, feedback_id=feedback_id, action="change")
     allowed = {"content", "priority", "status"}
     unknown = set(changes) - allowed
     if unknown:
@@ -187,10 +195,10 @@ def feedback_update(
     return feedback
 
 
-def feedback_delete(*, feedback: Feedback, role: str, user: User) -> None:
+def feedback_delete(*, user: User, feedback_id: uuid.UUID) -> None:
     """Delete feedback with its comments; its screenshot goes once no feedback uses it
     (videoplanet.feedback.screenshots)."""
-    _require_feedback_editor(feedback, role, user, "delete")
+    feedback = _feedback_to_edit(user=user, feedback_id=feedback_id, action="delete")
     feedback_id, video_id = feedback.id, feedback.video_id
     with transaction.atomic():
         feedback.delete()
@@ -200,15 +208,19 @@ def feedback_delete(*, feedback: Feedback, role: str, user: User) -> None:
 @transaction.atomic
 def comment_create(
     *,
-    feedback: Feedback,
-    role: str,
-    author: User,
+    user: User,
+    feedback_id: uuid.UUID,
     content: str,
     parent_id: uuid.UUID | None = None,
     mention_ids: list[uuid.UUID] | None = None,
-) -> Comment:
-    """Comment on feedback, or reply to one of its comments, mentioning project members."""
-    role_require(role, CONTRIBUTORS, "comment")
+    id: uuid.UUID | None = None,
+) -> CommentRow:
+    """Comment on feedback, or reply to one of its comments, mentioning project members
+    (owners, editors and reviewers). ``id`` fixes the new comment's id (the provider
+    states')."""
+    feedback = feedback_access(
+        user=user, feedback_id=feedback_id, roles=CONTRIBUTORS, action="comment"
+    ).feedback
     parent = None
     if parent_id is not None:
         parent = Comment.objects.filter(id=parent_id, feedback=feedback).first()
@@ -233,27 +245,22 @@ def comment_create(
                 ]
             }
         )
-    comment_id = uuid.uuid4()
+    comment_id = id if id is not None else uuid.uuid4()
     segment = thread_segment(timezone.now(), comment_id)
     comment = Comment.objects.create(
         id=comment_id,
         feedback=feedback,
         parent=parent,
-        author=author,
+        author=user,
         content=content,
         thread_path=(parent.thread_path if parent else "") + segment,
     )
     if mentioned:
         comment.mentions.set(mentioned)
     order = {user_id: i for i, user_id in enumerate(wanted)}
-    comment.mention_list = sorted(mentioned, key=lambda u: order[u.pk])  # type: ignore[attr-defined]
-    comment.reaction_map = {}  # type: ignore[attr-defined]
-    notify_comment_added(
-        comment,
-        video_id=feedback.video_id,
-        mention_ids=[u.pk for u in comment.mention_list],  # type: ignore[attr-defined]
-    )
-    return comment
+    mentioned.sort(key=lambda u: order[u.pk])
+    notify_comment_added(comment, video_id=feedback.video_id, mention_ids=[u.pk for u in mentioned])
+    return CommentRow.of(comment, mentions=mentioned, reactions={})
 
 
 MAX_EMOJI_PER_USER = 10
@@ -267,14 +274,17 @@ class TooManyReactions(ApiError):
     )
 
 
-def reaction_add(*, comment: Comment, role: str, user: User, emoji: str) -> dict[str, list[str]]:
-    """Add the caller's reaction; adding it again changes nothing. Returns the reactions.
+def reaction_add(*, user: User, comment_id: uuid.UUID, emoji: str) -> dict[str, list[str]]:
+    """Add the caller's reaction (owners, editors and reviewers); adding it again changes
+    nothing. Returns the reactions.
 
     A person may use at most MAX_EMOJI_PER_USER different emoji on one comment. The
     comment's row is locked while counting, so concurrent reactions cannot both pass
     the count.
     """
-    role_require(role, CONTRIBUTORS, "react")
+    comment = comment_access(
+        user=user, comment_id=comment_id, roles=CONTRIBUTORS, action="react"
+    ).comment
     try:
         with transaction.atomic():
             list(Comment.objects.select_for_update().filter(pk=comment.pk).values_list("pk"))
@@ -293,8 +303,11 @@ def reaction_add(*, comment: Comment, role: str, user: User, emoji: str) -> dict
     return reactions
 
 
-def reaction_remove(*, comment: Comment, role: str, user: User, emoji: str) -> dict[str, list[str]]:
-    role_require(role, CONTRIBUTORS, "react")
+def reaction_remove(*, user: User, comment_id: uuid.UUID, emoji: str) -> dict[str, list[str]]:
+    """Take the caller's reaction back; taking back one they did not make changes nothing."""
+    comment = comment_access(
+        user=user, comment_id=comment_id, roles=CONTRIBUTORS, action="react"
+    ).comment
     deleted, _ = Reaction.objects.filter(comment=comment, user=user, emoji=emoji).delete()
     reactions = comment_reactions(comment_ids=[comment.pk]).get(comment.pk, {})
     if deleted:

@@ -24,7 +24,6 @@ from videoplanet.api.errors import UnsupportedMediaType, ValidationFailed
 from videoplanet.api.fields import StrictCharField, StrictUUIDField
 from videoplanet.api.schema import ErrorSerializer, error_responses
 from videoplanet.projects.apis import VideoOutputSerializer
-from videoplanet.projects.selectors import membership_get
 
 from .services import upload_abort, upload_append, upload_complete, upload_create, upload_get
 
@@ -89,9 +88,7 @@ class UploadCollectionApi(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.UploadCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        membership = membership_get(user=request.user, project_id=fields.pop("project_id"))
-        upload = upload_create(membership=membership, **fields)
+        upload = upload_create(user=request.user, **data.validated_data)
         return Response(UploadOutputSerializer(upload).data, status=status.HTTP_201_CREATED)
 
 
@@ -99,6 +96,10 @@ class UploadDetailApi(APIView):
     @extend_schema(
         operation_id="uploads_retrieve",
         summary="An upload in progress: its offset is where to resume",
+        description=(
+            "Where a resumable upload stands: send the next bytes from its `offset`. 404 when "
+            "the upload is not yours."
+        ),
         responses={200: UploadOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, upload_id: uuid.UUID) -> Response:
@@ -152,6 +153,10 @@ class UploadDetailApi(APIView):
     @extend_schema(
         operation_id="uploads_destroy",
         summary="Give up an upload; its bytes are removed",
+        description=(
+            "Abandons the upload: the bytes received so far are removed and it can no longer "
+            "be completed. 404 when the upload is not yours."
+        ),
         responses={204: None, **error_responses(401, 404)},
     )
     def delete(self, request: AuthenticatedRequest, upload_id: uuid.UUID) -> Response:

@@ -19,6 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+from av.video.reformatter import VideoReformatter
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -72,9 +73,13 @@ def proxy_size(width: int, height: int) -> tuple[int, int]:
 
 
 def _still(frame: av.VideoFrame, width: int, quality: int) -> bytes:
-    image = frame.to_image()
-    if image.width > width:
-        image = image.resize((width, max(1, round(image.height * width / image.width))))
+    """A WebP of the frame at most ``width`` wide; scaled while converting to RGB (one
+    pass in FFmpeg's scaler, not a full-size RGB picture resized afterwards)."""
+    if frame.width > width:
+        size = {"width": width, "height": max(1, round(frame.height * width / frame.width))}
+        image = frame.to_image(**size, interpolation="AREA")
+    else:
+        image = frame.to_image()
     buffer = io.BytesIO()
     image.save(buffer, "WEBP", quality=quality)
     return buffer.getvalue()
@@ -120,12 +125,18 @@ def process(source: Path, probed: Probe, directory: str, proxy: bool) -> Outputs
                 out_video.width, out_video.height = proxy_size(probed.width, probed.height)
                 out_video.pix_fmt = "yuv420p"
                 out_video.codec_context.time_base = 1 / rate
+                # As the ffmpeg CLI: x264's frame threads, so encoding overlaps decoding
+                # (PyAV's default, slice threads, makes each encode call wait for its frame).
+                out_video.codec_context.thread_type = "AUTO"
+                out_video.codec_context.thread_count = 0
                 out_video.options = {
                     "preset": settings.VIDEO_PROXY_PRESET,
                     "crf": str(settings.VIDEO_PROXY_CRF),
                 }
                 if audio is not None:
                     out_audio = out.add_stream("aac", rate=audio.codec_context.sample_rate)
+            # One scaler for the whole pass (a frame's own ``reformat`` sets one up per frame).
+            scaler = VideoReformatter()
             index = 0
             for packet in container.demux(*streams):
                 if packet.stream is video:
@@ -133,9 +144,10 @@ def process(source: Path, probed: Probe, directory: str, proxy: bool) -> Outputs
                         assert isinstance(frame, av.VideoFrame)
                         _stills(frame, index, picks, outputs, directory, rate)
                         if out is not None and out_video is not None:
-                            picture = frame.reformat(
-                                width=out_video.width, height=out_video.height, format="yuv420p"
-                            )
+                            picture = scaler.reformat(
+                                frame, width=out_video.width, height=out_video.height,
+                                format="yuv420p",
+                            )  # fmt: skip
                             picture.pts = index
                             picture.time_base = 1 / rate
                             out.mux(out_video.encode(picture))

@@ -25,8 +25,8 @@ from django.db import transaction
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import ApiError, NotFound, RequestTooLarge
-from videoplanet.projects.models import MANAGERS, Membership, Video, VideoStatus
-from videoplanet.projects.selectors import role_require
+from videoplanet.projects.access import project_access
+from videoplanet.projects.models import MANAGERS, Video, VideoStatus
 from videoplanet.realtime.notify import notify_video_updated, notify_video_version_added
 
 from .models import Upload
@@ -36,8 +36,15 @@ from .processing import local_copy, process
 logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
-EXTENSIONS = {"mov": "mov", "mp4": "mp4", "matroska": "mkv", "webm": "webm", "avi": "avi",
-              "mxf": "mxf", "mpegts": "ts"}  # fmt: skip
+EXTENSIONS = {
+    "mov": "mov",
+    "mp4": "mp4",
+    "matroska": "mkv",
+    "webm": "webm",
+    "avi": "avi",
+    "mxf": "mxf",
+    "mpegts": "ts",
+}
 
 
 class Readable(Protocol):
@@ -77,7 +84,8 @@ def _discard(path: Path) -> None:
 @transaction.atomic
 def upload_create(
     *,
-    membership: Membership,
+    user: User,
+    project_id: uuid.UUID,
     title: str,
     filename: str,
     size: int,
@@ -85,10 +93,12 @@ def upload_create(
 ) -> Upload:
     """Start an upload; with ``video_id`` (a video of the same project) it becomes the next
     version of that video's stack."""
-    role_require(membership.role, MANAGERS, "upload videos")
+    project = project_access(
+        user=user, project_id=project_id, roles=MANAGERS, action="upload videos"
+    ).project
     version_of = None
     if video_id is not None:
-        version_of = Video.objects.filter(id=video_id, project=membership.project).first()
+        version_of = Video.objects.filter(id=video_id, project=project).first()
         if version_of is None:
             raise NotFound("Video not found.")
     if size > settings.VIDEO_MAX_BYTES:
@@ -97,8 +107,8 @@ def upload_create(
             details={"size": [f"At most {settings.VIDEO_MAX_BYTES} bytes."]},
         )
     upload = Upload.objects.create(
-        project=membership.project,
-        created_by=membership.user,
+        project=project,
+        created_by=user,
         title=title,
         filename=filename,
         size=size,

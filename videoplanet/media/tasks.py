@@ -1,5 +1,6 @@
 """Background work, run by the task worker (``manage.py db_worker`` with the database
-backend, ``manage.py rqworker`` with RQ; see settings ``TASKS_BACKEND``)."""
+backend, ``manage.py rqworker default --job-class django_tasks_rq.Job`` with RQ: without
+that job class RQ fails every job; see settings ``TASKS_BACKEND``)."""
 
 from __future__ import annotations
 

@@ -9,9 +9,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -37,10 +36,11 @@ from videoplanet.api.errors import (
     ValidationFailed,
     error_response,
 )
+from videoplanet.api.pagination import keyset_response
 from videoplanet.api.schema import NEXT_PAGE_LINK, ErrorSerializer, error_responses
 
 from .authentication import IsReporter, ReporterRequest, ReporterTokenAuthentication
-from .cursors import cursor_decode, cursor_encode
+from .cursors import VIOLATION_KEYSET
 from .metrics import exposition
 from .models import ViolationType
 from .reports import ReportSerializer
@@ -62,13 +62,6 @@ _STAFF_ONLY = {
 
 # The bearer scheme first: its challenge keeps an anonymous call a 401, not a 403.
 _STAFF_AUTHENTICATION = (BearerTokenAuthentication, SessionAuthentication)
-
-
-def _cursor_decode(cursor: str) -> tuple[datetime, int]:
-    try:
-        return cursor_decode(cursor)
-    except ValueError as exc:
-        raise ValidationFailed.field("cursor", "Invalid cursor.") from exc
 
 
 class ContractViolationOutputSerializer(serializers.Serializer):
@@ -188,25 +181,23 @@ class ContractViolationCollectionApi(APIView):
         query = self.ContractViolationListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        limit = params["limit"]
         rows = list(
             violation_list(
                 endpoint=params.get("endpoint"),
                 type=params.get("type"),
                 source=params.get("source"),
                 since=params.get("since"),
-                before=_cursor_decode(params["cursor"]) if "cursor" in params else None,
-                limit=limit + 1,
+                before=VIOLATION_KEYSET.after(params),
+                limit=params["limit"] + 1,
             )
         )
-        page = rows[:limit]
-        response = Response(ContractViolationOutputSerializer(page, many=True).data)
-        if len(rows) > limit:
-            next_query = request.query_params.copy()
-            next_query["cursor"] = cursor_encode(page[-1].last_seen, page[-1].id)
-            url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
-            response["Link"] = f'<{url}>; rel="next"'
-        return response
+        return keyset_response(
+            request,
+            rows,
+            limit=params["limit"],
+            position=lambda row: VIOLATION_KEYSET.encode((row.last_seen, row.id)),
+            render=lambda page: ContractViolationOutputSerializer(page, many=True).data,
+        )
 
 
 class CoverageRowOutputSerializer(serializers.Serializer):

@@ -1,28 +1,34 @@
-"""The opaque keyset cursor of the recent-violations list (the API's ``cursor``, the
-dashboard's ``before``): a row's ``(last_seen, id)``, the ``before`` position of
-``selectors.violation_list``, as URL-safe base64 of a small JSON array."""
+"""The keyset cursor of the recent-violations list (the API's ``cursor``, the dashboard's
+``before``): a row's ``(last_seen, id)``, the ``before`` position of
+``selectors.violation_list``, in the API's one cursor codec (``videoplanet.api.pagination``)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
+from typing import Any
+
+from videoplanet.api.pagination import Keyset
+
+
+def _violation_position(position: list[Any]) -> tuple[datetime, int]:
+    last_seen, violation_id = position
+    moment = datetime.fromisoformat(last_seen)
+    if not isinstance(violation_id, int) or isinstance(violation_id, bool):
+        raise ValueError(violation_id)
+    if moment.tzinfo is None:
+        raise ValueError(last_seen)
+    return moment, violation_id
+
+
+VIOLATION_KEYSET = Keyset[tuple[datetime, int]](
+    dump=lambda position: [position[0].isoformat(), position[1]], parse=_violation_position
+)
 
 
 def cursor_encode(last_seen: datetime, violation_id: int) -> str:
-    raw = json.dumps([last_seen.isoformat(), violation_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return VIOLATION_KEYSET.encode((last_seen, violation_id))
 
 
 def cursor_decode(cursor: str) -> tuple[datetime, int]:
-    """The keyset position in ``cursor``; ``ValueError`` when it is not one."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        last_seen, violation_id = json.loads(raw)
-        moment = datetime.fromisoformat(last_seen)
-        if not isinstance(violation_id, int) or moment.tzinfo is None:
-            raise ValueError(violation_id)
-        return moment, violation_id
-    except (binascii.Error, ValueError, TypeError, AttributeError) as exc:
-        raise ValueError(f"invalid cursor: {cursor!r}") from exc
+    """The keyset position in ``cursor``; ``ValueError`` (InvalidCursor) when it is not one."""
+    return VIOLATION_KEYSET.position(cursor)

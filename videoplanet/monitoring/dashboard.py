@@ -64,6 +64,7 @@ class Window:
 WINDOWS = {
     window.key: window
     for window in (
+                # fmt: skip below: a table, one window a row, its columns lined up.
         Window("24h", "last 24 hours", timedelta(hours=24), timedelta(hours=1), "hour",
                timedelta(hours=3), "%H:%M"),
         Window("7d", "last 7 days", timedelta(days=7), timedelta(hours=6), "6 hours",

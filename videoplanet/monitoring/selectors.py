@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from videoplanet.accounts.models import token_digest
 from videoplanet.contracts.validator import committed_validator
-from videoplanet.contracts.verification import PASSED, Verification, pact_key, verifications
 from videoplanet.realtime.events import CLIENT_MESSAGES, SERVER_EVENTS
 
 from .models import (
@@ -41,6 +40,7 @@ from .models import (
 )
 from .reports import WS
 from .usage_document import usage_rows
+from .verification import PASSED, Verification, pact_key, verifications
 
 logger = logging.getLogger(__name__)
 
@@ -314,9 +314,10 @@ def coverage_matrix(
     since = now - window
     pacts = _pact_interactions()
     verified = verifications(Path(settings.PACT_VERIFICATION_REPORT))
-    sightings = {(m, e): when for m, e, when in Sighting.objects.values_list(
-        "method", "endpoint", "last_seen"
-    )}  # fmt: skip
+    sightings = {
+        (m, e): when
+        for m, e, when in Sighting.objects.values_list("method", "endpoint", "last_seen")
+    }
     violations: Counter[tuple[str, str]] = Counter()
     # The whole hours from their sums; the start of the window, within an hour, from rows.
     edge = _hour_at_or_after(since)

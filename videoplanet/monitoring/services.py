@@ -217,10 +217,54 @@ def sightings_record(*, seen: Iterable[tuple[str, str, datetime]]) -> None:
     )
 
 
+# The advisory lock that makes the per-hour consumer cap one decision at a time.
+_USAGE_CAP_LOCK = int.from_bytes(b"vp-usage", "big", signed=True)
+
+
+def _usage_within_cap(
+    increments: Mapping[tuple[Any, ...], int],
+) -> Counter[tuple[Any, ...]]:
+    """``increments`` with the consumer/version pairs an hour has no room for counted as
+    ``other/other``: at most ``USAGE_MAX_CLIENTS_PER_HOUR`` pairs per hour across every
+    process, the ones already written first, then the new ones in name order.
+
+    Each process also caps what it holds in memory (``UsageRecorder``); this is what
+    makes the cap hold for the server as a whole. Call inside the writing transaction:
+    PostgreSQL takes a transaction-level advisory lock so two processes cannot both
+    admit the last free pair; SQLite's transactions already begin IMMEDIATE.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_USAGE_CAP_LOCK])
+    cap = settings.USAGE_MAX_CLIENTS_PER_HOUR
+    wanted: dict[datetime, set[tuple[str, str]]] = {}
+    for hour, consumer, version, *_ in increments:
+        if (consumer, version) != (OTHER, OTHER):
+            wanted.setdefault(hour, set()).add((consumer, version))
+    admitted: dict[datetime, set[tuple[str, str]]] = {}
+    for hour, pairs in wanted.items():
+        held = set(
+            UsageHour.objects.filter(hour=hour)
+            .exclude(consumer=OTHER, version=OTHER)
+            .values_list("consumer", "version")
+            .distinct()
+        )
+        room = max(cap - len(held), 0)
+        admitted[hour] = held | set(sorted(pairs - held)[:room])
+    kept: Counter[tuple[Any, ...]] = Counter()
+    for (hour, consumer, version, *rest), n in increments.items():
+        if (consumer, version) != (OTHER, OTHER) and (consumer, version) not in admitted[hour]:
+            consumer, version = OTHER, OTHER
+        kept[(hour, consumer, version, *rest)] += n
+    return kept
+
+
 @transaction.atomic
 def usage_add(*, increments: Mapping[tuple[Any, ...], int]) -> None:
     """Add ``(hour, consumer, version, operation, kind, name) -> n`` to the hourly usage
-    (``monitoring.usage``), concurrency-safe like the violation hours."""
+    (``monitoring.usage``), concurrency-safe like the violation hours, within the
+    server-wide cap of consumer/version pairs per hour (``_usage_within_cap``)."""
     adapt = connection.ops.adapt_datetimefield_value
-    rows = {(adapt(hour), *rest): n for (hour, *rest), n in increments.items()}
+    capped = _usage_within_cap(increments)
+    rows = {(adapt(hour), *rest): n for (hour, *rest), n in capped.items()}
     _add_counts(UsageHour, ("hour", "consumer", "version", "operation", "kind", "name"), rows)

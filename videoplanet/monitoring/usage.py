@@ -13,7 +13,10 @@ how often each consumer's rooms received it and which client messages it sent. L
 sightings (``.sightings``), the counts stay in memory and each process writes them at
 most once per ``MONITORING_SEEN_FLUSH_SECONDS``, one upsert per hour row
 (``services.usage_add``). Beyond ``USAGE_MAX_CLIENTS_PER_HOUR`` consumer/version pairs
-in an hour, a process counts new pairs as ``other/other``.
+in an hour, new pairs count as ``other/other``: each process caps what it holds in
+memory, and ``usage_add`` holds the cap for the server as a whole when it writes (the
+pairs already written for the hour first, under a lock, so processes never add up to
+more).
 """
 
 from __future__ import annotations

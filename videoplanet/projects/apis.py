@@ -3,10 +3,10 @@ feedback."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -25,16 +25,17 @@ from videoplanet.api.fields import (
     StrictUUIDField,
     isoformat_z,
 )
-from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, link, response_links
-from videoplanet.feedback.inputs import cursor_decode, cursor_encode
+from videoplanet.api.pagination import Keyset, PageQuerySerializer, keyset_response
+from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses
 from videoplanet.media.signing import media_url
 
+from .links import INVITATION_SENT, PROJECT_CREATED, VIDEO_ADDED
 from .models import InvitationStatus, Role, Video, VideoStatus
 from .selectors import (
     invitation_list_for_project,
     invitation_list_for_user,
     member_list,
-    membership_get,
+    project_get,
     project_list,
     video_get,
     video_list,
@@ -51,8 +52,23 @@ from .services import (
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500
+
+
+def _video_position(position: list[Any]) -> tuple[datetime, uuid.UUID]:
+    micros, video_id = position
+    if not isinstance(micros, (int, float)) or isinstance(micros, bool):
+        raise ValueError(micros)
+    if not math.isfinite(micros):
+        raise ValueError(micros)
+    return EPOCH + timedelta(microseconds=int(micros)), uuid.UUID(video_id)
+
+
+VIDEO_KEYSET = Keyset[tuple[datetime, uuid.UUID]](
+    dump=lambda position: [(position[0] - EPOCH) // timedelta(microseconds=1), str(position[1])],
+    parse=_video_position,
+)
+"""The video list's cursor: the last video's ``(created_at, id)``, the time in whole
+microseconds since 1970 (exact in a JSON number)."""
 
 
 class ProjectOutputSerializer(serializers.Serializer):
@@ -172,6 +188,7 @@ class ProjectCollectionApi(APIView):
     @extend_schema(
         operation_id="projects_list",
         summary="Projects you are a member of",
+        description="Every project you are a member of, with your role in each.",
         responses={200: ProjectOutputSerializer(many=True), **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
@@ -183,36 +200,12 @@ class ProjectCollectionApi(APIView):
     @extend_schema(
         operation_id="projects_create",
         summary="Create a project; you become its owner",
+        description=(
+            "Creates a project owned by you; its id leads to its members, videos and invitations."
+        ),
         request=ProjectCreateInputSerializer,
         responses={201: ProjectOutputSerializer, **error_responses(400, 401, 413, 415)},
-        extensions=response_links(
-            201,
-            GetProject=link(
-                "projects_retrieve",
-                "The project just created.",
-                parameters={"path.project_id": "$response.body#/id"},
-            ),
-            ListMembers=link(
-                "project_members_list",
-                "Its members (you, as owner).",
-                parameters={"path.project_id": "$response.body#/id"},
-            ),
-            Invite=link(
-                "project_invitations_create",
-                "Invite someone to it by email.",
-                parameters={"path.project_id": "$response.body#/id"},
-            ),
-            ListVideos=link(
-                "videos_list",
-                "Its videos.",
-                parameters={"query.project_id": "$response.body#/id"},
-            ),
-            AddVideo=link(
-                "videos_create",
-                "Add a video to it.",
-                body={"project_id": "$response.body#/id"},
-            ),
-        ),
+        extensions=PROJECT_CREATED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.ProjectCreateInputSerializer(data=request.data)
@@ -225,22 +218,23 @@ class ProjectDetailApi(APIView):
     @extend_schema(
         operation_id="projects_retrieve",
         summary="One project",
+        description="The project with your role in it. 404 when you are not a member.",
         responses={200: ProjectOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
-        membership = membership_get(user=request.user, project_id=project_id)
-        return Response(ProjectOutputSerializer(membership).data)
+        project = project_get(user=request.user, project_id=project_id)
+        return Response(ProjectOutputSerializer(project).data)
 
 
 class ProjectMembersApi(APIView):
     @extend_schema(
         operation_id="project_members_list",
         summary="Members of a project with their roles",
+        description="Everyone in the project, with their role. 404 when you are not a member.",
         responses={200: MemberOutputSerializer(many=True), **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
-        membership = membership_get(user=request.user, project_id=project_id)
-        members = member_list(project=membership.project)
+        members = member_list(user=request.user, project_id=project_id)
         return Response(MemberOutputSerializer(members, many=True).data)
 
 
@@ -308,11 +302,15 @@ class ProjectInvitationsApi(APIView):
     @extend_schema(
         operation_id="project_invitations_list",
         summary="Invitations of the project still waiting for an answer (owners and editors)",
+        description=(
+            "The project's invitations still waiting for an answer. "
+            "Only owners and editors may see them (403 otherwise); 404 when you are not a "
+            "member."
+        ),
         responses={200: InvitationOutputSerializer(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
-        membership = membership_get(user=request.user, project_id=project_id)
-        invitations = invitation_list_for_project(membership=membership)
+        invitations = invitation_list_for_project(user=request.user, project_id=project_id)
         return Response(InvitationOutputSerializer(invitations, many=True).data)
 
     class InvitationCreateInputSerializer(serializers.Serializer):
@@ -333,28 +331,14 @@ class ProjectInvitationsApi(APIView):
             202: InvitationOutputSerializer,
             **error_responses(400, 401, 403, 404, 413, 415, 429),
         },
-        extensions=response_links(
-            202,
-            RevokeInvitation=link(
-                "project_invitations_destroy",
-                "Withdraw it.",
-                parameters={
-                    "path.project_id": "$request.path.project_id",
-                    "path.invitation_id": "$response.body#/id",
-                },
-            ),
-            ListInvitations=link(
-                "project_invitations_list",
-                "The project's pending invitations.",
-                parameters={"path.project_id": "$request.path.project_id"},
-            ),
-        ),
+        extensions=INVITATION_SENT,
     )
     def post(self, request: AuthenticatedRequest, project_id: uuid.UUID) -> Response:
-        membership = membership_get(user=request.user, project_id=project_id)
         data = self.InvitationCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = invitation_create(membership=membership, **data.validated_data)
+        invitation = invitation_create(
+            user=request.user, project_id=project_id, **data.validated_data
+        )
         return Response(
             InvitationOutputSerializer(invitation).data, status=status.HTTP_202_ACCEPTED
         )
@@ -370,8 +354,7 @@ class ProjectInvitationDetailApi(APIView):
     def delete(
         self, request: AuthenticatedRequest, project_id: uuid.UUID, invitation_id: uuid.UUID
     ) -> Response:
-        membership = membership_get(user=request.user, project_id=project_id)
-        invitation_revoke(membership=membership, invitation_id=invitation_id)
+        invitation_revoke(user=request.user, project_id=project_id, invitation_id=invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -379,6 +362,10 @@ class InvitationCollectionApi(APIView):
     @extend_schema(
         operation_id="invitations_list",
         summary="Invitations to you (sent to your email address) waiting for an answer",
+        description=(
+            "Invitations sent to your email address that you have not accepted or declined "
+            "yet; accept or decline each by its id."
+        ),
         responses={200: InvitationOutputSerializer(many=True), **error_responses(401)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
@@ -456,17 +443,8 @@ class InvitationDeclineByIdApi(APIView):
 
 
 class VideoCollectionApi(APIView):
-    class VideoListQuerySerializer(serializers.Serializer):
+    class VideoListQuerySerializer(PageQuerySerializer):
         project_id = serializers.UUIDField()
-        limit = serializers.IntegerField(
-            min_value=1,
-            max_value=MAX_PAGE_SIZE,
-            default=DEFAULT_PAGE_SIZE,
-            help_text=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE}).",
-        )
-        cursor = serializers.CharField(
-            required=False, max_length=200, help_text="Opaque; from the Link header."
-        )
 
     @extend_schema(
         operation_id="videos_list",
@@ -482,27 +460,21 @@ class VideoCollectionApi(APIView):
         query = self.VideoListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        limit = params["limit"]
-        after = None
-        if "cursor" in params:
-            micros, last_id = cursor_decode(params["cursor"])
-            after = (EPOCH + timedelta(microseconds=int(micros)), last_id)
-        membership = membership_get(user=request.user, project_id=params["project_id"])
-        rows = list(video_list(project=membership.project, after=after, limit=limit + 1))
-        page = rows[:limit]
-        response = Response(
-            VideoOutputSerializer(page, many=True, context={"request": request}).data
+        rows = video_list(
+            user=request.user,
+            project_id=params["project_id"],
+            after=VIDEO_KEYSET.after(params),
+            limit=params["limit"] + 1,
         )
-        if len(rows) > limit:
-            last = page[-1]
-            next_query = request.query_params.copy()
-            # The feedback list's cursor codec, with the time in whole microseconds
-            # (exact in a float).
-            micros = (last.created_at - EPOCH) // timedelta(microseconds=1)
-            next_query["cursor"] = cursor_encode(micros, last.id)
-            url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query, doseq=True)}")
-            response["Link"] = f'<{url}>; rel="next"'
-        return response
+        return keyset_response(
+            request,
+            list(rows),
+            limit=params["limit"],
+            position=lambda video: VIDEO_KEYSET.encode((video.created_at, video.id)),
+            render=lambda page: (
+                VideoOutputSerializer(page, many=True, context={"request": request}).data
+            ),
+        )
 
     class VideoCreateInputSerializer(serializers.Serializer):
         project_id = StrictUUIDField()
@@ -515,33 +487,18 @@ class VideoCollectionApi(APIView):
     @extend_schema(
         operation_id="videos_create",
         summary="Add a video to a project (owners and editors)",
+        description=(
+            "Creates a video in the project named in the body. Only the project's owners and "
+            "editors may (403 otherwise); 404 when the project is not yours to see."
+        ),
         request=VideoCreateInputSerializer,
         responses={201: VideoOutputSerializer, **error_responses(400, 401, 403, 404, 413, 415)},
-        extensions=response_links(
-            201,
-            GetVideo=link(
-                "videos_retrieve",
-                "The video just added.",
-                parameters={"path.video_id": "$response.body#/id"},
-            ),
-            ListFeedback=link(
-                "feedbacks_list",
-                "Its feedback.",
-                parameters={"query.video_id": "$response.body#/id"},
-            ),
-            AddFeedback=link(
-                "feedbacks_create",
-                "Pin feedback to it.",
-                body={"video_id": "$response.body#/id"},
-            ),
-        ),
+        extensions=VIDEO_ADDED,
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.VideoCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        membership = membership_get(user=request.user, project_id=fields.pop("project_id"))
-        video = video_create(membership=membership, **fields)
+        video = video_create(user=request.user, **data.validated_data)
         return Response(
             VideoOutputSerializer(video, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -552,10 +509,14 @@ class VideoDetailApi(APIView):
     @extend_schema(
         operation_id="videos_retrieve",
         summary="One video",
+        description=(
+            "The video with its processing status and, once processed, its playback details. "
+            "404 when it is not in one of your projects."
+        ),
         responses={200: VideoOutputSerializer, **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:
-        video, _ = video_get(user=request.user, video_id=video_id)
+        video = video_get(user=request.user, video_id=video_id)
         return Response(VideoOutputSerializer(video, context={"request": request}).data)
 
 
@@ -563,6 +524,11 @@ class VideoVersionsApi(APIView):
     @extend_schema(
         operation_id="videos_versions_list",
         summary="Every version of a video, first to last (feedback stays on its own version)",
+        description=(
+            "All versions of the video, the first upload first. Each version is a video of "
+            "its own; feedback stays on the version it was given on. 404 when the video is "
+            "not in one of your projects."
+        ),
         responses={200: VideoOutputSerializer(many=True), **error_responses(401, 404)},
     )
     def get(self, request: AuthenticatedRequest, video_id: uuid.UUID) -> Response:

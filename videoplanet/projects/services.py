@@ -17,8 +17,8 @@ from django.utils import timezone
 from videoplanet.accounts.models import User, token_digest
 from videoplanet.api.errors import ApiError, NotFound, PermissionDenied, ValidationFailed
 
+from .access import project_access
 from .models import MANAGERS, Invitation, InvitationStatus, Membership, Project, Role, Video
-from .selectors import role_require
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +26,9 @@ INVITATION_KEY_PREFIX = "vpi_"
 
 
 @transaction.atomic
-def project_create(*, user: User, name: str) -> Membership:
-    project = Project.objects.create(name=name)
+def project_create(*, user: User, name: str, id: uuid.UUID | None = None) -> Membership:
+    """A new project owned by the caller; ``id`` fixes its id (the provider states')."""
+    project = Project.objects.create(name=name, **({"id": id} if id is not None else {}))
     return Membership.objects.create(project=project, user=user, role=Role.OWNER)
 
 
@@ -82,7 +83,7 @@ def _invitation_send(invitation: Invitation, key: str) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, membership: Membership, email: str, role: Role) -> Invitation:
+def invitation_create(*, user: User, project_id: uuid.UUID, email: str, role: Role) -> Invitation:
     """Invite an email address to the caller's project (owners and editors).
 
     The answer is the same whether or not someone has signed up with the address, so
@@ -90,17 +91,19 @@ def invitation_create(*, membership: Membership, email: str, role: Role) -> Invi
     has a pending invitation renews it (same id; new key, role and expiry: the old key
     stops working). Only owners may invite owners.
     """
-    role_require(membership.role, MANAGERS, "invite people")
-    if role == Role.OWNER and membership.role != Role.OWNER:
+    access = project_access(
+        user=user, project_id=project_id, roles=MANAGERS, action="invite people"
+    )
+    if role == Role.OWNER and access.role != Role.OWNER:
         raise PermissionDenied("Only an owner can invite another owner.")
     email = email.strip().lower()
-    project = membership.project
+    project = access.project
     if Membership.objects.filter(project=project, user__email__iexact=email).exists():
         raise ValidationFailed.field("email", "This person is already a member.")
     key = _invitation_key()
     fields = {
         "role": role,
-        "invited_by": membership.user,
+        "invited_by": user,
         "key_digest": token_digest(key),
         "expires_at": timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     }
@@ -123,10 +126,12 @@ def invitation_create(*, membership: Membership, email: str, role: Role) -> Invi
 
 
 @transaction.atomic
-def invitation_revoke(*, membership: Membership, invitation_id: uuid.UUID) -> None:
+def invitation_revoke(*, user: User, project_id: uuid.UUID, invitation_id: uuid.UUID) -> None:
     """Withdraw a pending invitation of the caller's project (owners and editors)."""
-    role_require(membership.role, MANAGERS, "revoke invitations")
-    invitation = membership.project.invitations.select_for_update().filter(id=invitation_id).first()
+    access = project_access(
+        user=user, project_id=project_id, roles=MANAGERS, action="revoke invitations"
+    )
+    invitation = access.project.invitations.select_for_update().filter(id=invitation_id).first()
     if invitation is None:
         raise NotFound("Invitation not found.")
     if invitation.status != InvitationStatus.PENDING:
@@ -213,9 +218,14 @@ def membership_leave(*, user: User, project_id: uuid.UUID) -> None:
 
 
 def video_create(
-    *, membership: Membership, title: str, url: str, duration: float | None = None
+    *,
+    user: User,
+    project_id: uuid.UUID,
+    title: str,
+    url: str,
+    duration: float | None = None,
 ) -> Video:
-    role_require(membership.role, MANAGERS, "add videos")
+    access = project_access(user=user, project_id=project_id, roles=MANAGERS, action="add videos")
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
         raise ValidationFailed.field(
@@ -223,4 +233,4 @@ def video_create(
         )
     if duration is not None and duration <= 0:
         raise ValidationFailed.field("duration", "Must be greater than 0.")
-    return Video.objects.create(project=membership.project, title=title, url=url, duration=duration)
+    return Video.objects.create(project=access.project, title=title, url=url, duration=duration)

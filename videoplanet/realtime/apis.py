@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from videoplanet.accounts.authentication import AuthenticatedRequest, BearerTokenAuthentication
 from videoplanet.api.fields import StrictUUIDField
 from videoplanet.api.schema import error_responses
+from videoplanet.monitoring.usage import identify
 
 from .asyncapi import generate
 from .tickets import ticket_issue
@@ -66,8 +67,14 @@ class RealtimeTicketApi(APIView):
         data.is_valid(raise_exception=True)
         # Authentication succeeded, so the header holds exactly "Bearer <token>".
         token_key = get_authorization_header(request).split()[1].decode()
+        # The socket cannot say who it is (browsers set no X-Client on a WebSocket): the
+        # ticket remembers the consumer that asked for it.
+        client = identify(request.headers.get("X-Client"), request.headers.get("User-Agent"))
         ticket = ticket_issue(
-            user=request.user, token_key=token_key, video_id=data.validated_data.get("video_id")
+            user=request.user,
+            token_key=token_key,
+            video_id=data.validated_data.get("video_id"),
+            client=client,
         )
         output = {"ticket": ticket.value, "expires_at": ticket.expires_at}
         return Response(

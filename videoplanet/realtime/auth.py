@@ -38,12 +38,14 @@ CLOSE_FORBIDDEN = 4403
 
 @dataclass(frozen=True)
 class Credential:
-    """The user a socket acts as, the token that vouches for them, and the video a
-    ticket was limited to (None: any video the user may see)."""
+    """The user a socket acts as, the token that vouches for them, the video a ticket
+    was limited to (None: any video the user may see) and the consumer (name, version)
+    that asked for the ticket (None: a header token, or a ticket asked for anonymously)."""
 
     user: User
     token_key: str
     video_id: UUID | None = None
+    client: tuple[str, str] | None = None
 
 
 def user_for_key(key: str) -> User | None:
@@ -78,7 +80,12 @@ def credential_for_scope(scope: dict[str, Any]) -> Credential | None:
     user = user_for_key(redeemed.token_key)
     if user is None or str(user.pk) != redeemed.user_id:
         return None
-    return Credential(user=user, token_key=redeemed.token_key, video_id=redeemed.video_id)
+    return Credential(
+        user=user,
+        token_key=redeemed.token_key,
+        video_id=redeemed.video_id,
+        client=redeemed.client,
+    )
 
 
 def project_of(credential: Credential, video_id: UUID) -> UUID | None:
@@ -86,7 +93,7 @@ def project_of(credential: Credential, video_id: UUID) -> UUID | None:
     if credential.video_id is not None and credential.video_id != video_id:
         return None
     try:
-        video, _role = video_get(user=credential.user, video_id=video_id)
+        video = video_get(user=credential.user, video_id=video_id)
     except NotFound:
         return None
     return video.project_id

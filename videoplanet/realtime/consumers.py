@@ -34,6 +34,7 @@ from django.utils import timezone
 from videoplanet.accounts.models import token_digest
 from videoplanet.api.fields import isoformat_z
 from videoplanet.monitoring.sightings import sightings, ws_message_observed
+from videoplanet.monitoring.usage import UNKNOWN as UNKNOWN_CONSUMER
 from videoplanet.monitoring.usage import identify_scope, usage
 
 from .audit import access_audit
@@ -69,8 +70,10 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     closing = False  # closed by us: nothing more is sent or read
 
     async def connect(self) -> None:
-        self.client = identify_scope(self.scope.get("headers", ()))
         credential: Credential | None = self.scope.get("credential")
+        self.client = identify_scope(self.scope.get("headers", ()))
+        if self.client[0] == UNKNOWN_CONSUMER and credential and credential.client:
+            self.client = credential.client  # a browser: its ticket request named it
         video_id: UUID = self.scope["url_route"]["kwargs"]["video_id"]
         await self.accept()
         if credential is None:
@@ -127,9 +130,13 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     async def _enter(self) -> None:
         joined_at = timezone.now()
         first = await self.presence.join(
-            self.group, self.user_id, self.user_name, isoformat_z(joined_at),
-            self.channel_name, time.time(),
-        )  # fmt: skip
+            self.group,
+            self.user_id,
+            self.user_name,
+            isoformat_z(joined_at),
+            self.channel_name,
+            time.time(),
+        )
         if first:
             await abroadcast(
                 self.video_id, user_joined_message(self.user_id, self.user_name, joined_at)

@@ -11,6 +11,11 @@ processes race for it. The cache never holds the ticket or a usable secret: the 
 key is a hash of the ticket, and the token that asked for it (which the socket keeps
 re-checking, so revoking that token closes the socket) is encrypted under a key derived
 from the ticket itself.
+
+A ticket also remembers which consumer asked for it (the ``X-Client`` of the ticket
+request, ``identify``'s ``(name, version)``): a browser cannot set ``X-Client`` on the
+socket's handshake, so the socket it opens is counted under the web app's name and
+version (``VideoPlanet-Frontend/<version>``) rather than ``unknown``.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Redeemed:
     user_id: str
     token_key: str
     video_id: UUID | None
+    client: tuple[str, str] | None = None  # (consumer, version) that asked for it
 
 
 def _derive(value: str, purpose: bytes) -> bytes:
@@ -61,9 +67,15 @@ def _cipher(value: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(_derive(value, b"videoplanet ticket key")))
 
 
-def ticket_issue(*, user: User, token_key: str, video_id: UUID | None = None) -> Ticket:
-    """A ticket for ``user`` (signed in with ``token_key``); NotFound for a video the user
-    cannot see."""
+def ticket_issue(
+    *,
+    user: User,
+    token_key: str,
+    video_id: UUID | None = None,
+    client: tuple[str, str] | None = None,
+) -> Ticket:
+    """A ticket for ``user`` (signed in with ``token_key``), asked for by the consumer
+    ``client`` (name, version); NotFound for a video the user cannot see."""
     if video_id is not None:
         video_get(user=user, video_id=video_id)
     value = secrets.token_urlsafe(32)
@@ -74,6 +86,7 @@ def ticket_issue(*, user: User, token_key: str, video_id: UUID | None = None) ->
         "video_id": str(video_id) if video_id else None,
         "token": _cipher(value).encrypt(token_key.encode()),
         "expires": expires,
+        "client": list(client) if client else None,
     }
     cache.set(_cache_key(value), entry, timeout=lifetime)
     return Ticket(value=value, expires_at=datetime.fromtimestamp(expires, UTC), video_id=video_id)
@@ -94,4 +107,6 @@ def ticket_redeem(value: str) -> Redeemed | None:
     except InvalidToken:
         return None
     video_id = UUID(entry["video_id"]) if entry["video_id"] else None
-    return Redeemed(user_id=entry["user_id"], token_key=token_key, video_id=video_id)
+    stored = entry.get("client")
+    client = (str(stored[0]), str(stored[1])) if stored else None
+    return Redeemed(user_id=entry["user_id"], token_key=token_key, video_id=video_id, client=client)

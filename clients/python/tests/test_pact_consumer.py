@@ -6,9 +6,11 @@ Pact's mock server, so the pact says exactly what this SDK sends and relies on. 
 HTTP interaction records the SDK method it covers (comment ``sdk_method``); error
 cases (401, 404, 400) are contracts too.
 
-Pact files are written to ``$PACT_OUTPUT_DIR`` (``make contracts`` sets it to
-``pacts/``) or a temporary directory; a test fails when they differ from the committed
-``pacts/``, so the committed contract is always what the SDK's tests produce.
+One test per interaction (a function-scoped ``pact``): each writes its interaction alone
+and fails when it differs from that interaction in the committed ``pacts/``, so the
+committed contract is always what the SDK's tests produce. With ``$PACT_OUTPUT_DIR``
+(``make consumer-pacts`` sets it to ``pacts/``) the module starts both files afresh
+there and every test merges its interaction in (Pact keeps them sorted by description).
 
     VideoPlanet-Python-SDK-VideoPlanet-Backend.json           HTTP (seed names)
     VideoPlanet-Python-SDK-VideoPlanet-Backend-Realtime.json  room messages
@@ -1147,83 +1149,102 @@ MESSAGES: dict[str, tuple[dict[str, Any], type]] = {
 }  # fmt: skip
 
 
-# -- writing and checking the pact files ---------------------------------------------------
+# -- one test per interaction -------------------------------------------------------------
+#
+# Each test declares its interaction on a fresh pact, exercises the SDK against the mock
+# server, writes that pact alone and compares it with the same interaction in the
+# committed file, so a broken interaction fails its own test, runnable alone. With
+# PACT_OUTPUT_DIR set (`make consumer-pacts`), the module starts both files afresh there
+# and each test merges its interaction into them.
+
+HTTP_PACT = f"{CONSUMER}-{PROVIDER}.json"
+MESSAGE_PACT = f"{CONSUMER}-{PROVIDER_REALTIME}.json"
 
 
 @pytest.fixture(scope="module")
-def pact_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def output_dir() -> Path | None:
+    """Where the pact files are written, started afresh; None: compared only."""
     configured = os.environ.get("PACT_OUTPUT_DIR")
-    return Path(configured) if configured else tmp_path_factory.mktemp("pacts")
+    if not configured:
+        return None
+    directory = Path(configured)
+    for name in (HTTP_PACT, MESSAGE_PACT):
+        (directory / name).unlink(missing_ok=True)
+    return directory
 
 
-def serve(declarations: list[Declare], directory: Path, *, overwrite: bool) -> None:
-    pact = Pact(CONSUMER, PROVIDER).with_specification("V4")
-    consumers = [declare(pact) for declare in declarations]
-    with pact.serve() as server:
-        for consume in consumers:
-            consume(str(server.url))
-    pact.write_file(directory, overwrite=overwrite)
+@pytest.fixture
+def pact() -> Pact:
+    return Pact(CONSUMER, PROVIDER).with_specification("V4")
 
 
-@pytest.fixture(scope="module")
-def http_pact(pact_dir: Path) -> Path:
-    serve(HTTP_INTERACTIONS, pact_dir, overwrite=True)
-    serve(ERROR_INTERACTIONS, pact_dir, overwrite=False)  # merged into the same file
-    return pact_dir / f"{CONSUMER}-{PROVIDER}.json"
-
-
-@pytest.fixture(scope="module")
-def message_pact(pact_dir: Path) -> Path:
-    pact = Pact(CONSUMER, PROVIDER_REALTIME).with_specification("V4")
-    expected_types: dict[str, type] = {}
-    for description, (body, event_type) in MESSAGES.items():
-        pact.upon_receiving(description, "Async").with_body(body, content_type="application/json")
-        expected_types[description] = event_type
-    seen: list[type] = []
-
-    def handler(body: Any, metadata: dict[str, Any]) -> None:
-        seen.append(type(parse_event(body)))  # the SDK's own parser must accept it
-
-    pact.verify(handler, "Async")
-    assert sorted(t.__name__ for t in seen) == sorted(t.__name__ for t in expected_types.values())
-    pact.write_file(pact_dir, overwrite=True)
-    return pact_dir / f"{CONSUMER}-{PROVIDER_REALTIME}.json"
+@pytest.fixture
+def message_pact() -> Pact:
+    return Pact(CONSUMER, PROVIDER_REALTIME).with_specification("V4")
 
 
 def _interactions(path: Path) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8"))["interactions"]  # type: ignore[no-any-return]
 
 
-def test_every_http_interaction_is_in_the_pact(http_pact: Path) -> None:
-    interactions = _interactions(http_pact)
-    # videos.upload is three requests (start, a part, finish); every other method one.
-    assert len(interactions) == len(HTTP_INTERACTIONS) + len(ERROR_INTERACTIONS) + 2
-    statuses = {i["response"]["status"] for i in interactions}
-    assert {200, 201, 202, 204, 400, 401, 404} <= statuses
-    assert all(i["comments"]["sdk_method"] for i in interactions)
+def _committed(name: str, descriptions: set[str]) -> list[dict[str, Any]]:
+    path = COMMITTED / name
+    assert path.exists(), f"{path} is missing: run `make consumer-pacts` and commit pacts/"
+    return [i for i in _interactions(path) if i["description"] in descriptions]
 
 
-def test_every_room_message_is_in_the_message_pact(message_pact: Path) -> None:
-    interactions = _interactions(message_pact)
-    assert {i["description"] for i in interactions} == set(MESSAGES)
-    assert all(i["type"] == "Asynchronous/Messages" for i in interactions)
-
-
-def _comparable(path: Path) -> Any:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document.get("metadata", {}).pop("pactRust", None)
-    document.get("metadata", {}).pop("pactPython", None)
-    return document
+def _write(pact: Pact, name: str, tmp_path: Path, output_dir: Path | None) -> list[dict[str, Any]]:
+    """This pact's interactions, as written; merged into PACT_OUTPUT_DIR's file when set."""
+    pact.write_file(tmp_path, overwrite=True)
+    if output_dir is not None:
+        pact.write_file(output_dir, overwrite=False)
+    written = _interactions(tmp_path / name)
+    committed = _committed(name, {i["description"] for i in written})
+    assert written == committed, (
+        f"pacts/{name} differs from what the SDK's tests produce: run `make consumer-pacts` "
+        "and commit it"
+    )
+    return written
 
 
 @pytest.mark.parametrize(
-    "name", [f"{CONSUMER}-{PROVIDER}.json", f"{CONSUMER}-{PROVIDER_REALTIME}.json"]
+    "declare", HTTP_INTERACTIONS + ERROR_INTERACTIONS, ids=lambda d: d.__name__
 )
-def test_committed_pacts_are_what_the_sdk_tests_produce(
-    http_pact: Path, message_pact: Path, pact_dir: Path, name: str
+def test_http_interaction(
+    declare: Declare, pact: Pact, tmp_path: Path, output_dir: Path | None
 ) -> None:
-    committed = COMMITTED / name
-    assert committed.exists(), f"{committed} is missing: run `make contracts` and commit pacts/"
-    assert _comparable(pact_dir / name) == _comparable(committed), (
-        f"pacts/{name} is out of date: run `make contracts` and commit it"
+    consume = declare(pact)
+    with pact.serve() as server:
+        consume(str(server.url))
+    written = _write(pact, HTTP_PACT, tmp_path, output_dir)
+    assert all(i["comments"]["sdk_method"] for i in written)
+
+
+@pytest.mark.parametrize("description", list(MESSAGES))
+def test_room_message(
+    description: str, message_pact: Pact, tmp_path: Path, output_dir: Path | None
+) -> None:
+    body, event_type = MESSAGES[description]
+    message_pact.upon_receiving(description, "Async").with_body(
+        body, content_type="application/json"
     )
+    seen: list[type] = []
+
+    def handler(body: Any, metadata: dict[str, Any]) -> None:
+        seen.append(type(parse_event(body)))  # the SDK's own parser must accept it
+
+    message_pact.verify(handler, "Async")
+    assert seen == [event_type]
+    written = _write(message_pact, MESSAGE_PACT, tmp_path, output_dir)
+    assert [i["type"] for i in written] == ["Asynchronous/Messages"]
+
+
+def test_the_committed_pacts_hold_only_these_interactions() -> None:
+    """No interaction in pacts/ that no test declares (each test checks its own)."""
+    http = _interactions(COMMITTED / HTTP_PACT)
+    # videos.upload is three requests (start, a part, finish); every other method one.
+    assert len(http) == len(HTTP_INTERACTIONS) + len(ERROR_INTERACTIONS) + 2
+    statuses = {i["response"]["status"] for i in http}
+    assert {200, 201, 202, 204, 400, 401, 404} <= statuses
+    messages = _interactions(COMMITTED / MESSAGE_PACT)
+    assert [i["description"] for i in messages] == sorted(MESSAGES)

@@ -180,3 +180,25 @@ def test_the_contract_module_is_pinned_and_shares_the_packages_objects() -> None
     for name in set(CONTRACT) & set(PUBLIC):
         assert getattr(contract, name) is getattr(videoplanet_client, name), name
     assert contract.NoBody.__module__ == contract.to_json_schema.__module__ == contract.__name__
+
+
+def test_the_async_client_has_every_method_of_the_sync_one() -> None:
+    """``AsyncClient`` promises the same methods as ``Client``, awaited: each resource
+    (``videos``, ``feedbacks``, ...) has the same public methods with the same parameters."""
+    sync = videoplanet_client.Client(base_url="http://videoplanet.test")
+    asyn = videoplanet_client.AsyncClient(base_url="http://videoplanet.test")
+    resources = [
+        n for n, v in vars(sync).items() if not n.startswith("_") and hasattr(v, "_client")
+    ]
+    assert resources and sorted(resources) == sorted(
+        n for n, v in vars(asyn).items() if not n.startswith("_") and hasattr(v, "_client")
+    )
+    for name in resources:
+        ours, theirs = getattr(sync, name), getattr(asyn, name)
+        methods = sorted(m for m in dir(ours) if not m.startswith("_"))
+        assert methods == sorted(m for m in dir(theirs) if not m.startswith("_")), name
+        for method in methods:
+            wanted = list(inspect.signature(getattr(ours, method)).parameters.values())
+            got = list(inspect.signature(getattr(theirs, method)).parameters.values())
+            assert got == wanted, f"{name}.{method}"
+    sync.close()

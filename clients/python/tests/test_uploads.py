@@ -1,5 +1,6 @@
 """videos.upload: a file goes up in parts, and a broken connection resumes where the
-server stands, within one call or from another one (``upload_id``)."""
+server stands, within one call or from another one (``upload_id``); the same for
+``AsyncClient``. (Against a real server and worker: test_e2e_async_client.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from videoplanet_client import Client, UploadInterrupted
+from videoplanet_client import AsyncClient, Client, UploadInterrupted
 
 PROJECT = "550e8400-e29b-41d4-a716-446655440010"
 UPLOAD = "550e8400-e29b-41d4-a716-446655440020"
@@ -96,5 +97,39 @@ def test_an_upload_that_keeps_failing_can_be_resumed_later(video_file: Path) -> 
     with client(server) as api:
         api.videos.upload(
             project_id=PROJECT, path=video_file, part_size=4096, upload_id=stopped.value.upload_id
+        )
+    assert server.received == video_file.read_bytes()
+
+
+def async_client(server: FakeServer, retries: int = 2) -> AsyncClient:
+    return AsyncClient(
+        base_url="http://videoplanet.test", token="t", retries=retries,
+        transport=httpx.MockTransport(server), contract_validation="off",
+    )  # fmt: skip
+
+
+@pytest.mark.asyncio
+async def test_async_the_file_goes_up_in_parts_and_broken_parts_are_resent(
+    video_file: Path,
+) -> None:
+    server = FakeServer(drop={2})
+    async with async_client(server) as api:
+        video = await api.videos.upload(project_id=PROJECT, path=video_file, part_size=4096)
+    assert video.status == "processing"
+    assert server.patches == [0, 4096, 6144]  # 2048 bytes of the second part had arrived
+    assert server.received == video_file.read_bytes()
+
+
+@pytest.mark.asyncio
+async def test_async_an_upload_that_keeps_failing_can_be_resumed_later(video_file: Path) -> None:
+    server = FakeServer(drop={1, 2})
+    async with async_client(server, retries=1) as api:
+        with pytest.raises(UploadInterrupted) as stopped:
+            await api.videos.upload(project_id=PROJECT, path=video_file, part_size=4096)
+    assert stopped.value.upload_id == UPLOAD
+    server.drop = set()
+    async with async_client(server) as api:
+        await api.videos.upload(
+            project_id=PROJECT, path=video_file, part_size=4096, upload_id=UPLOAD
         )
     assert server.received == video_file.read_bytes()

@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, BinaryIO, Self, TypeVar
 
 import httpx
 
@@ -65,6 +65,25 @@ class _BaseClient:
         self.contract = ClientContract(contract_validation, violation_recorder)
         self._api_url = f"{self.base_url}{req.API_PREFIX}/"
         self._headers = req.default_headers(token)
+
+
+def _read_part(handle: BinaryIO, offset: int, length: int) -> bytes:
+    handle.seek(offset)
+    return handle.read(length)
+
+
+def _resumable(exc: TransportError | APIError) -> bool:
+    """A broken connection, or a part the server did not take at that offset: ask where
+    the upload stands and send from there."""
+    return isinstance(exc, TransportError) or exc.code == "offset_mismatch"
+
+
+def _interrupted(
+    exc: TransportError | APIError, *, upload_id: str, offset: int, size: int
+) -> UploadInterrupted:
+    return UploadInterrupted(
+        f"The upload stopped at byte {offset} of {size}: {exc}", upload_id=upload_id, offset=offset
+    )
 
 
 # -- sync ----------------------------------------------------------------------------------
@@ -289,30 +308,29 @@ class Videos(_Resource):
         if upload_id is None:
             upload = run(
                 req.uploads_create(
-                    project_id=project_id, title=title or file.stem, filename=file.name,
-                    size=size, video_id=video_id,
+                    project_id=project_id,
+                    title=title or file.stem,
+                    filename=file.name,
+                    size=size,
+                    video_id=video_id,
                 )
-            )  # fmt: skip
+            )
         else:
             upload = run(req.uploads_get(upload_id))
         offset, failures = upload.offset, 0
         with file.open("rb") as handle:
             while offset < size:
-                handle.seek(offset)
-                data = handle.read(min(part_size, size - offset))
+                data = _read_part(handle, offset, min(part_size, size - offset))
                 try:
                     offset = run(req.uploads_send(upload.id, offset=offset, data=data)).offset
                     failures = 0
                 except (TransportError, APIError) as exc:
-                    resumable = isinstance(exc, TransportError) or exc.code == "offset_mismatch"
                     failures += 1
-                    if not resumable:
+                    if not _resumable(exc):
                         raise
                     if failures > self._client.retries:
-                        raise UploadInterrupted(
-                            f"The upload stopped at byte {offset} of {size}: {exc}",
-                            upload_id=upload.id,
-                            offset=offset,
+                        raise _interrupted(
+                            exc, upload_id=upload.id, offset=offset, size=size
                         ) from exc
                     offset = run(req.uploads_get(upload.id)).offset
         return run(req.uploads_complete(upload.id))
@@ -641,6 +659,69 @@ class AsyncVideos(_AsyncResource):
     async def versions(self, video_id: Id) -> builtins.list[Video]:
         """Every version (cut) of the video, first to last."""
         return await self._client._run(req.videos_versions(video_id))
+
+    async def upload(
+        self,
+        *,
+        project_id: Id,
+        path: str | os.PathLike[str],
+        title: str | None = None,
+        video_id: Id | None = None,
+        part_size: int = DEFAULT_PART_SIZE,
+        upload_id: Id | None = None,
+    ) -> Video:
+        """Upload a video file; it comes back ``processing`` (see :meth:`wait`).
+
+        As ``Client.videos.upload``: one part of ``part_size`` bytes at a time (read in a
+        worker thread, so the event loop keeps running), a broken part sent again from
+        where the server stands up to the client's ``retries`` times in a row, then
+        ``UploadInterrupted`` with the ``upload_id`` to resume with.
+        """
+        file = Path(path)
+        size = file.stat().st_size
+        run = self._client._run
+        if upload_id is None:
+            upload = await run(
+                req.uploads_create(
+                    project_id=project_id, title=title or file.stem, filename=file.name,
+                    size=size, video_id=video_id,
+                )
+            )  # fmt: skip
+        else:
+            upload = await run(req.uploads_get(upload_id))
+        offset, failures = upload.offset, 0
+        with file.open("rb") as handle:
+            while offset < size:
+                data = await asyncio.to_thread(
+                    _read_part, handle, offset, min(part_size, size - offset)
+                )
+                try:
+                    offset = (
+                        await run(req.uploads_send(upload.id, offset=offset, data=data))
+                    ).offset
+                    failures = 0
+                except (TransportError, APIError) as exc:
+                    failures += 1
+                    if not _resumable(exc):
+                        raise
+                    if failures > self._client.retries:
+                        raise _interrupted(
+                            exc, upload_id=upload.id, offset=offset, size=size
+                        ) from exc
+                    offset = (await run(req.uploads_get(upload.id))).offset
+        return await run(req.uploads_complete(upload.id))
+
+    async def wait(self, video_id: Id, *, timeout: float = 600.0, interval: float = 2.0) -> Video:
+        """The video once it is no longer ``processing`` (``ready`` or ``failed``); raises
+        ``TimeoutError`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            video = await self.get(video_id)
+            if video.status != "processing":
+                return video
+            if time.monotonic() + interval > deadline:
+                raise TimeoutError(f"video {video_id} is still processing after {timeout} s")
+            await asyncio.sleep(interval)
 
 
 class AsyncFeedbacks(_AsyncResource):

@@ -436,9 +436,12 @@ def uploads_send(upload_id: Id, *, offset: int, data: bytes) -> Call[Upload]:
         "sha256": hashlib.sha256(data).hexdigest(),
     }
     return Call(
-        "PATCH", f"uploads/{_path_id(upload_id)}", _one(Upload.from_json), params=params,
+        "PATCH",
+        f"uploads/{_path_id(upload_id)}",
+        _one(Upload.from_json),
+        params=params,
         content=data,
-    )  # fmt: skip
+    )
 
 
 def uploads_complete(upload_id: Id) -> Call[Video]:

@@ -1129,6 +1129,16 @@ def test_the_same_not_through_a_renamed_component_is_no_change() -> None:
     assert changes_of(old, new) == []
 
 
+def test_a_not_that_declares_its_required_property_as_anything_is_no_change() -> None:
+    old, new = as_31(BASE), as_31(BASE)
+    schemas(old)["ItemPatch"]["not"] = {"required": ["name"]}
+    schemas(new)["ItemPatch"]["not"] = {"properties": {"name": {}}, "required": ["name"]}
+    assert changes_of(old, new) == []
+    # A property that constrains, or a closed object, is a change.
+    schemas(new)["ItemPatch"]["not"]["properties"]["name"] = {"type": "string"}
+    assert changes_of(old, new) == [("constraint-changed", f"{PATCH} -> request $")]
+
+
 def test_changed_webhooks_are_refused_not_passed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

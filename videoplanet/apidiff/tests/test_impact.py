@@ -127,8 +127,10 @@ def verdicts(result: Doc, location: str) -> dict[str, str]:
 def without_property(document: Doc, schema: str, name: str) -> Doc:
     """The document with ``name`` gone from a component (from each branch of a oneOf)."""
     changed = copy.deepcopy(document)
-    component = changed["components"]["schemas"][schema]
-    for part in component.get("oneOf", [component]):
+    schemas = changed["components"]["schemas"]
+    component = schemas[schema]
+    for branch in component.get("oneOf", [component]):
+        part = schemas[branch["$ref"].rsplit("/", 1)[-1]] if "$ref" in branch else branch
         del part["properties"][name]
         if name in part.get("required", []):
             part["required"].remove(name)

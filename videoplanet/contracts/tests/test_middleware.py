@@ -249,7 +249,7 @@ def test_every_operation_that_enforce_can_reject_documents_400() -> None:
 def test_production_enforces_and_development_reports() -> None:
     from django.conf import settings
 
-    from videoplanet.contracts.tests.test_provider_states import _production_setting
+    from videoplanet.pact.tests.test_provider_states import _production_setting
 
     assert _production_setting("CONTRACT_VALIDATION") == "enforce"
     assert settings.CONTRACT_VALIDATION == "report"  # the test settings keep base's default

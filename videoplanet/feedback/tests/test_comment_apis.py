@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
@@ -17,17 +17,20 @@ from videoplanet.feedback.models import Comment, Reaction
 from videoplanet.feedback.services import TooManyReactions, reaction_add
 from videoplanet.projects.models import Role
 
+if TYPE_CHECKING:
+    from conftest import World
+
 URL = "/api/v1/comments"
 
 
 @pytest.fixture
-def feedback(world: Any) -> Any:
+def feedback(world: World) -> Any:
     return FeedbackFactory(video=world.video, author=world.owner)
 
 
 @pytest.mark.django_db
 class TestCreate:
-    def test_top_level_comment(self, world: Any, feedback: Any, as_user: Any) -> None:
+    def test_top_level_comment(self, world: World, feedback: Any, as_user: Any) -> None:
         response = as_user(world.reviewer).post(
             URL,
             {"feedback_id": str(feedback.id), "content": "Looks off", "mentions": []},
@@ -42,7 +45,7 @@ class TestCreate:
         assert data["reactions"] == {}
 
     def test_reply_with_mentions_in_the_given_order(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         parent = CommentFactory(feedback=feedback, author=world.owner)
         mentions = [str(world.viewer.id), str(world.owner.id), str(world.viewer.id)]
@@ -66,7 +69,7 @@ class TestCreate:
         assert set(Comment.objects.get(id=data["id"]).mentions.all()) == {world.viewer, world.owner}
 
     def test_mentioning_a_non_member_is_400_and_writes_nothing(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         stranger = UserFactory()
         response = as_user(world.reviewer).post(
@@ -87,7 +90,7 @@ class TestCreate:
         assert not Comment.objects.filter(feedback=feedback).exists()
 
     def test_parent_must_be_on_the_same_feedback(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         elsewhere = CommentFactory(feedback=FeedbackFactory(video=world.video))
         response = as_user(world.reviewer).post(
@@ -109,20 +112,20 @@ class TestCreate:
         ],
     )
     def test_invalid_fields(
-        self, world: Any, feedback: Any, as_user: Any, data: Any, field: str
+        self, world: World, feedback: Any, as_user: Any, data: Any, field: str
     ) -> None:
         payload = {"feedback_id": str(feedback.id), "content": "ok", **data}
         response = as_user(world.reviewer).post(URL, payload, format="json")
         assert response.status_code == 400
         assert field in response.json()["details"], response.json()
 
-    def test_viewer_cannot_comment(self, world: Any, feedback: Any, as_user: Any) -> None:
+    def test_viewer_cannot_comment(self, world: World, feedback: Any, as_user: Any) -> None:
         response = as_user(world.viewer).post(
             URL, {"feedback_id": str(feedback.id), "content": "x"}, format="json"
         )
         assert response.status_code == 403
 
-    def test_other_projects_feedback_is_404(self, world: Any, as_user: Any) -> None:
+    def test_other_projects_feedback_is_404(self, world: World, as_user: Any) -> None:
         response = as_user(world.owner).post(
             URL, {"feedback_id": str(world.other_feedback.id), "content": "x"}, format="json"
         )
@@ -131,7 +134,7 @@ class TestCreate:
 
 @pytest.mark.django_db
 class TestList:
-    def test_replies_follow_their_parents(self, world: Any, feedback: Any, as_user: Any) -> None:
+    def test_replies_follow_their_parents(self, world: World, feedback: Any, as_user: Any) -> None:
         a = CommentFactory(feedback=feedback, content="a")
         b = CommentFactory(feedback=feedback, content="b")
         CommentFactory(feedback=feedback, parent=a, content="a.1")
@@ -144,7 +147,7 @@ class TestList:
         assert [c["content"] for c in response.json()] == ["a", "a.1", "a.2", "a.2.1", "b", "b.1"]
 
     def test_list_shows_mentions_and_reactions(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         comment = CommentFactory(feedback=feedback)
         comment.mentions.add(world.editor)
@@ -158,7 +161,7 @@ class TestList:
             "🎉": [str(world.editor.id)],
         }
 
-    def test_needs_a_valid_feedback_id(self, world: Any, as_user: Any) -> None:
+    def test_needs_a_valid_feedback_id(self, world: World, as_user: Any) -> None:
         client = as_user(world.owner)
         assert client.get(URL).status_code == 400
         assert client.get(URL, {"feedback_id": "x"}).status_code == 400
@@ -168,7 +171,7 @@ class TestList:
 @pytest.mark.django_db
 class TestReactions:
     def test_add_is_idempotent_and_remove_takes_only_mine(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         comment = CommentFactory(feedback=feedback)
         url = f"{URL}/{comment.id}/reactions"
@@ -188,7 +191,7 @@ class TestReactions:
 
     @pytest.mark.parametrize("emoji", ["👍🏽", "👨‍👩‍👧", "🇰🇷", "1️⃣", "❤️"])
     def test_emoji_sequences_are_accepted(
-        self, world: Any, feedback: Any, as_user: Any, emoji: str
+        self, world: World, feedback: Any, as_user: Any, emoji: str
     ) -> None:
         comment = CommentFactory(feedback=feedback)
         client = as_user(world.reviewer)
@@ -199,7 +202,7 @@ class TestReactions:
         assert removed.json()["reactions"] == {}
 
     @pytest.mark.parametrize("emoji", ["", "a", "lol", "👍 👍", 1, None, "<script>", "👍" * 17])
-    def test_non_emoji_is_400(self, world: Any, feedback: Any, as_user: Any, emoji: Any) -> None:
+    def test_non_emoji_is_400(self, world: World, feedback: Any, as_user: Any, emoji: Any) -> None:
         comment = CommentFactory(feedback=feedback)
         response = as_user(world.reviewer).post(
             f"{URL}/{comment.id}/reactions", {"emoji": emoji}, format="json"
@@ -208,13 +211,13 @@ class TestReactions:
         assert "emoji" in response.json()["details"]
         assert not Reaction.objects.exists()
 
-    def test_non_emoji_in_path_is_400(self, world: Any, feedback: Any, as_user: Any) -> None:
+    def test_non_emoji_in_path_is_400(self, world: World, feedback: Any, as_user: Any) -> None:
         comment = CommentFactory(feedback=feedback)
         response = as_user(world.reviewer).delete(f"{URL}/{comment.id}/reactions/abc")
         assert response.status_code == 400
 
     def test_viewer_cannot_react_and_outsider_gets_404(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         comment = CommentFactory(feedback=feedback)
         url = f"{URL}/{comment.id}/reactions"
@@ -225,7 +228,7 @@ class TestReactions:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_reactions_lose_nothing(world: Any) -> None:
+def test_concurrent_reactions_lose_nothing(world: World) -> None:
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL (make test)")
     feedback = FeedbackFactory(video=world.video, author=world.owner)
@@ -237,7 +240,7 @@ def test_concurrent_reactions_lose_nothing(world: Any) -> None:
     def react(user: Any, emoji: str) -> None:
         try:
             barrier.wait()
-            reaction_add(comment=comment, role=Role.REVIEWER, user=user, emoji=emoji)
+            reaction_add(user=user, comment_id=comment.id, emoji=emoji)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -256,7 +259,7 @@ def test_concurrent_reactions_lose_nothing(world: Any) -> None:
 EMOJI = ["👍", "👎", "😀", "🎉", "❤️", "🔥", "👀", "🚀", "✅", "🙏", "🤔"]
 
 
-def test_ten_distinct_emoji_per_person_per_comment(world: Any, as_user: Any) -> None:
+def test_ten_distinct_emoji_per_person_per_comment(world: World, as_user: Any) -> None:
     feedback = FeedbackFactory(video=world.video, author=world.owner)
     comment = CommentFactory(feedback=feedback)
     url = f"{URL}/{comment.id}/reactions"
@@ -282,12 +285,12 @@ def test_ten_distinct_emoji_per_person_per_comment(world: Any, as_user: Any) -> 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_reactions_respect_the_cap(world: Any) -> None:
+def test_concurrent_reactions_respect_the_cap(world: World) -> None:
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL (make test)")
     comment = CommentFactory(feedback=FeedbackFactory(video=world.video, author=world.owner))
     for emoji in EMOJI[:8]:
-        reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+        reaction_add(user=world.reviewer, comment_id=comment.id, emoji=emoji)
     extra = ["🍕", "🍔", "🌮", "🍣", "🥗", "🍩"]
     barrier = threading.Barrier(len(extra))
     outcomes: list[str] = []
@@ -295,7 +298,7 @@ def test_concurrent_reactions_respect_the_cap(world: Any) -> None:
     def react(emoji: str) -> None:
         try:
             barrier.wait()
-            reaction_add(comment=comment, role=Role.REVIEWER, user=world.reviewer, emoji=emoji)
+            reaction_add(user=world.reviewer, comment_id=comment.id, emoji=emoji)
             outcomes.append("added")
         except TooManyReactions:
             outcomes.append("refused")
@@ -331,7 +334,7 @@ def _pages(client: Any, feedback_id: Any, limit: int) -> list[list[str]]:
 @pytest.mark.django_db
 class TestPaging:
     def test_pages_keep_replies_right_after_their_parents(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         """Threads are created interleaved; paging by 2 still gives thread order."""
         reviewer = as_user(world.reviewer)
@@ -355,7 +358,7 @@ class TestPaging:
         assert _pages(reviewer, feedback.id, 500) == [[c for page in pages for c in page]]
 
     def test_default_page_is_100_and_a_short_page_has_no_link(
-        self, world: Any, feedback: Any, as_user: Any
+        self, world: World, feedback: Any, as_user: Any
     ) -> None:
         parent = None
         for i in range(101):
@@ -372,7 +375,7 @@ class TestPaging:
 
     @pytest.mark.parametrize("cursor", ["", "!!!", "WyJ4Il0", "WzFd"])
     def test_a_bad_cursor_is_400(
-        self, world: Any, feedback: Any, as_user: Any, cursor: str
+        self, world: World, feedback: Any, as_user: Any, cursor: str
     ) -> None:
         response = as_user(world.viewer).get(
             URL, {"feedback_id": str(feedback.id), "cursor": cursor}
@@ -382,7 +385,7 @@ class TestPaging:
 
     @pytest.mark.parametrize("path", ["", "0" * 45, "g" * 46, "A" * 46, "0" * 46 * 52])
     def test_a_cursor_is_a_thread_position(
-        self, world: Any, feedback: Any, as_user: Any, path: str
+        self, world: World, feedback: Any, as_user: Any, path: str
     ) -> None:
         comment = CommentFactory(feedback=feedback)
         client = as_user(world.viewer)
@@ -396,13 +399,15 @@ class TestPaging:
         assert "cursor" in bad.json()["details"]
 
     @pytest.mark.parametrize("limit", [0, 501, "x"])
-    def test_limit_is_1_to_500(self, world: Any, feedback: Any, as_user: Any, limit: Any) -> None:
+    def test_limit_is_1_to_500(self, world: World, feedback: Any, as_user: Any, limit: Any) -> None:
         response = as_user(world.viewer).get(URL, {"feedback_id": str(feedback.id), "limit": limit})
         assert response.status_code == 400
         assert "limit" in response.json()["details"]
 
 
-def test_the_migration_gives_existing_comments_their_thread_order(world: Any, as_user: Any) -> None:
+def test_the_migration_gives_existing_comments_their_thread_order(
+    world: World, as_user: Any
+) -> None:
     migration = importlib.import_module("videoplanet.feedback.migrations.0002_comment_thread_path")
     feedback = FeedbackFactory(video=world.video)
     a = CommentFactory(feedback=feedback, content="a")

@@ -7,7 +7,7 @@ import io
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +19,9 @@ from tests.factories import CommentFactory, FeedbackFactory, image_data_url
 from videoplanet.contracts.validator import committed_validator
 from videoplanet.feedback.models import Comment, Feedback
 
+if TYPE_CHECKING:
+    from conftest import World
+
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/feedbacks"
@@ -29,7 +32,7 @@ SHAPE = {
 }
 
 
-def body(world: Any, **overrides: Any) -> dict[str, Any]:
+def body(world: World, **overrides: Any) -> dict[str, Any]:
     data = {
         "video_id": str(world.video.id),
         "timestamp": 30.5,
@@ -54,7 +57,7 @@ def _clean_media() -> None:
 
 class TestCreate:
     def test_returns_the_seed_feedback_object(
-        self, world: Any, as_user: Any, png_data_url: str
+        self, world: World, as_user: Any, png_data_url: str
     ) -> None:
         response = as_user(world.reviewer).post(
             URL, body(world, screenshot=png_data_url), format="json"
@@ -82,7 +85,7 @@ class TestCreate:
         assert Feedback.objects.get(id=data["id"]).author == world.reviewer
 
     def test_screenshot_is_stored_under_its_content_hash_and_served(
-        self, world: Any, as_user: Any, png_data_url: str
+        self, world: World, as_user: Any, png_data_url: str
     ) -> None:
         client = as_user(world.reviewer)
         first = client.post(URL, body(world, screenshot=png_data_url), format="json").json()
@@ -98,7 +101,7 @@ class TestCreate:
 
     @pytest.mark.parametrize(("fmt", "ext"), [("WEBP", "webp"), ("JPEG", "jpg"), ("PNG", "png")])
     def test_each_image_type_keeps_its_extension(
-        self, world: Any, as_user: Any, fmt: str, ext: str
+        self, world: World, as_user: Any, fmt: str, ext: str
     ) -> None:
         response = as_user(world.reviewer).post(
             URL, body(world, screenshot=image_data_url(fmt)), format="json"
@@ -107,7 +110,7 @@ class TestCreate:
         assert response.json()["screenshot_url"].endswith(f".{ext}")
 
     def test_public_media_url_is_used_for_screenshot_urls(
-        self, world: Any, as_user: Any, png_data_url: str, settings: Any
+        self, world: World, as_user: Any, png_data_url: str, settings: Any
     ) -> None:
         settings.PUBLIC_MEDIA_URL = "https://cdn.example.com/media/"
         data = as_user(world.reviewer).post(
@@ -118,7 +121,7 @@ class TestCreate:
             data.json()["screenshot_url"],
         )
 
-    def test_without_screenshot_and_drawing(self, world: Any, as_user: Any) -> None:
+    def test_without_screenshot_and_drawing(self, world: World, as_user: Any) -> None:
         response = as_user(world.reviewer).post(
             URL, {"video_id": str(world.video.id), "timestamp": 0, "content": "x"}, format="json"
         )
@@ -128,7 +131,7 @@ class TestCreate:
         assert data["drawing_data"] is None
         assert data["priority"] == "medium"
 
-    def test_time_range(self, world: Any, as_user: Any) -> None:
+    def test_time_range(self, world: World, as_user: Any) -> None:
         response = as_user(world.reviewer).post(
             URL, body(world, timestamp=10, timestamp_end=12.5), format="json"
         )
@@ -161,7 +164,7 @@ class TestScreenshotValidation:
         ],
     )
     def test_rejected_with_field_details_and_nothing_written(
-        self, world: Any, as_user: Any, name: str, value: Any
+        self, world: World, as_user: Any, name: str, value: Any
     ) -> None:
         response = as_user(world.reviewer).post(URL, body(world, screenshot=value), format="json")
         assert response.status_code == 400, name
@@ -185,7 +188,7 @@ class TestScreenshotValidation:
         data = {"video_id": str(uuid.uuid4()), "timestamp": 1, "content": "c", "screenshot": value}
         assert committed_validator().validate("FeedbackCreateInput", data).valid == documented
 
-    def test_larger_than_5_mb_decoded(self, world: Any, as_user: Any) -> None:
+    def test_larger_than_5_mb_decoded(self, world: World, as_user: Any) -> None:
         too_big = _data_url("png", b"\x89PNG" + b"\0" * (5 * 1024 * 1024))
         response = as_user(world.reviewer).post(URL, body(world, screenshot=too_big), format="json")
         assert response.status_code == 400
@@ -193,7 +196,7 @@ class TestScreenshotValidation:
 
     @pytest.mark.contract_unchecked("the injected database failure is a 500 by design")
     def test_failed_row_write_leaves_no_file(
-        self, world: Any, as_user: Any, png_data_url: str, monkeypatch: pytest.MonkeyPatch
+        self, world: World, as_user: Any, png_data_url: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         def fail(*args: Any, **kwargs: Any) -> None:
             assert len(stored_screenshots()) == 1  # the file was written first
@@ -220,7 +223,7 @@ class TestDrawingValidation:
             {**SHAPE, "type": "text", "coordinates": [10, 20], "text": "here"},
         ],
     )
-    def test_every_shape_type_round_trips(self, world: Any, as_user: Any, shape: Any) -> None:
+    def test_every_shape_type_round_trips(self, world: World, as_user: Any, shape: Any) -> None:
         response = as_user(world.reviewer).post(
             URL, body(world, drawing_data={"shapes": [shape]}), format="json"
         )
@@ -245,7 +248,7 @@ class TestDrawingValidation:
         ],
     )  # fmt: skip
     def test_invalid_shapes_name_the_field(
-        self, world: Any, as_user: Any, shape: Any, field: str
+        self, world: World, as_user: Any, shape: Any, field: str
     ) -> None:
         response = as_user(world.reviewer).post(
             URL, body(world, drawing_data={"shapes": [shape]}), format="json"
@@ -255,7 +258,7 @@ class TestDrawingValidation:
         assert not committed_validator().validate("Shape", shape).valid
 
     def test_an_odd_freehand_count_is_the_rule_only_the_description_states(
-        self, world: Any, as_user: Any
+        self, world: World, as_user: Any
     ) -> None:
         shape = {**SHAPE, "type": "freehand", "coordinates": [1, 2, 3, 4, 5]}
         response = as_user(world.reviewer).post(
@@ -264,7 +267,7 @@ class TestDrawingValidation:
         assert response.status_code == 400
         assert committed_validator().validate("Shape", shape).valid
 
-    def test_at_most_500_shapes(self, world: Any, as_user: Any) -> None:
+    def test_at_most_500_shapes(self, world: World, as_user: Any) -> None:
         client = as_user(world.reviewer)
         ok = client.post(URL, body(world, drawing_data={"shapes": [SHAPE] * 500}), format="json")
         assert ok.status_code == 201
@@ -295,7 +298,7 @@ class TestCreateValidation:
         ],
     )
     def test_bad_fields_are_400_with_details(
-        self, world: Any, as_user: Any, overrides: Any, field: str
+        self, world: World, as_user: Any, overrides: Any, field: str
     ) -> None:
         response = as_user(world.reviewer).post(URL, body(world, **overrides), format="json")
         assert response.status_code == 400
@@ -304,59 +307,59 @@ class TestCreateValidation:
         assert field in error["details"], error
         assert not Feedback.objects.filter(video=world.video).exists()
 
-    def test_missing_fields(self, world: Any, as_user: Any) -> None:
+    def test_missing_fields(self, world: World, as_user: Any) -> None:
         response = as_user(world.reviewer).post(URL, {}, format="json")
         assert response.status_code == 400
         assert {"video_id", "timestamp", "content"} <= set(response.json()["details"])
 
     def test_timestamp_is_unbounded_when_duration_is_unknown(
-        self, world: Any, as_user: Any
+        self, world: World, as_user: Any
     ) -> None:
         world.video.duration = None
         world.video.save()
         response = as_user(world.reviewer).post(URL, body(world, timestamp=9999), format="json")
         assert response.status_code == 201
 
-    def test_malformed_json(self, world: Any, as_user: Any) -> None:
+    def test_malformed_json(self, world: World, as_user: Any) -> None:
         response = as_user(world.reviewer).post(URL, "{bad", content_type="application/json")
         assert response.status_code == 400
         assert response.json()["code"] == "malformed_json"
 
-    def test_json_that_is_not_an_object(self, world: Any, as_user: Any) -> None:
+    def test_json_that_is_not_an_object(self, world: World, as_user: Any) -> None:
         response = as_user(world.reviewer).post(URL, "[1, 2]", content_type="application/json")
         assert response.status_code == 400
         assert response.json()["code"] == "validation_error"
 
-    def test_wrong_content_type_is_415(self, world: Any, as_user: Any) -> None:
+    def test_wrong_content_type_is_415(self, world: World, as_user: Any) -> None:
         response = as_user(world.reviewer).post(URL, "content=x", content_type="text/plain")
         assert response.status_code == 415
         assert response.json()["code"] == "unsupported_media_type"
 
-    def test_too_large_body_is_413(self, world: Any, as_user: Any, settings: Any) -> None:
+    def test_too_large_body_is_413(self, world: World, as_user: Any, settings: Any) -> None:
         settings.MAX_REQUEST_BODY_BYTES = 1000
         response = as_user(world.reviewer).post(URL, body(world, content="x" * 2000), format="json")
         assert response.status_code == 413
         assert response.json()["code"] == "request_too_large"
 
-    def test_missing_auth_is_401(self, world: Any, anon: Any) -> None:
+    def test_missing_auth_is_401(self, world: World, anon: Any) -> None:
         response = anon.post(URL, body(world), format="json")
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"
         assert response["WWW-Authenticate"].startswith("Bearer")
 
-    def test_viewer_cannot_post(self, world: Any, as_user: Any) -> None:
+    def test_viewer_cannot_post(self, world: World, as_user: Any) -> None:
         response = as_user(world.viewer).post(URL, body(world), format="json")
         assert response.status_code == 403
         assert response.json()["code"] == "permission_denied"
 
-    def test_other_projects_video_is_404(self, world: Any, as_user: Any) -> None:
+    def test_other_projects_video_is_404(self, world: World, as_user: Any) -> None:
         response = as_user(world.outsider).post(URL, body(world), format="json")
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
 
 
 class TestList:
-    def test_bare_array_ordered_by_timestamp(self, world: Any, as_user: Any) -> None:
+    def test_bare_array_ordered_by_timestamp(self, world: World, as_user: Any) -> None:
         for ts in (50, 10, 30):
             FeedbackFactory(video=world.video, timestamp=ts)
         response = as_user(world.viewer).get(URL, {"video_id": str(world.video.id)})
@@ -366,7 +369,7 @@ class TestList:
         assert [f["timestamp"] for f in data] == [10, 30, 50]
         assert "Link" not in response
 
-    def test_filters(self, world: Any, as_user: Any) -> None:
+    def test_filters(self, world: World, as_user: Any) -> None:
         FeedbackFactory(video=world.video, timestamp=5, status="open", priority="low")
         FeedbackFactory(video=world.video, timestamp=15, status="resolved", priority="high")
         FeedbackFactory(video=world.video, timestamp=25, status="open", priority="high")
@@ -385,7 +388,7 @@ class TestList:
         assert times(**{"from": 6, "to": 24}) == [15]
 
     def test_cursor_paging_visits_every_feedback_once_in_order(
-        self, world: Any, as_user: Any
+        self, world: World, as_user: Any
     ) -> None:
         made = [FeedbackFactory(video=world.video, timestamp=ts) for ts in (1, 2, 2, 2, 3, 4, 5)]
         expected = sorted((f.timestamp, str(f.id)) for f in made)
@@ -406,7 +409,7 @@ class TestList:
         assert seen == expected
         assert pages == 4
 
-    def test_cursor_keeps_the_filters(self, world: Any, as_user: Any) -> None:
+    def test_cursor_keeps_the_filters(self, world: World, as_user: Any) -> None:
         for ts in range(6):
             FeedbackFactory(video=world.video, timestamp=ts, status="open" if ts % 2 else "closed")
         client = as_user(world.viewer)
@@ -433,7 +436,7 @@ class TestList:
             ({"limit": ""}, "limit"),
         ],
     )
-    def test_bad_query_is_400(self, world: Any, as_user: Any, query: Any, field: str) -> None:
+    def test_bad_query_is_400(self, world: World, as_user: Any, query: Any, field: str) -> None:
         params = {"video_id": str(world.video.id), **query} if "video_id" not in query else query
         if not query:
             params = {}
@@ -441,19 +444,19 @@ class TestList:
         assert response.status_code == 400
         assert field in response.json()["details"]
 
-    def test_other_projects_video_is_404(self, world: Any, as_user: Any) -> None:
+    def test_other_projects_video_is_404(self, world: World, as_user: Any) -> None:
         response = as_user(world.viewer).get(URL, {"video_id": str(world.other_video.id)})
         assert response.status_code == 404
 
 
 class TestDetail:
-    def test_get(self, world: Any, as_user: Any) -> None:
+    def test_get(self, world: World, as_user: Any) -> None:
         feedback = FeedbackFactory(video=world.video, author=world.reviewer)
         response = as_user(world.viewer).get(f"{URL}/{feedback.id}")
         assert response.status_code == 200
         assert response.json()["id"] == str(feedback.id)
 
-    def test_status_moves_freely_and_closed_reopens(self, world: Any, as_user: Any) -> None:
+    def test_status_moves_freely_and_closed_reopens(self, world: World, as_user: Any) -> None:
         feedback = FeedbackFactory(video=world.video, author=world.reviewer)
         client = as_user(world.reviewer)
         for status in ("resolved", "closed", "open", "in_progress", "closed", "in_progress"):
@@ -463,7 +466,7 @@ class TestDetail:
         feedback.refresh_from_db()
         assert feedback.status == "in_progress"
 
-    def test_patch_content_and_priority(self, world: Any, as_user: Any) -> None:
+    def test_patch_content_and_priority(self, world: World, as_user: Any) -> None:
         feedback = FeedbackFactory(video=world.video, author=world.reviewer)
         response = as_user(world.editor).patch(
             f"{URL}/{feedback.id}", {"content": "Moved", "priority": "critical"}, format="json"
@@ -477,7 +480,7 @@ class TestDetail:
         [("reviewer", True), ("owner", True), ("editor", True), ("viewer", False)],
     )
     def test_who_may_change_someone_elses_feedback(
-        self, world: Any, as_user: Any, who: str, allowed: bool
+        self, world: World, as_user: Any, who: str, allowed: bool
     ) -> None:
         feedback = FeedbackFactory(video=world.video, author=world.editor)
         if who == "reviewer":
@@ -488,7 +491,7 @@ class TestDetail:
         )
         assert response.status_code == (200 if allowed else 403)
 
-    def test_reviewer_cannot_change_anothers_feedback(self, world: Any, as_user: Any) -> None:
+    def test_reviewer_cannot_change_anothers_feedback(self, world: World, as_user: Any) -> None:
         feedback = FeedbackFactory(video=world.video, author=world.editor)
         client = as_user(world.reviewer)
         assert (
@@ -499,7 +502,7 @@ class TestDetail:
         feedback.refresh_from_db()
         assert feedback.status == "open"
 
-    def test_patch_rejects_bad_values(self, world: Any, as_user: Any) -> None:
+    def test_patch_rejects_bad_values(self, world: World, as_user: Any) -> None:
         feedback = FeedbackFactory(video=world.video, author=world.reviewer)
         response = as_user(world.reviewer).patch(
             f"{URL}/{feedback.id}", {"status": "done", "content": 3}, format="json"
@@ -508,7 +511,7 @@ class TestDetail:
         assert set(response.json()["details"]) == {"status", "content"}
 
     def test_delete_removes_comments_and_unshared_screenshot(
-        self, world: Any, as_user: Any, png_data_url: str, django_capture_on_commit_callbacks: Any
+        self, world: World, as_user: Any, png_data_url: str, django_capture_on_commit_callbacks: Any
     ) -> None:
         client = as_user(world.reviewer)
         shared = client.post(URL, body(world, screenshot=png_data_url), format="json").json()
@@ -523,7 +526,7 @@ class TestDetail:
             assert client.delete(f"{URL}/{shared['id']}").status_code == 204
         assert stored_screenshots() == []
 
-    def test_unknown_and_foreign_ids_are_404(self, world: Any, as_user: Any) -> None:
+    def test_unknown_and_foreign_ids_are_404(self, world: World, as_user: Any) -> None:
         client = as_user(world.owner)
         for method in ("get", "patch", "delete"):
             foreign = getattr(client, method)(f"{URL}/{world.other_feedback.id}", {}, format="json")
@@ -533,7 +536,7 @@ class TestDetail:
         world.other_feedback.refresh_from_db()
 
     @pytest.mark.contract_unchecked("a path that is not a UUID matches no documented operation")
-    def test_invalid_uuid_in_path_is_404_envelope(self, world: Any, as_user: Any) -> None:
+    def test_invalid_uuid_in_path_is_404_envelope(self, world: World, as_user: Any) -> None:
         response = as_user(world.owner).get(f"{URL}/not-a-uuid")
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"

@@ -7,7 +7,7 @@ import io
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -20,6 +20,9 @@ from videoplanet.feedback import services
 from videoplanet.feedback.models import Feedback
 from videoplanet.feedback.screenshots import screenshot_decode, screenshot_store
 from videoplanet.projects.models import Project, Role, Video
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +48,8 @@ def _clean_media() -> None:
 
 def post(video: Video, author: User, picture: str) -> Feedback:
     return services.feedback_create(
-        video=video,
-        role=Role.REVIEWER,
-        author=author,
+        user=author,
+        video_id=video.id,
         timestamp=1,
         content="Look",
         screenshot=screenshot_decode(picture),
@@ -55,7 +57,7 @@ def post(video: Video, author: User, picture: str) -> Feedback:
 
 
 def test_deleting_a_video_deletes_the_screenshots_only_it_used(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     second_video = VideoFactory(project=world.project)
     shared = post(world.video, world.reviewer, RED)
@@ -71,7 +73,7 @@ def test_deleting_a_video_deletes_the_screenshots_only_it_used(
 
 
 def test_deleting_projects_in_bulk_deletes_their_screenshots(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     kept = post(world.other_video, world.outsider, RED)
     post(world.video, world.reviewer, RED)
@@ -83,7 +85,7 @@ def test_deleting_projects_in_bulk_deletes_their_screenshots(
 
 
 def test_deleting_a_user_deletes_the_screenshots_only_their_feedback_used(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     colleague = MembershipFactory(project=world.project, role=Role.REVIEWER).user
     kept = post(world.video, colleague, RED)
@@ -96,7 +98,7 @@ def test_deleting_a_user_deletes_the_screenshots_only_their_feedback_used(
 
 
 def test_deleting_feedback_in_bulk_deletes_its_screenshots(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     post(world.video, world.reviewer, RED)
     post(world.video, world.reviewer, BLUE)
@@ -106,7 +108,7 @@ def test_deleting_feedback_in_bulk_deletes_its_screenshots(
 
 
 def test_a_deletion_that_rolls_back_keeps_the_file(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     feedback = post(world.video, world.reviewer, RED)
     with (
@@ -120,7 +122,7 @@ def test_a_deletion_that_rolls_back_keeps_the_file(
     assert stored() == {file_of(feedback)}
 
 
-def test_a_picture_whose_file_went_missing_is_written_again(world: Any) -> None:
+def test_a_picture_whose_file_went_missing_is_written_again(world: World) -> None:
     first = post(world.video, world.reviewer, RED)
     (Path(settings.MEDIA_ROOT) / first.screenshot).unlink()  # as if a cleaner had just run
     second = post(world.video, world.reviewer, RED)
@@ -129,7 +131,7 @@ def test_a_picture_whose_file_went_missing_is_written_again(world: Any) -> None:
 
 
 def test_a_failed_write_keeps_the_file_another_feedback_uses(
-    world: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kept = post(world.video, world.reviewer, RED)
 
@@ -144,7 +146,7 @@ def test_a_failed_write_keeps_the_file_another_feedback_uses(
     assert stored() == {file_of(kept)}  # the blue file this call wrote is gone again
 
 
-def test_prune_deletes_only_files_no_feedback_uses(world: Any) -> None:
+def test_prune_deletes_only_files_no_feedback_uses(world: World) -> None:
     used = post(world.video, world.reviewer, RED)
     root = Path(settings.MEDIA_ROOT) / "screenshots"
     (root / "left-behind.png").write_bytes(b"an orphan")
@@ -163,7 +165,7 @@ def test_storing_outside_a_transaction_is_refused() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_deleting_while_the_same_picture_is_being_stored_loses_no_file(
-    world: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The deletion's clean-up waits for the request storing the same bytes to commit."""
     if connection.vendor == "sqlite":
@@ -197,10 +199,10 @@ def test_deleting_while_the_same_picture_is_being_stored_loses_no_file(
         target=run, args=(lambda: Feedback.objects.filter(pk=old.pk).delete(), deleted)
     )
     deleter.start()
-    # Let the writer commit once the deleter's clean-up has either finished (no lock:
-    # the bug) or is waiting for the writer's lock on the file (the design).
+    # Let the writer commit once the deleter has either finished (no lock: the bug) or
+    # is waiting for a lock the writer holds (the design).
     deadline = time.monotonic() + 60
-    while not deleted.is_set() and not _waiting_for_an_advisory_lock():
+    while not deleted.is_set() and not _waiting_for_a_lock():
         assert time.monotonic() < deadline, "the deleter neither finished nor waited"
         time.sleep(0.01)  # polling an observable condition, bounded by the deadline
     release.set()
@@ -212,7 +214,13 @@ def test_deleting_while_the_same_picture_is_being_stored_loses_no_file(
     assert stored() == {file_of(new)}
 
 
-def _waiting_for_an_advisory_lock() -> bool:
+def _waiting_for_a_lock() -> bool:
+    """Whether a session of this database waits for a lock: the file's advisory lock, or
+    the row of the video's feedback-list version that the writer holds until it commits
+    (videoplanet.feedback.cache), which orders the whole deletion after the writer."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid IN "
+            "(SELECT pid FROM pg_stat_activity WHERE datname = current_database())"
+        )
         return bool(cursor.fetchone()[0])

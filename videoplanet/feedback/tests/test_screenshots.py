@@ -11,7 +11,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -24,6 +24,9 @@ from videoplanet.feedback.screenshots import (
     screenshot_decode,
 )
 
+if TYPE_CHECKING:
+    from conftest import World
+
 URL = "/api/v1/feedbacks"
 PNG_END = b"IEND\xaeB`\x82"
 
@@ -32,7 +35,7 @@ def data_url(kind: str, raw: bytes) -> str:
     return f"data:image/{kind};base64,{base64.b64encode(raw).decode()}"
 
 
-def body(world: Any, screenshot: str) -> dict[str, Any]:
+def body(world: World, screenshot: str) -> dict[str, Any]:
     return {
         "video_id": str(world.video.id),
         "timestamp": 3,
@@ -112,7 +115,7 @@ def test_pillow_refuses_more_than_one_8k_frame_process_wide() -> None:
 
 @pytest.mark.django_db
 def test_an_8192_square_of_zeros_is_refused_without_decoding(
-    world: Any, as_user: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, as_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     raw = zeros_png(8192, 8192)
     assert len(raw) < 300_000  # a quarter of a megabyte that would decode to 268 MB
@@ -143,7 +146,7 @@ def test_too_many_pixels_is_refused_from_the_header_alone(size: tuple[int, int])
 
 
 @pytest.mark.django_db
-def test_exactly_the_budget_is_accepted(world: Any, as_user: Any) -> None:
+def test_exactly_the_budget_is_accepted(world: World, as_user: Any) -> None:
     raw = zeros_png(8192, MAX_PIXELS // 8192, rgba=False)
     response = as_user(world.reviewer).post(URL, body(world, data_url("png", raw)), format="json")
     _, data = stored_image(response)
@@ -164,7 +167,7 @@ def test_a_pillow_decompression_bomb_warning_is_a_refusal_not_a_warning(
 
 
 @pytest.mark.django_db
-def test_jpeg_exif_with_a_gps_position_is_not_stored(world: Any, as_user: Any) -> None:
+def test_jpeg_exif_with_a_gps_position_is_not_stored(world: World, as_user: Any) -> None:
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
     exif[0x8825] = {1: "N", 2: (52.0, 22.0, 7.0), 3: "E", 4: (4.0, 53.0, 41.0)}  # GPS IFD
@@ -207,7 +210,7 @@ def test_jpeg_keeps_its_quality() -> None:
 
 
 @pytest.mark.django_db
-def test_png_with_an_appended_zip_is_stored_ending_at_iend(world: Any, as_user: Any) -> None:
+def test_png_with_an_appended_zip_is_stored_ending_at_iend(world: World, as_user: Any) -> None:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("payload.txt", "not an image")
@@ -272,7 +275,7 @@ def test_webp_keeps_alpha_and_lossless_stays_lossless(lossless: bool) -> None:
 
 @pytest.mark.django_db
 def test_the_same_picture_is_stored_once_under_the_hash_of_the_stored_bytes(
-    world: Any, as_user: Any
+    world: World, as_user: Any
 ) -> None:
     plain = encoded(gradient(), "PNG")
     info = PngImagePlugin.PngInfo()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import av
@@ -20,6 +20,9 @@ from videoplanet.media.services import video_process
 from videoplanet.projects.models import Video, VideoStatus
 from videoplanet.realtime.broadcast import room_event
 
+if TYPE_CHECKING:
+    from conftest import World
+
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, dict[str, Any]]]:
@@ -31,7 +34,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, dict[str, Any]]]:
     return messages
 
 
-def uploaded(world: Any, path: Path) -> Video:
+def uploaded(world: World, path: Path) -> Video:
     video_id = uuid.uuid4()
     with path.open("rb") as handle:
         name = default_storage.save(f"videos/{video_id}/original{path.suffix}", File(handle))
@@ -50,7 +53,7 @@ def _get(url: str) -> Any:
 
 
 def test_a_prores_master_gets_an_h264_proxy_with_every_frame(
-    world: Any,
+    world: World,
     as_user: Any,
     tmp_path: Path,
     sent: list[Any],
@@ -87,7 +90,7 @@ def test_a_prores_master_gets_an_h264_proxy_with_every_frame(
 
 
 def test_a_playable_original_is_played_as_it_is(
-    world: Any, as_user: Any, tmp_path: Path, sent: list[Any]
+    world: World, as_user: Any, tmp_path: Path, sent: list[Any]
 ) -> None:
     video = uploaded(world, make_video(tmp_path / "cut.mp4"))
     video_process(video_id=video.id)
@@ -99,7 +102,7 @@ def test_a_playable_original_is_played_as_it_is(
 
 
 def test_a_file_that_cannot_be_decoded_fails_with_a_reason(
-    world: Any,
+    world: World,
     as_user: Any,
     tmp_path: Path,
     sent: list[Any],
@@ -135,7 +138,7 @@ def test_the_proxy_is_at_most_1080_lines_with_even_sides(
     assert proxy_size(*size) == expected
 
 
-def test_a_linked_video_is_ready_and_plays_from_its_url(world: Any, as_user: Any) -> None:
+def test_a_linked_video_is_ready_and_plays_from_its_url(world: World, as_user: Any) -> None:
     data = (
         as_user(world.owner)
         .post(

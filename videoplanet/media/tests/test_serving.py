@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +15,9 @@ from django.test import Client
 
 from tests.factories import image_data_url
 from videoplanet.media.signing import media_path
+
+if TYPE_CHECKING:
+    from conftest import World
 
 DATA = bytes(range(256)) * 40  # 10240 bytes
 
@@ -34,7 +37,7 @@ def _body(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_a_member_gets_a_signed_screenshot_link_that_opens(world: Any, as_user: Any) -> None:
+def test_a_member_gets_a_signed_screenshot_link_that_opens(world: World, as_user: Any) -> None:
     created = (
         as_user(world.reviewer)
         .post(
@@ -58,7 +61,7 @@ def test_a_member_gets_a_signed_screenshot_link_that_opens(world: Any, as_user: 
 
 
 def test_a_non_member_cannot_see_the_feedback_nor_open_the_bare_path(
-    world: Any, as_user: Any
+    world: World, as_user: Any
 ) -> None:
     created = (
         as_user(world.reviewer)

@@ -7,7 +7,7 @@ import hashlib
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +20,9 @@ from videoplanet.media.samples import make_video
 from videoplanet.media.services import upload_append, upload_part_path
 from videoplanet.projects.models import Video
 
+if TYPE_CHECKING:
+    from conftest import World
+
 URL = "/api/v1/uploads"
 
 
@@ -28,7 +31,7 @@ def h264(tmp_path: Path) -> bytes:
     return make_video(tmp_path / "cut.mp4").read_bytes()
 
 
-def start(client: Any, world: Any, size: int, filename: str = "cut.mp4") -> dict[str, Any]:
+def start(client: Any, world: World, size: int, filename: str = "cut.mp4") -> dict[str, Any]:
     response = client.post(
         URL,
         {"project_id": str(world.project.id), "title": "Cut 1", "filename": filename, "size": size},
@@ -45,7 +48,7 @@ def send(client: Any, upload_id: str, offset: int, data: bytes, **query: str) ->
     )
 
 
-def upload(client: Any, world: Any, data: bytes, filename: str = "cut.mp4") -> Any:
+def upload(client: Any, world: World, data: bytes, filename: str = "cut.mp4") -> Any:
     created = start(client, world, len(data), filename)
     half = len(data) // 2
     assert send(client, created["id"], 0, data[:half]).json()["offset"] == half
@@ -58,7 +61,7 @@ def nothing_left_of(upload_id: str) -> None:
     assert not upload_part_path(upload_id).exists()  # type: ignore[arg-type]
 
 
-def test_an_editor_uploads_a_video_in_parts(world: Any, as_user: Any, h264: bytes) -> None:
+def test_an_editor_uploads_a_video_in_parts(world: World, as_user: Any, h264: bytes) -> None:
     client = as_user(world.editor)
     created = start(client, world, len(h264))
     assert created["offset"] == 0
@@ -84,7 +87,7 @@ def test_an_editor_uploads_a_video_in_parts(world: Any, as_user: Any, h264: byte
     assert listed["status"] == "processing"
 
 
-def test_reviewers_and_viewers_cannot_upload(world: Any, as_user: Any) -> None:
+def test_reviewers_and_viewers_cannot_upload(world: World, as_user: Any) -> None:
     for user in (world.reviewer, world.viewer):
         response = as_user(user).post(
             URL,
@@ -95,7 +98,7 @@ def test_reviewers_and_viewers_cannot_upload(world: Any, as_user: Any) -> None:
     assert not Upload.objects.exists()
 
 
-def test_an_upload_is_only_its_uploaders(world: Any, as_user: Any) -> None:
+def test_an_upload_is_only_its_uploaders(world: World, as_user: Any) -> None:
     created = start(as_user(world.owner), world, 10)
     assert as_user(world.editor).get(f"{URL}/{created['id']}").status_code == 404
     assert send(as_user(world.outsider), created["id"], 0, b"x").status_code == 404
@@ -107,7 +110,9 @@ def test_an_upload_is_only_its_uploaders(world: Any, as_user: Any) -> None:
     assert response.status_code == 404
 
 
-def test_a_file_over_the_limit_is_refused_up_front(world: Any, as_user: Any, settings: Any) -> None:
+def test_a_file_over_the_limit_is_refused_up_front(
+    world: World, as_user: Any, settings: Any
+) -> None:
     settings.VIDEO_MAX_BYTES = 1000
     response = as_user(world.owner).post(
         URL,
@@ -118,7 +123,7 @@ def test_a_file_over_the_limit_is_refused_up_front(world: Any, as_user: Any, set
     assert response.json()["code"] == "request_too_large"
 
 
-def test_bytes_past_the_declared_size_are_refused(world: Any, as_user: Any) -> None:
+def test_bytes_past_the_declared_size_are_refused(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     created = start(client, world, 10)
     response = send(client, created["id"], 0, b"x" * 11)
@@ -126,7 +131,9 @@ def test_bytes_past_the_declared_size_are_refused(world: Any, as_user: Any) -> N
     assert client.get(f"{URL}/{created['id']}").json()["offset"] == 0
 
 
-def test_a_part_at_the_wrong_offset_is_refused_with_the_right_one(world: Any, as_user: Any) -> None:
+def test_a_part_at_the_wrong_offset_is_refused_with_the_right_one(
+    world: World, as_user: Any
+) -> None:
     client = as_user(world.owner)
     created = start(client, world, 10)
     send(client, created["id"], 0, b"abc")
@@ -136,7 +143,7 @@ def test_a_part_at_the_wrong_offset_is_refused_with_the_right_one(world: Any, as
     assert response.json()["details"] == {"offset": ["3"]}
 
 
-def test_a_part_that_breaks_its_checksum_is_not_kept(world: Any, as_user: Any) -> None:
+def test_a_part_that_breaks_its_checksum_is_not_kept(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     created = start(client, world, 10)
     wrong = hashlib.sha256(b"other").hexdigest()
@@ -148,7 +155,7 @@ def test_a_part_that_breaks_its_checksum_is_not_kept(world: Any, as_user: Any) -
 
 
 def test_a_dropped_connection_keeps_what_arrived_and_resumes(
-    world: Any, as_user: Any, h264: bytes
+    world: World, as_user: Any, h264: bytes
 ) -> None:
     client = as_user(world.owner)
     created = start(client, world, len(h264))
@@ -166,7 +173,7 @@ def test_a_dropped_connection_keeps_what_arrived_and_resumes(
     assert client.post(f"{URL}/{created['id']}/complete").status_code == 201
 
 
-def test_completing_before_every_byte_arrived_is_refused(world: Any, as_user: Any) -> None:
+def test_completing_before_every_byte_arrived_is_refused(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     created = start(client, world, 10)
     send(client, created["id"], 0, b"abc")
@@ -192,7 +199,7 @@ def _zip() -> bytes:
 
 @pytest.mark.parametrize("kind", ["png", "zip", "truncated", "truncated_faststart"])
 def test_what_is_not_a_whole_video_is_refused_and_nothing_is_kept(
-    world: Any, as_user: Any, tmp_path: Path, kind: str
+    world: World, as_user: Any, tmp_path: Path, kind: str
 ) -> None:
     if kind == "png":
         data = _png()
@@ -238,7 +245,7 @@ def _stored_files() -> list[str]:
     return [str(p) for p in root.rglob("*") if p.is_file()]
 
 
-def test_giving_up_removes_the_bytes(world: Any, as_user: Any) -> None:
+def test_giving_up_removes_the_bytes(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     created = start(client, world, 10)
     send(client, created["id"], 0, b"abc")
@@ -247,7 +254,7 @@ def test_giving_up_removes_the_bytes(world: Any, as_user: Any) -> None:
 
 
 def test_completing_queues_processing(
-    world: Any, as_user: Any, h264: bytes, django_capture_on_commit_callbacks: Any
+    world: World, as_user: Any, h264: bytes, django_capture_on_commit_callbacks: Any
 ) -> None:
     from django_tasks import default_task_backend
 
@@ -259,7 +266,7 @@ def test_completing_queues_processing(
 
 
 def test_parts_may_be_larger_than_other_request_bodies(
-    world: Any, as_user: Any, settings: Any
+    world: World, as_user: Any, settings: Any
 ) -> None:
     settings.MAX_REQUEST_BODY_BYTES = 150  # starting the upload (JSON) still fits
     settings.VIDEO_UPLOAD_PART_MAX_BYTES = 1000
@@ -273,7 +280,7 @@ def test_parts_may_be_larger_than_other_request_bodies(
     assert response.status_code == 413
 
 
-def test_a_part_must_be_sent_as_raw_bytes(world: Any, as_user: Any) -> None:
+def test_a_part_must_be_sent_as_raw_bytes(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     created = start(client, world, 10)
     response = client.patch(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -12,13 +12,16 @@ from videoplanet.realtime.broadcast import room_event
 
 from .test_uploads import upload
 
+if TYPE_CHECKING:
+    from conftest import World
+
 
 @pytest.fixture
 def cut(tmp_path: Path) -> bytes:
     return make_video(tmp_path / "cut.mp4").read_bytes()
 
 
-def upload_version(client: Any, world: Any, data: bytes, of: str) -> Any:
+def upload_version(client: Any, world: World, data: bytes, of: str) -> Any:
     response = client.post(
         "/api/v1/uploads",
         {"project_id": str(world.project.id), "title": "Cut 2", "filename": "cut2.mp4",
@@ -36,7 +39,11 @@ def upload_version(client: Any, world: Any, data: bytes, of: str) -> Any:
 
 
 def test_a_new_cut_joins_the_stack_as_the_next_version(
-    world: Any, as_user: Any, cut: bytes, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    world: World,
+    as_user: Any,
+    cut: bytes,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     sent: list[Any] = []
     monkeypatch.setattr(
@@ -61,7 +68,7 @@ def test_a_new_cut_joins_the_stack_as_the_next_version(
 
 
 def test_feedback_stays_on_the_version_it_was_written_on(
-    world: Any, as_user: Any, cut: bytes
+    world: World, as_user: Any, cut: bytes
 ) -> None:
     client = as_user(world.editor)
     first = upload(client, world, cut).json()
@@ -75,7 +82,7 @@ def test_feedback_stays_on_the_version_it_was_written_on(
     assert len(client.get(f"/api/v1/feedbacks?video_id={first['id']}").json()) == 1
 
 
-def test_versions_of_another_projects_video_are_not_found(world: Any, as_user: Any) -> None:
+def test_versions_of_another_projects_video_are_not_found(world: World, as_user: Any) -> None:
     assert (
         as_user(world.outsider).get(f"/api/v1/videos/{world.video.id}/versions").status_code == 404
     )
@@ -88,6 +95,6 @@ def test_versions_of_another_projects_video_are_not_found(world: Any, as_user: A
     assert response.status_code == 404
 
 
-def test_a_linked_video_is_its_own_first_version(world: Any, as_user: Any) -> None:
+def test_a_linked_video_is_its_own_first_version(world: World, as_user: Any) -> None:
     versions = as_user(world.viewer).get(f"/api/v1/videos/{world.video.id}/versions").json()
     assert [(v["id"], v["version"]) for v in versions] == [(str(world.video.id), 1)]

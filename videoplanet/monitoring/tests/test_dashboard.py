@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from videoplanet.contracts.verification import verification_record
 from videoplanet.monitoring.dashboard import (
     DEFAULT_WINDOW,
     ERRORS_SHOWN,
@@ -29,6 +28,7 @@ from videoplanet.monitoring.dashboard import (
 from videoplanet.monitoring.models import Sighting, UsageHour
 from videoplanet.monitoring.selectors import Trends, TrendSeries
 from videoplanet.monitoring.services import reporter_issue
+from videoplanet.monitoring.verification import verification_record
 
 from .conftest import violation
 

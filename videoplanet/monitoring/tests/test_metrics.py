@@ -7,7 +7,7 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +17,9 @@ from videoplanet.monitoring.metrics import exposition
 from videoplanet.monitoring.services import violations_store
 
 from .conftest import SCRAPER_TOKEN, URL, entry, report
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +67,7 @@ def test_violation_totals_and_drops_are_exposed_per_key_and_source(
 
 
 def test_requests_are_counted_by_operation_and_status(
-    as_user: Any, world: Any, anon: Any, scraper: Any
+    as_user: Any, world: World, anon: Any, scraper: Any
 ) -> None:
     def count(metrics: Any, **pairs: str) -> float:
         return metrics.get("videoplanet_http_requests_total", {}).get(labels(**pairs), 0.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import override_settings
@@ -13,6 +13,9 @@ from videoplanet_client import ContractMonitor, SentrySink, WebhookSink
 from videoplanet.monitoring.models import Violation, ViolationTotal
 from videoplanet.monitoring.recorder import alert_sinks, monitor_recorder, server_monitor
 from videoplanet.realtime.broadcast import room_event
+
+if TYPE_CHECKING:
+    from conftest import World
 
 FEEDBACKS = "/api/v1/feedbacks"
 
@@ -29,7 +32,7 @@ def monitor(monkeypatch: pytest.MonkeyPatch) -> Iterator[ContractMonitor]:
 @pytest.mark.django_db
 @override_settings(CONTRACT_VALIDATION="enforce")
 def test_middleware_and_room_violations_are_stored_as_source_server(
-    monitor: ContractMonitor, world: Any, as_user: Any, scraper: Any
+    monitor: ContractMonitor, world: World, as_user: Any, scraper: Any
 ) -> None:
     client = as_user(world.reviewer)
     body = {"video_id": str(world.video.id), "timestamp": 1, "content": "x", "priority": "?"}

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from videoplanet.contracts.validator import committed_validator
-from videoplanet.contracts.verification import verification_record
 from videoplanet.monitoring.models import Sighting, ViolationHour
 from videoplanet.monitoring.selectors import (
     CoverageRow,
@@ -18,6 +17,7 @@ from videoplanet.monitoring.selectors import (
     violation_list,
     violation_trends,
 )
+from videoplanet.monitoring.verification import verification_record
 from videoplanet.realtime.events import CLIENT_MESSAGES, SERVER_EVENTS
 
 from .conftest import violation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -21,6 +21,9 @@ from videoplanet.realtime.broadcast import room_event
 from videoplanet.realtime.notify import user_left_message
 from videoplanet.realtime.rooms import reset_memory_presence
 
+if TYPE_CHECKING:
+    from conftest import World
+
 
 def seen() -> set[tuple[str, str]]:
     return set(Sighting.objects.values_list("method", "endpoint"))
@@ -28,7 +31,7 @@ def seen() -> set[tuple[str, str]]:
 
 @pytest.mark.django_db
 def test_successful_documented_operations_are_recorded_when_the_interval_is_up(
-    world: Any, as_user: Any, anon: Any, settings: Any
+    world: World, as_user: Any, anon: Any, settings: Any
 ) -> None:
     client = as_user(world.owner)
     client.get("/api/v1/me")
@@ -77,7 +80,7 @@ def _ws_count(type_: str, direction: str) -> float:
 
 
 @pytest.mark.django_db
-def test_a_room_broadcast_is_counted_once_and_sighted(world: Any) -> None:
+def test_a_room_broadcast_is_counted_once_and_sighted(world: World) -> None:
     left, joined = _ws_count("user.left", "outgoing"), _ws_count("user.joined", "outgoing")
     assert room_event(user_left_message(str(world.owner.id), timezone.now())) is not None
     assert _ws_count("user.left", "outgoing") == left + 1
@@ -91,7 +94,7 @@ def test_a_room_broadcast_is_counted_once_and_sighted(world: Any) -> None:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_room_messages_are_counted_and_a_socket_process_flushes_on_connect(
-    world: Any, settings: Any
+    world: World, settings: Any
 ) -> None:
     reset_memory_presence()
     pings, pongs = _ws_count("ping", "incoming"), _ws_count("pong", "outgoing")

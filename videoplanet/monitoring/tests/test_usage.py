@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import threading
+import time
+from datetime import UTC, timedelta
 from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from config.asgi import application
 from videoplanet.accounts.services import token_issue
 from videoplanet.apidiff.usage import UsageDocument
+from videoplanet.monitoring import services
 from videoplanet.monitoring.models import UsageHour
-from videoplanet.monitoring.usage import identify, usage
+from videoplanet.monitoring.usage import UsageRecorder, identify, usage
 from videoplanet.monitoring.usage_document import usage_document
 from videoplanet.realtime.broadcast import abroadcast
 from videoplanet.realtime.notify import user_left_message
 from videoplanet.realtime.rooms import reset_memory_presence
+
+if TYPE_CHECKING:
+    from conftest import World
 
 FRONTEND = {"HTTP_X_CLIENT": "VideoPlanet-Frontend/1.2.0"}
 
@@ -56,7 +63,7 @@ def test_the_consumer_is_named_by_x_client_or_the_sdks_user_agent(
 @pytest.mark.contract_unchecked("sends an undocumented field and parameter on purpose")
 @pytest.mark.django_db
 def test_calls_names_and_status_classes_are_written_when_the_interval_is_up(
-    world: Any, as_user: Any, settings: Any
+    world: World, as_user: Any, settings: Any
 ) -> None:
     client = as_user(world.owner)
     created = client.post(
@@ -90,7 +97,7 @@ def test_calls_names_and_status_classes_are_written_when_the_interval_is_up(
 
 
 @pytest.mark.django_db
-def test_recording_can_be_turned_off(world: Any, as_user: Any, settings: Any) -> None:
+def test_recording_can_be_turned_off(world: World, as_user: Any, settings: Any) -> None:
     settings.USAGE_RECORDING = False
     as_user(world.owner).get("/api/v1/me", **FRONTEND)
     assert usage.pending() == {}
@@ -98,7 +105,7 @@ def test_recording_can_be_turned_off(world: Any, as_user: Any, settings: Any) ->
 
 @pytest.mark.django_db
 def test_consumers_beyond_the_hourly_cap_count_as_other(
-    world: Any, as_user: Any, settings: Any
+    world: World, as_user: Any, settings: Any
 ) -> None:
     settings.USAGE_MAX_CLIENTS_PER_HOUR = 2
     client = as_user(world.owner)
@@ -108,6 +115,78 @@ def test_consumers_beyond_the_hourly_cap_count_as_other(
     usage.flush()
     calls = {(r[0], r[1]): r[5] for r in rows() if r[3] == "call"}
     assert calls == {("Script-0", "1.0"): 2, ("Script-1", "1.0"): 1, ("other", "other"): 2}
+
+
+@pytest.mark.django_db
+def test_the_hourly_cap_holds_across_server_processes(settings: Any) -> None:
+    """Each process has its own recorder; the database holds the cap for all of them."""
+    settings.USAGE_MAX_CLIENTS_PER_HOUR = 2
+    first, second = UsageRecorder(), UsageRecorder()
+    for recorder, names in ((first, ["Script-0", "Script-1"]), (second, ["Script-2", "Script-0"])):
+        for name in names:  # within each process's own cap
+            recorder.call((name, "1.0"), "GET /api/v1/me", query=[], body=None, status=200)
+        recorder.flush()
+    calls = {(r[0], r[1]): r[5] for r in rows() if r[3] == "call"}
+    # Script-2 came third in the hour, from the second process: counted, as other
+    assert calls == {("Script-0", "1.0"): 2, ("Script-1", "1.0"): 1, ("other", "other"): 1}
+    statuses = {(r[0], r[4]): r[5] for r in rows() if r[3] == "status"}
+    assert statuses[("other", "2xx")] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_writing_at_once_cannot_both_take_the_last_place(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL (make test)")
+    settings.USAGE_MAX_CLIENTS_PER_HOUR = 1
+    hour = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    inside, release, second_done = threading.Event(), threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    add_counts = services._add_counts
+
+    def pause_before_commit(*args: Any, **kwargs: Any) -> None:
+        add_counts(*args, **kwargs)
+        if threading.current_thread().name == "first":
+            inside.set()  # Script-A admitted and written, not committed yet
+            release.wait(timeout=60)
+
+    monkeypatch.setattr(services, "_add_counts", pause_before_commit)
+
+    def write(name: str, done: threading.Event | None = None) -> None:
+        try:
+            services.usage_add(increments={(hour, name, "1.0", "GET /api/v1/me", "call", ""): 1})
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+            if done is not None:
+                done.set()
+
+    first = threading.Thread(target=write, args=("Script-A",), name="first")
+    first.start()
+    assert inside.wait(timeout=60)
+    second = threading.Thread(target=write, args=("Script-B", second_done), name="second")
+    second.start()
+    # Let the first commit once the second has either finished (no lock: both would take
+    # the one place) or waits for the first's lock (the design).
+    deadline = time.monotonic() + 60
+    while not second_done.is_set() and not _waiting_for_an_advisory_lock():
+        assert time.monotonic() < deadline, "the second writer neither finished nor waited"
+        time.sleep(0.01)  # polling an observable condition, bounded by the deadline
+    release.set()
+    first.join()
+    second.join()
+    assert errors == []
+    calls = {(r[0], r[1]): r[5] for r in rows() if r[3] == "call"}
+    assert calls == {("Script-A", "1.0"): 1, ("other", "other"): 1}
+
+
+def _waiting_for_an_advisory_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        row = cursor.fetchone()
+        return bool(row and row[0])
 
 
 @pytest.mark.django_db
@@ -122,7 +201,7 @@ def test_concurrent_flushes_add_up_in_one_row() -> None:
 @pytest.mark.contract_unchecked("sends an undocumented field and parameter on purpose")
 @pytest.mark.django_db
 def test_usage_export_writes_a_valid_usage_document(
-    world: Any, as_user: Any, settings: Any
+    world: World, as_user: Any, settings: Any
 ) -> None:
     client = as_user(world.owner)
     client.post(
@@ -171,7 +250,7 @@ def test_monitoring_prune_deletes_usage_older_than_the_retention() -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_rooms_count_messages_received_and_sent_per_consumer(world: Any) -> None:
+async def test_rooms_count_messages_received_and_sent_per_consumer(world: World) -> None:
     reset_memory_presence()
     key = await sync_to_async(token_issue)(user=world.viewer)
     headers = [

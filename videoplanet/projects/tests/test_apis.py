@@ -4,17 +4,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from videoplanet.api.pagination import cursor_encode
 from videoplanet.contracts.validator import committed_validator
 from videoplanet.projects.models import Video
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = pytest.mark.django_db
 
 
-def test_create_project_makes_you_owner_and_lists_only_yours(world: Any, as_user: Any) -> None:
+def test_create_project_makes_you_owner_and_lists_only_yours(world: World, as_user: Any) -> None:
     client = as_user(world.viewer)
     created = client.post("/api/v1/projects", {"name": "Trailer"}, format="json")
     assert created.status_code == 201
@@ -26,12 +30,12 @@ def test_create_project_makes_you_owner_and_lists_only_yours(world: Any, as_user
     }
 
 
-def test_project_detail_is_404_for_non_members(world: Any, as_user: Any) -> None:
+def test_project_detail_is_404_for_non_members(world: World, as_user: Any) -> None:
     assert as_user(world.viewer).get(f"/api/v1/projects/{world.project.id}").status_code == 200
     assert as_user(world.outsider).get(f"/api/v1/projects/{world.project.id}").status_code == 404
 
 
-def test_members_are_listed_with_their_roles(world: Any, as_user: Any) -> None:
+def test_members_are_listed_with_their_roles(world: World, as_user: Any) -> None:
     members = as_user(world.viewer).get(f"/api/v1/projects/{world.project.id}/members").json()
     assert {m["role"] for m in members} == {"owner", "editor", "reviewer", "viewer"}
     assert {m["user"]["id"] for m in members} == {
@@ -39,7 +43,7 @@ def test_members_are_listed_with_their_roles(world: Any, as_user: Any) -> None:
     }
 
 
-def test_videos_create_list_get(world: Any, as_user: Any) -> None:
+def test_videos_create_list_get(world: World, as_user: Any) -> None:
     client = as_user(world.editor)
     created = client.post(
         "/api/v1/videos",
@@ -72,7 +76,9 @@ def test_videos_create_list_get(world: Any, as_user: Any) -> None:
         ("owner", {"project_id": "nope"}, 400),
     ],
 )
-def test_video_create_rules(world: Any, as_user: Any, who: str, payload: Any, status: int) -> None:
+def test_video_create_rules(
+    world: World, as_user: Any, who: str, payload: Any, status: int
+) -> None:
     data = {
         "project_id": str(world.project.id),
         "title": "t",
@@ -91,7 +97,7 @@ def test_the_document_also_refuses_a_zero_duration() -> None:
     assert not validator.validate("VideoCreateInput", {**data, "duration": 0}).valid
 
 
-def test_videos_of_other_projects_are_404(world: Any, as_user: Any) -> None:
+def test_videos_of_other_projects_are_404(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     assert client.get(f"/api/v1/videos/{world.other_video.id}").status_code == 404
     assert (
@@ -101,7 +107,7 @@ def test_videos_of_other_projects_are_404(world: Any, as_user: Any) -> None:
 
 
 class TestVideoListPages:
-    def test_pages_follow_the_link_header(self, world: Any, as_user: Any) -> None:
+    def test_pages_follow_the_link_header(self, world: World, as_user: Any) -> None:
         from tests.factories import VideoFactory
 
         for _ in range(4):
@@ -122,15 +128,23 @@ class TestVideoListPages:
         assert seen == [v["id"] for v in everything]
         assert len(seen) == 5
 
-    def test_a_tampered_cursor_is_a_400(self, world: Any, as_user: Any) -> None:
+    @pytest.mark.parametrize(
+        "cursor",
+        [
+            "nonsense",
+            cursor_encode([1e300, "00000000-0000-4000-8000-000000000000"]),  # past timedelta
+            cursor_encode([1e18, "00000000-0000-4000-8000-000000000000"]),  # past year 9999
+        ],
+    )
+    def test_a_tampered_cursor_is_a_400(self, world: World, as_user: Any, cursor: str) -> None:
         response = as_user(world.viewer).get(
-            f"/api/v1/videos?project_id={world.project.id}&cursor=nonsense"
+            "/api/v1/videos", {"project_id": str(world.project.id), "cursor": cursor}
         )
         assert response.status_code == 400
         assert "cursor" in response.json()["details"]
 
 
-def test_a_video_link_with_credentials_is_refused(world: Any, as_user: Any) -> None:
+def test_a_video_link_with_credentials_is_refused(world: World, as_user: Any) -> None:
     response = as_user(world.owner).post(
         "/api/v1/videos",
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
@@ -14,6 +14,9 @@ from django.utils import timezone
 from tests.factories import MembershipFactory, UserFactory
 from videoplanet.projects.apis import InvitationThrottle
 from videoplanet.projects.models import Invitation, Membership, Role
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,7 @@ def sent_key(email: str) -> str:
 
 
 @pytest.fixture
-def invited(world: Any, as_user: Any, django_capture_on_commit_callbacks: Any) -> Any:
+def invited(world: World, as_user: Any, django_capture_on_commit_callbacks: Any) -> Any:
     """Nora has an account and has been invited to project A as a reviewer."""
     nora = UserFactory(email="nora@example.com", name="Nora")
     with django_capture_on_commit_callbacks(execute=True):
@@ -43,7 +46,7 @@ def invited(world: Any, as_user: Any, django_capture_on_commit_callbacks: Any) -
 
 
 def test_invitation_emails_a_key_and_accepting_it_makes_a_member(
-    world: Any, as_user: Any, invited: Any
+    world: World, as_user: Any, invited: Any
 ) -> None:
     nora, key, body = invited
     assert (body["email"], body["role"], body["status"]) == (
@@ -66,7 +69,7 @@ def test_invitation_emails_a_key_and_accepting_it_makes_a_member(
 
 
 def test_the_answer_is_the_same_for_registered_and_unknown_emails(
-    world: Any, as_user: Any, django_capture_on_commit_callbacks: Any
+    world: World, as_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     UserFactory(email="known@example.com")
     client = as_user(world.owner)
@@ -85,7 +88,7 @@ def test_the_answer_is_the_same_for_registered_and_unknown_emails(
 
 
 def test_someone_who_signs_up_later_can_accept(
-    world: Any, as_user: Any, django_capture_on_commit_callbacks: Any
+    world: World, as_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         invite(as_user(world.owner), world.project, "later@example.com", "viewer")
@@ -96,7 +99,7 @@ def test_someone_who_signs_up_later_can_accept(
     assert Membership.objects.get(user=later).role == "viewer"
 
 
-def test_accepting_with_another_email_is_404(world: Any, as_user: Any, invited: Any) -> None:
+def test_accepting_with_another_email_is_404(world: World, as_user: Any, invited: Any) -> None:
     _, key, body = invited
     for path, data in [
         ("/api/v1/invitations/accept", {"key": key}),
@@ -110,13 +113,13 @@ def test_accepting_with_another_email_is_404(world: Any, as_user: Any, invited: 
     assert Invitation.objects.get().status == "pending"
 
 
-def test_an_unknown_key_is_404(world: Any, as_user: Any, invited: Any) -> None:
+def test_an_unknown_key_is_404(world: World, as_user: Any, invited: Any) -> None:
     nora, _, _ = invited
     response = as_user(nora).post("/api/v1/invitations/accept", {"key": "vpi_nope"}, format="json")
     assert response.status_code == 404
 
 
-def test_an_expired_invitation_is_400(world: Any, as_user: Any, invited: Any) -> None:
+def test_an_expired_invitation_is_400(world: World, as_user: Any, invited: Any) -> None:
     nora, key, _ = invited
     Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = as_user(nora).post("/api/v1/invitations/accept", {"key": key}, format="json")
@@ -126,7 +129,7 @@ def test_an_expired_invitation_is_400(world: Any, as_user: Any, invited: Any) ->
     assert as_user(nora).get("/api/v1/invitations").json() == []
 
 
-def test_invitations_last_the_configured_days(world: Any, as_user: Any, settings: Any) -> None:
+def test_invitations_last_the_configured_days(world: World, as_user: Any, settings: Any) -> None:
     settings.INVITATION_TTL_DAYS = 2
     before = timezone.now()
     invite(as_user(world.owner), world.project, "ttl@example.com")
@@ -136,7 +139,7 @@ def test_invitations_last_the_configured_days(world: Any, as_user: Any, settings
 
 @pytest.mark.parametrize("first", ["accept", "decline"])
 def test_an_answered_invitation_cannot_be_used_again(
-    world: Any, as_user: Any, invited: Any, first: str
+    world: World, as_user: Any, invited: Any, first: str
 ) -> None:
     nora, key, _ = invited
     client = as_user(nora)
@@ -151,7 +154,7 @@ def test_an_answered_invitation_cannot_be_used_again(
     assert Membership.objects.filter(user=nora).exists() == (first == "accept")
 
 
-def test_declining_by_id_leaves_the_project_alone(world: Any, as_user: Any, invited: Any) -> None:
+def test_declining_by_id_leaves_the_project_alone(world: World, as_user: Any, invited: Any) -> None:
     nora, _, body = invited
     response = as_user(nora).post(f"/api/v1/invitations/{body['id']}/decline")
     assert response.status_code == 204
@@ -159,7 +162,7 @@ def test_declining_by_id_leaves_the_project_alone(world: Any, as_user: Any, invi
     assert not Membership.objects.filter(user=nora).exists()
 
 
-def test_accepting_by_id(world: Any, as_user: Any, invited: Any) -> None:
+def test_accepting_by_id(world: World, as_user: Any, invited: Any) -> None:
     nora, _, body = invited
     response = as_user(nora).post(f"/api/v1/invitations/{body['id']}/accept")
     assert response.status_code == 200
@@ -177,13 +180,13 @@ def test_accepting_by_id(world: Any, as_user: Any, invited: Any) -> None:
         ("outsider", "viewer", 404),
     ],
 )
-def test_who_may_invite_whom(world: Any, as_user: Any, who: str, role: str, status: int) -> None:
+def test_who_may_invite_whom(world: World, as_user: Any, who: str, role: str, status: int) -> None:
     response = invite(as_user(getattr(world, who)), world.project, "new@example.com", role)
     assert response.status_code == status, response.content
     assert Invitation.objects.filter(project=world.project).exists() == (status == 202)
 
 
-def test_inviting_a_member_is_400_and_bad_input_names_the_field(world: Any, as_user: Any) -> None:
+def test_inviting_a_member_is_400_and_bad_input_names_the_field(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     taken = invite(client, world.project, world.viewer.email.upper())
     assert taken.status_code == 400
@@ -201,7 +204,7 @@ def test_inviting_a_member_is_400_and_bad_input_names_the_field(world: Any, as_u
 
 
 def test_inviting_again_renews_the_pending_invitation(
-    world: Any, as_user: Any, invited: Any, django_capture_on_commit_callbacks: Any
+    world: World, as_user: Any, invited: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     nora, old_key, first = invited
     with django_capture_on_commit_callbacks(execute=True):
@@ -221,7 +224,7 @@ def test_inviting_again_renews_the_pending_invitation(
 
 
 def test_managers_list_and_revoke_pending_invitations(
-    world: Any, as_user: Any, invited: Any
+    world: World, as_user: Any, invited: Any
 ) -> None:
     nora, key, body = invited
     url = f"/api/v1/projects/{world.project.id}/invitations"
@@ -236,7 +239,7 @@ def test_managers_list_and_revoke_pending_invitations(
     assert answer.status_code == 404
 
 
-def test_an_answered_invitation_cannot_be_revoked(world: Any, as_user: Any, invited: Any) -> None:
+def test_an_answered_invitation_cannot_be_revoked(world: World, as_user: Any, invited: Any) -> None:
     nora, key, body = invited
     as_user(nora).post("/api/v1/invitations/accept", {"key": key}, format="json")
     response = as_user(world.owner).delete(
@@ -246,7 +249,7 @@ def test_an_answered_invitation_cannot_be_revoked(world: Any, as_user: Any, invi
     assert response.json()["code"] == "invitation_used"
 
 
-def test_another_projects_invitation_is_404(world: Any, as_user: Any, invited: Any) -> None:
+def test_another_projects_invitation_is_404(world: World, as_user: Any, invited: Any) -> None:
     _, _, body = invited
     other = world.other_project
     client = as_user(world.outsider)  # owner of project B
@@ -261,7 +264,7 @@ def test_another_projects_invitation_is_404(world: Any, as_user: Any, invited: A
 
 
 def test_inviting_is_throttled_per_inviter(
-    world: Any, as_user: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, as_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(InvitationThrottle, "THROTTLE_RATES", {"invitations": "2/hour"})
     owner, editor = as_user(world.owner), as_user(world.editor)
@@ -274,14 +277,14 @@ def test_inviting_is_throttled_per_inviter(
     assert owner.get(f"/api/v1/projects/{world.project.id}/invitations").status_code == 200
 
 
-def test_a_member_leaves(world: Any, as_user: Any) -> None:
+def test_a_member_leaves(world: World, as_user: Any) -> None:
     client = as_user(world.reviewer)
     assert client.delete(f"/api/v1/projects/{world.project.id}/members/me").status_code == 204
     assert not Membership.objects.filter(user=world.reviewer).exists()
     assert client.get(f"/api/v1/projects/{world.project.id}").status_code == 404
 
 
-def test_the_last_owner_cannot_leave_but_one_of_two_can(world: Any, as_user: Any) -> None:
+def test_the_last_owner_cannot_leave_but_one_of_two_can(world: World, as_user: Any) -> None:
     url = f"/api/v1/projects/{world.project.id}/members/me"
     response = as_user(world.owner).delete(url)
     assert response.status_code == 400
@@ -292,13 +295,13 @@ def test_the_last_owner_cannot_leave_but_one_of_two_can(world: Any, as_user: Any
     assert as_user(second).delete(url).json()["code"] == "last_owner"
 
 
-def test_leaving_a_project_you_are_not_in_is_404(world: Any, as_user: Any) -> None:
+def test_leaving_a_project_you_are_not_in_is_404(world: World, as_user: Any) -> None:
     response = as_user(world.owner).delete(f"/api/v1/projects/{world.other_project.id}/members/me")
     assert response.status_code == 404
 
 
 @pytest.mark.contract_unchecked("the removed operation is no longer in the document")
-def test_adding_members_directly_is_gone(world: Any, as_user: Any) -> None:
+def test_adding_members_directly_is_gone(world: World, as_user: Any) -> None:
     response = as_user(world.owner).post(
         f"/api/v1/projects/{world.project.id}/members",
         {"email": world.outsider.email, "role": "viewer"},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
@@ -16,6 +16,9 @@ from videoplanet.realtime.broadcast import outgoing
 from videoplanet.realtime.rooms import reset_memory_presence
 from videoplanet.realtime.tickets import ticket_issue
 
+if TYPE_CHECKING:
+    from conftest import World
+
 
 @pytest.fixture(autouse=True)
 def _fresh_presence() -> Iterator[None]:
@@ -26,7 +29,7 @@ def _fresh_presence() -> Iterator[None]:
 
 
 @pytest.fixture
-def connect(world: Any) -> Callable[..., Any]:
+def connect(world: World) -> Callable[..., Any]:
     """``await connect(user)``: a socket in ``world.video``'s room.
 
     via="header" sends ``Authorization: Bearer``; via="ticket" opens it with a ticket

@@ -8,7 +8,7 @@ to 50 ms so a bounded wait sees it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -21,6 +21,9 @@ from videoplanet.projects.models import Membership
 from videoplanet.realtime import revocation
 from videoplanet.realtime.auth import access_lost, admit
 from videoplanet.realtime.tests.helpers import joined, next_message
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -40,15 +43,13 @@ async def frames_until_close(ws: WebsocketCommunicator) -> tuple[list[str], int]
 
 
 @sync_to_async
-def remove_membership(world: Any, user: User) -> None:
+def remove_membership(world: World, user: User) -> None:
     Membership.objects.filter(project=world.project, user=user).delete()
 
 
 @sync_to_async
-def post_feedback(world: Any) -> None:
-    feedback_create(
-        video=world.video, role="owner", author=world.owner, timestamp=1, content="after"
-    )
+def post_feedback(world: World) -> None:
+    feedback_create(user=world.owner, video_id=world.video.id, timestamp=1, content="after")
 
 
 @sync_to_async
@@ -58,7 +59,7 @@ def revoke(key: str) -> None:
 
 class TestAnnounced:
     async def test_removed_member_is_closed_4403_and_hears_nothing_after(
-        self, connect: Any, world: Any
+        self, connect: Any, world: World
     ) -> None:
         gone = await listening(connect, world.reviewer)
         stays = await listening(connect, world.viewer)
@@ -73,7 +74,7 @@ class TestAnnounced:
         await stays.disconnect()
 
     async def test_a_membership_in_another_project_leaves_this_room_alone(
-        self, connect: Any, world: Any
+        self, connect: Any, world: World
     ) -> None:
         ws = await listening(connect, world.owner)
         await next_message(ws)  # own user.joined
@@ -88,7 +89,7 @@ class TestAnnounced:
         await ws.disconnect()
 
     async def test_revoked_token_closes_its_socket_4401_and_no_other(
-        self, connect: Any, world: Any
+        self, connect: Any, world: World
     ) -> None:
         key = await sync_to_async(token_issue)(user=world.viewer)
         revoked = await listening(connect, world.viewer, token=key)
@@ -101,7 +102,7 @@ class TestAnnounced:
         await other_tab.disconnect()
 
     async def test_a_ticket_socket_closes_when_the_token_that_asked_for_it_is_revoked(
-        self, connect: Any, world: Any
+        self, connect: Any, world: World
     ) -> None:
         key = await sync_to_async(token_issue)(user=world.viewer)
         ws = await listening(connect, world.viewer, token=key, via="ticket")
@@ -109,7 +110,7 @@ class TestAnnounced:
         await revoke(key)
         assert await frames_until_close(ws) == ([], 4401)
 
-    async def test_a_rolled_back_removal_closes_nothing(self, connect: Any, world: Any) -> None:
+    async def test_a_rolled_back_removal_closes_nothing(self, connect: Any, world: World) -> None:
         ws = await listening(connect, world.reviewer)
         await next_message(ws)
 
@@ -136,26 +137,26 @@ class TestRechecked:
         settings.WS_ACCESS_RECHECK_SECONDS = 0.05
         monkeypatch.setattr(revocation, "_send", lambda user_id, event: None)
 
-    async def test_membership_gone_closes_4403(self, connect: Any, world: Any) -> None:
+    async def test_membership_gone_closes_4403(self, connect: Any, world: World) -> None:
         ws = await listening(connect, world.reviewer)
         await next_message(ws)
         await remove_membership(world, world.reviewer)
         assert (await frames_until_close(ws))[1] == 4403
 
-    async def test_token_gone_closes_4401(self, connect: Any, world: Any) -> None:
+    async def test_token_gone_closes_4401(self, connect: Any, world: World) -> None:
         key = await sync_to_async(token_issue)(user=world.viewer)
         ws = await listening(connect, world.viewer, token=key, via="ticket")
         await next_message(ws)
         await revoke(key)
         assert (await frames_until_close(ws))[1] == 4401
 
-    async def test_deactivated_user_closes_4401(self, connect: Any, world: Any) -> None:
+    async def test_deactivated_user_closes_4401(self, connect: Any, world: World) -> None:
         ws = await listening(connect, world.viewer)
         await next_message(ws)
         await sync_to_async(User.objects.filter(pk=world.viewer.pk).update)(is_active=False)
         assert (await frames_until_close(ws))[1] == 4401
 
-    async def test_access_kept_keeps_the_socket(self, connect: Any, world: Any) -> None:
+    async def test_access_kept_keeps_the_socket(self, connect: Any, world: World) -> None:
         ws = await listening(connect, world.viewer)
         await next_message(ws)
         assert await ws.receive_nothing(timeout=0.3)  # several re-checks pass
@@ -165,7 +166,7 @@ class TestRechecked:
 
 
 async def test_a_removal_while_the_socket_is_joining_is_not_missed(
-    connect: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+    connect: Any, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The membership goes right after the socket's own check passed: the socket already
     listens for revocations, so it is closed rather than left open for a re-check."""
@@ -184,7 +185,7 @@ async def test_a_removal_while_the_socket_is_joining_is_not_missed(
 
 
 async def test_one_check_per_credential_and_room_however_many_tabs(
-    connect: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+    connect: Any, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from videoplanet.realtime import audit
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from channels.testing.websocket import WebsocketCommunicator
@@ -11,6 +11,9 @@ from channels.testing.websocket import WebsocketCommunicator
 from config.asgi import application
 from videoplanet.realtime import limits
 from videoplanet.realtime.tests.helpers import closed_with, joined, next_message
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +30,7 @@ def ping(ping_id: str = "p", pad: int = 0) -> str:
 
 
 async def test_a_message_up_to_the_limit_is_read_and_one_byte_more_closes_1009(
-    connect: Any, world: Any
+    connect: Any, world: World
 ) -> None:
     ws = await listening(connect, world.viewer)
     at_limit = ping("fits", pad=4096 - len(ping("fits")))
@@ -38,7 +41,7 @@ async def test_a_message_up_to_the_limit_is_read_and_one_byte_more_closes_1009(
     assert await closed_with(ws) == 1009
 
 
-async def test_a_big_binary_frame_closes_1009_too(connect: Any, world: Any) -> None:
+async def test_a_big_binary_frame_closes_1009_too(connect: Any, world: World) -> None:
     ws = await listening(connect, world.viewer)
     await ws.send_to(bytes_data=b"\0" * 5000)
     assert await closed_with(ws) == 1009
@@ -68,7 +71,7 @@ class TestRate:
         return clock
 
     async def test_a_burst_of_300_pings_is_cut_down_and_the_socket_recovers(
-        self, connect: Any, world: Any, clock: Clock
+        self, connect: Any, world: World, clock: Clock
     ) -> None:
         ws = await listening(connect, world.viewer)
         # one reading when the socket opened, one per message: the message after the
@@ -88,7 +91,7 @@ class TestRate:
             {"type": "error", "payload": errors[0]}
         )
 
-    async def test_a_flood_closes_1008(self, connect: Any, world: Any) -> None:
+    async def test_a_flood_closes_1008(self, connect: Any, world: World) -> None:
         ws = await listening(connect, world.viewer)
         for n in range(30 + 300 + 1):  # the burst, 300 drops, then one more
             await ws.send_to(text_data=ping(str(n)))
@@ -99,7 +102,7 @@ class TestRate:
         assert frames == ["pong"] * 30 + ["error"]
 
     async def test_a_client_within_the_rate_is_never_limited(
-        self, connect: Any, world: Any, clock: Clock
+        self, connect: Any, world: World, clock: Clock
     ) -> None:
         ws = await listening(connect, world.viewer)
         for n in range(100):  # ten a second, for ten seconds
@@ -112,7 +115,7 @@ class TestRate:
 class TestOrigin:
     @pytest.mark.parametrize("origin", [b"https://evil.example", b"null", b"http://localhost.evil"])
     async def test_a_page_on_another_site_cannot_even_complete_the_handshake(
-        self, world: Any, origin: bytes
+        self, world: World, origin: bytes
     ) -> None:
         ws = WebsocketCommunicator(
             application, f"/ws/videos/{world.video.id}/", headers=[(b"origin", origin)]
@@ -120,18 +123,18 @@ class TestOrigin:
         connected, _ = await ws.connect()
         assert connected is False
 
-    async def test_a_page_on_an_allowed_host_can(self, connect: Any, world: Any) -> None:
+    async def test_a_page_on_an_allowed_host_can(self, connect: Any, world: World) -> None:
         ws = await connect(world.viewer, headers=[(b"origin", b"http://localhost:8000")])
         await joined(ws)
         await ws.disconnect()
 
-    async def test_a_client_that_sends_no_origin_can(self, connect: Any, world: Any) -> None:
+    async def test_a_client_that_sends_no_origin_can(self, connect: Any, world: World) -> None:
         ws = await connect(world.viewer)  # SDKs and servers send none
         await joined(ws)
         await ws.disconnect()
 
 
-async def test_an_error_lists_at_most_20_problems(connect: Any, world: Any) -> None:
+async def test_an_error_lists_at_most_20_problems(connect: Any, world: World) -> None:
     ws = await listening(connect, world.viewer)
     payload = {f"extra{n}": n for n in range(50)}
     await ws.send_to(text_data=json.dumps({"type": "ping", "payload": payload}))

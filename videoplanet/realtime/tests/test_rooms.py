@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
@@ -23,6 +23,9 @@ from videoplanet.realtime.events import SERVER_EVENTS
 from videoplanet.realtime.presence import Present
 from videoplanet.realtime.tests.helpers import check, joined, next_message
 
+if TYPE_CHECKING:
+    from conftest import World
+
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
@@ -32,26 +35,26 @@ class TestRefusals:
         ws = await connect(token=token)
         assert (await ws.receive_output(timeout=2)) == {"type": "websocket.close", "code": 4401}
 
-    async def test_non_members_are_closed_4403(self, connect: Any, world: Any) -> None:
+    async def test_non_members_are_closed_4403(self, connect: Any, world: World) -> None:
         ws = await connect(world.outsider)
         assert (await ws.receive_output(timeout=2))["code"] == 4403
 
-    async def test_unknown_video_is_4403_too(self, connect: Any, world: Any) -> None:
+    async def test_unknown_video_is_4403_too(self, connect: Any, world: World) -> None:
         ws = await connect(world.owner, video=world.other_video)
         assert (await ws.receive_output(timeout=2))["code"] == 4403
 
-    async def test_unknown_route_is_4404(self, world: Any) -> None:
+    async def test_unknown_route_is_4404(self, world: World) -> None:
         ws = WebsocketCommunicator(application, "/ws/elsewhere/")
         await ws.connect()
         assert (await ws.receive_output(timeout=2))["code"] == 4404
 
-    async def test_a_token_in_the_url_opens_nothing(self, connect: Any, world: Any) -> None:
+    async def test_a_token_in_the_url_opens_nothing(self, connect: Any, world: World) -> None:
         ws = await connect(world.viewer, via="query-token")
         assert (await ws.receive_output(timeout=2)) == {"type": "websocket.close", "code": 4401}
 
     @pytest.mark.parametrize("via", ["header", "ticket"])
     async def test_a_viewer_may_listen_with_header_token_or_ticket(
-        self, connect: Any, world: Any, via: str
+        self, connect: Any, world: World, via: str
     ) -> None:
         ws = await connect(world.viewer, via=via)
         snapshot = await joined(ws)
@@ -62,7 +65,7 @@ class TestRefusals:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 class TestPresence:
-    async def test_two_users_see_each_other(self, connect: Any, world: Any) -> None:
+    async def test_two_users_see_each_other(self, connect: Any, world: World) -> None:
         alice = await connect(world.owner)
         await joined(alice)
         assert (await next_message(alice))["type"] == "user.joined"  # her own announcement
@@ -84,7 +87,7 @@ class TestPresence:
         await alice.disconnect()
 
     async def test_a_second_tab_is_not_announced_and_leaving_it_is_silent(
-        self, connect: Any, world: Any
+        self, connect: Any, world: World
     ) -> None:
         watcher = await connect(world.owner)
         await joined(watcher)
@@ -106,7 +109,7 @@ class TestPresence:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 class TestClientMessages:
-    async def test_ping_pong_with_and_without_id(self, connect: Any, world: Any) -> None:
+    async def test_ping_pong_with_and_without_id(self, connect: Any, world: World) -> None:
         ws = await connect(world.viewer)
         await joined(ws)
         await next_message(ws)
@@ -130,7 +133,7 @@ class TestClientMessages:
         ],
     )
     async def test_invalid_messages_get_an_error_and_the_connection_stays(
-        self, connect: Any, world: Any, frame: str, error: str
+        self, connect: Any, world: World, frame: str, error: str
     ) -> None:
         ws = await connect(world.viewer)
         await joined(ws)
@@ -144,7 +147,7 @@ class TestClientMessages:
         assert (await next_message(ws))["type"] == "pong"
         await ws.disconnect()
 
-    async def test_binary_frames_get_an_error(self, connect: Any, world: Any) -> None:
+    async def test_binary_frames_get_an_error(self, connect: Any, world: World) -> None:
         ws = await connect(world.viewer)
         await joined(ws)
         await next_message(ws)
@@ -157,14 +160,16 @@ class TestClientMessages:
 @pytest.mark.django_db(transaction=True)
 class TestEventsFromServices:
     @pytest_asyncio.fixture
-    async def listener(self, connect: Any, world: Any) -> AsyncIterator[WebsocketCommunicator]:
+    async def listener(self, connect: Any, world: World) -> AsyncIterator[WebsocketCommunicator]:
         ws = await connect(world.viewer)
         await joined(ws)
         await next_message(ws)
         yield ws
         await ws.disconnect()
 
-    async def test_rest_calls_reach_the_room(self, listener: Any, world: Any, as_user: Any) -> None:
+    async def test_rest_calls_reach_the_room(
+        self, listener: Any, world: World, as_user: Any
+    ) -> None:
         client = await sync_to_async(as_user)(world.reviewer)
         post = sync_to_async(client.post)
         created = await post(
@@ -239,21 +244,20 @@ class TestEventsFromServices:
         gone = await next_message(listener)
         assert (gone["type"], gone["payload"]["id"]) == ("feedback.deleted", feedback_id)
 
-    async def test_other_rooms_hear_nothing(self, listener: Any, world: Any) -> None:
+    async def test_other_rooms_hear_nothing(self, listener: Any, world: World) -> None:
         await sync_to_async(FeedbackFactory)(video=world.other_video)
         other = world.other_video
         await sync_to_async(feedback_create)(
-            video=other, role="owner", author=world.outsider, timestamp=1, content="elsewhere"
+            user=world.outsider, video_id=other.id, timestamp=1, content="elsewhere"
         )
         assert await listener.receive_nothing(timeout=0.3)
 
-    async def test_events_are_sent_only_after_commit(self, listener: Any, world: Any) -> None:
+    async def test_events_are_sent_only_after_commit(self, listener: Any, world: World) -> None:
         def create_in_transaction() -> tuple[int, int]:
             with transaction.atomic():
                 feedback_create(
-                    video=world.video,
-                    role="reviewer",
-                    author=world.reviewer,
+                    user=world.reviewer,
+                    video_id=world.video.id,
                     timestamp=1,
                     content="x",
                 )
@@ -265,13 +269,12 @@ class TestEventsFromServices:
         assert (during, after) == (before, before + 1)
         assert (await next_message(listener))["type"] == "feedback.created"
 
-    async def test_rolled_back_writes_send_nothing(self, listener: Any, world: Any) -> None:
+    async def test_rolled_back_writes_send_nothing(self, listener: Any, world: World) -> None:
         def create_then_fail() -> None:
             with transaction.atomic():
                 feedback_create(
-                    video=world.video,
-                    role="reviewer",
-                    author=world.reviewer,
+                    user=world.reviewer,
+                    video_id=world.video.id,
                     timestamp=1,
                     content="x",
                 )
@@ -282,7 +285,7 @@ class TestEventsFromServices:
         assert await listener.receive_nothing(timeout=0.3)
 
     async def test_an_invalid_event_is_not_sent_and_is_recorded(
-        self, listener: Any, world: Any
+        self, listener: Any, world: World
     ) -> None:
         bad = {"type": "feedback.created", "payload": {"id": "not-a-uuid"}}
         assert await sync_to_async(broadcast)(world.video.id, bad) is False
@@ -294,7 +297,7 @@ class TestEventsFromServices:
 
 @pytest.mark.django_db
 def test_a_failed_broadcast_does_not_fail_the_rest_call(
-    world: Any,
+    world: World,
     as_user: Any,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
@@ -315,7 +318,7 @@ def test_a_failed_broadcast_does_not_fail_the_rest_call(
     assert stats.failed == before + 1
 
 
-def test_builders_make_valid_messages_for_real_objects(db: None, world: Any) -> None:
+def test_builders_make_valid_messages_for_real_objects(db: None, world: World) -> None:
     from videoplanet.realtime import notify
 
     feedback = FeedbackFactory(video=world.video, author=world.reviewer)

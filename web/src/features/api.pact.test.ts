@@ -4,6 +4,8 @@
  * makes, each exercised through the app's own hook or function against Pact's mock server.
  * Error answers the app shows (401, 403, 404, 400 with field details) are contracts too.
  */
+import { createHash } from "node:crypto";
+
 import { MatchersV3 } from "@pact-foundation/pact";
 
 import {
@@ -37,6 +39,19 @@ import {
   when,
   writtenAndCommitted,
   COMMITTED,
+  ADA_INVITATION_ID,
+  EMAIL,
+  FPS,
+  HTTP_URL,
+  INVITATION_ID,
+  INVITATION_KEY,
+  JANES_PROJECT_ID,
+  SIGNUP_KEY,
+  SIGNUP_PASSWORD,
+  UPLOAD_ID,
+  UPLOAD_SIZE,
+  UPLOADED_VIDEO_ID,
+  VIDEO_V2_ID,
 } from "@/shared/lib/pact/harness";
 import { runMutation, runQuery } from "@/shared/lib/pact/hooks";
 
@@ -49,6 +64,9 @@ const pact = newPact(PROVIDER, dir);
 
 const app = {
   session: () => import("@/features/auth/api/session"),
+  signUp: () => import("@/features/auth/api/sign-up"),
+  invitations: () => import("@/features/invitations/api/invitations"),
+  uploads: () => import("@/features/uploads/api/upload"),
   projects: () => import("@/features/projects/api/projects"),
   videos: () => import("@/features/videos/api/videos"),
   feedback: () => import("@/features/feedback/api/feedback"),
@@ -125,11 +143,12 @@ describe("the web app's HTTP contract", () => {
       .given("user is authenticated")
       .uponReceiving("a request for the current user")
       .withRequest("GET", "/api/v1/me", (b) => b.headers(AUTH))
-      .willRespondWith(200, (b) => b.headers(JSON_TYPE).jsonBody(user()))
+      // is_staff: the app shows staff the contract dashboard's link
+      .willRespondWith(200, (b) => b.headers(JSON_TYPE).jsonBody({ ...user(), is_staff: like(false) }))
       .executeTest(async (server) => {
         mock.to(server.url);
         const { data } = await runQuery(useMe);
-        expect(data?.id).toBe(JOHN_ID);
+        expect([data?.id, data?.is_staff]).toEqual([JOHN_ID, false]);
       });
   });
 
@@ -527,6 +546,319 @@ describe("the web app's HTTP contract", () => {
         mock.to(server.url);
         const url = await roomUrl(VIDEO_ID);
         expect(url).toMatch(new RegExp(`/ws/videos/${VIDEO_ID}/\\?ticket=a3Jv5mYq0Qe2Xw8Jt1bN9sLc7uHd4oZk6iPf0gRy2VE$`));
+      });
+  });
+});
+
+// Sign-up, invitations, uploads and versions ------------------------------------------------
+
+const invitation = (overrides: Record<string, unknown> = {}) => ({
+  id: uuid(INVITATION_ID),
+  project: { id: uuid(JANES_PROJECT_ID), name: like("Jane's Project") },
+  email: regex(EMAIL, "john@example.com"),
+  role: regex(ROLE, "reviewer"),
+  status: "pending",
+  invited_by: { id: uuid(JANE_ID), name: like("Jane Doe") },
+  created_at: when(),
+  expires_at: when("2025-08-31T10:00:00Z"),
+  ...overrides,
+});
+
+const upload = (offset: number) => ({
+  id: uuid(UPLOAD_ID),
+  project_id: uuid(PROJECT_ID),
+  title: like("Cut 3"),
+  filename: like("cut3.mp4"),
+  size: integer(UPLOAD_SIZE),
+  offset, // where the next part starts: the app goes on from exactly here
+  created_at: when(),
+});
+
+// The part the app sends: the "an upload has started" state's whole 1024-byte file.
+const PART = Uint8Array.from({ length: UPLOAD_SIZE }, (_, i) => i % 256);
+const PART_SHA256 = createHash("sha256").update(PART).digest("hex");
+
+describe("the web app's HTTP contract: joining, inviting, uploading", () => {
+  it("signs up and is asked to follow the emailed link", async () => {
+    const { useRegister } = await app.signUp();
+    (await app.token()).setToken(null);
+    await pact
+      .addInteraction()
+      .given("user is authenticated")
+      .uponReceiving("a request to sign up")
+      .withRequest("POST", "/api/v1/auth/register", (b) =>
+        b.headers(JSON_TYPE).jsonBody({ name: "Grace Hopper", email: "grace@example.com", password: SIGNUP_PASSWORD }),
+      )
+      .willRespondWith(202, (b) => b.headers(JSON_TYPE).jsonBody({ email: regex(EMAIL, "grace@example.com"), message: like("Follow the link.") }))
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { data } = await runMutation(useRegister, { name: "Grace Hopper", email: "grace@example.com", password: SIGNUP_PASSWORD });
+        expect(data?.email).toBe("grace@example.com");
+      });
+  });
+
+  it("finishes signing up with the emailed key and keeps the token", async () => {
+    const { useVerifyEmail } = await app.signUp();
+    const token = await app.token();
+    token.setToken(null);
+    await pact
+      .addInteraction()
+      .given("a sign-up is pending")
+      .uponReceiving("a request to finish signing up")
+      .withRequest("POST", "/api/v1/auth/verify", (b) => b.headers(JSON_TYPE).jsonBody({ key: SIGNUP_KEY, password: SIGNUP_PASSWORD }))
+      .willRespondWith(201, (b) =>
+        b.headers(JSON_TYPE).jsonBody({ token: like("vp_an-api-token"), user: user(JANE_ID, "Grace Hopper", "grace@example.com") }),
+      )
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { data } = await runMutation(useVerifyEmail, { key: SIGNUP_KEY, password: SIGNUP_PASSWORD });
+        expect(data?.user.name).toBe("Grace Hopper");
+        expect(token.getToken()).toBe("vp_an-api-token");
+      });
+  });
+
+  it("lists the invitations sent to me", async () => {
+    const { useMyInvitations } = await app.invitations();
+    await pact
+      .addInteraction()
+      .given("invitations are pending")
+      .uponReceiving("a request for my pending invitations")
+      .withRequest("GET", "/api/v1/invitations", (b) => b.headers(AUTH))
+      .willRespondWith(200, (b) => b.headers(JSON_TYPE).jsonBody(eachLike(invitation())))
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { data } = await runQuery(useMyInvitations);
+        expect(data?.map((i) => [i.id, i.project.name, i.invited_by?.name])).toEqual([[INVITATION_ID, "Jane's Project", "Jane Doe"]]);
+      });
+  });
+
+  it("accepts an invitation from the list and joins the project", async () => {
+    const { useAnswerInvitation } = await app.invitations();
+    await pact
+      .addInteraction()
+      .given("invitations are pending")
+      .uponReceiving("a request to accept an invitation by id")
+      .withRequest("POST", `/api/v1/invitations/${INVITATION_ID}/accept`, (b) => b.headers(AUTH))
+      .willRespondWith(200, (b) =>
+        b.headers(JSON_TYPE).jsonBody({ id: uuid(JANES_PROJECT_ID), name: like("Jane's Project"), role: regex(ROLE, "reviewer"), created_at: when() }),
+      )
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { data } = await runMutation(useAnswerInvitation, { id: INVITATION_ID, accept: true });
+        expect([data?.id, data?.role]).toEqual([JANES_PROJECT_ID, "reviewer"]);
+      });
+  });
+
+  it("declines an invitation from the list", async () => {
+    const { useAnswerInvitation } = await app.invitations();
+    await pact
+      .addInteraction()
+      .given("invitations are pending")
+      .uponReceiving("a request to decline an invitation by id")
+      .withRequest("POST", `/api/v1/invitations/${INVITATION_ID}/decline`, (b) => b.headers(AUTH))
+      .willRespondWith(204)
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { error } = await runMutation(useAnswerInvitation, { id: INVITATION_ID, accept: false });
+        expect(error).toBeUndefined();
+      });
+  });
+
+  it("accepts an invitation with the emailed key", async () => {
+    const { useAcceptByKey } = await app.invitations();
+    await pact
+      .addInteraction()
+      .given("invitations are pending")
+      .uponReceiving("a request to accept an invitation with its key")
+      .withRequest("POST", "/api/v1/invitations/accept", (b) => b.headers({ ...AUTH, ...JSON_TYPE }).jsonBody({ key: INVITATION_KEY }))
+      .willRespondWith(200, (b) =>
+        b.headers(JSON_TYPE).jsonBody({ id: uuid(JANES_PROJECT_ID), name: like("Jane's Project"), role: regex(ROLE, "reviewer"), created_at: when() }),
+      )
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { data } = await runMutation(useAcceptByKey, INVITATION_KEY);
+        expect(data?.id).toBe(JANES_PROJECT_ID);
+      });
+  });
+
+  it("shows why an expired invitation cannot be accepted", async () => {
+    const { useAcceptByKey } = await app.invitations();
+    const { ApiError } = await app.client();
+    await pact
+      .addInteraction()
+      .given("an invitation has expired")
+      .uponReceiving("a request to accept an expired invitation")
+      .withRequest("POST", "/api/v1/invitations/accept", (b) => b.headers({ ...AUTH, ...JSON_TYPE }).jsonBody({ key: INVITATION_KEY }))
+      .willRespondWith(400, (b) => b.headers(JSON_TYPE).jsonBody(errorBody("invitation_expired")))
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { error } = await runMutation(useAcceptByKey, INVITATION_KEY);
+        expect((error as InstanceType<typeof ApiError>).code).toBe("invitation_expired");
+      });
+  });
+
+  it("invites someone to a project by email", async () => {
+    const { useInvite } = await app.projects();
+    await pact
+      .addInteraction()
+      .given("user is authenticated")
+      .uponReceiving("a request to invite someone by email")
+      .withRequest("POST", `/api/v1/projects/${PROJECT_ID}/invitations`, (b) =>
+        b.headers({ ...AUTH, ...JSON_TYPE }).jsonBody({ email: "ada@example.com", role: "reviewer" }),
+      )
+      .willRespondWith(202, (b) =>
+        b.headers(JSON_TYPE).jsonBody(
+          invitation({
+            id: uuid(ADA_INVITATION_ID),
+            project: { id: uuid(PROJECT_ID), name: like("Pact Test Project") },
+            email: regex(EMAIL, "ada@example.com"),
+            invited_by: { id: uuid(JOHN_ID), name: like("John Doe") },
+          }),
+        ),
+      )
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { data } = await runMutation(() => useInvite(PROJECT_ID), { email: "ada@example.com", role: "reviewer" as const });
+        expect([data?.email, data?.status]).toEqual(["ada@example.com", "pending"]);
+      });
+  });
+
+  it("leaves a project another owner keeps", async () => {
+    const { useLeaveProject } = await app.projects();
+    await pact
+      .addInteraction()
+      .given("the project has another owner")
+      .uponReceiving("a request to leave a project")
+      .withRequest("DELETE", `/api/v1/projects/${PROJECT_ID}/members/me`, (b) => b.headers(AUTH))
+      .willRespondWith(204)
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { error } = await runMutation(() => useLeaveProject(PROJECT_ID), undefined);
+        expect(error).toBeUndefined();
+      });
+  });
+
+  it("shows why the last owner cannot leave", async () => {
+    const { useLeaveProject } = await app.projects();
+    const { ApiError } = await app.client();
+    await pact
+      .addInteraction()
+      .given("user is authenticated")
+      .uponReceiving("a request by the last owner to leave a project")
+      .withRequest("DELETE", `/api/v1/projects/${PROJECT_ID}/members/me`, (b) => b.headers(AUTH))
+      .willRespondWith(400, (b) => b.headers(JSON_TYPE).jsonBody(errorBody("last_owner")))
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { error } = await runMutation(() => useLeaveProject(PROJECT_ID), undefined);
+        expect((error as InstanceType<typeof ApiError>).code).toBe("last_owner");
+      });
+  });
+
+  it("starts uploading a video file", async () => {
+    const { startUpload } = await app.uploads();
+    await pact
+      .addInteraction()
+      .given("user is authenticated")
+      .uponReceiving("a request to start uploading a video file")
+      .withRequest("POST", "/api/v1/uploads", (b) =>
+        b.headers({ ...AUTH, ...JSON_TYPE }).jsonBody({ project_id: uuid(PROJECT_ID), title: "Cut 3", filename: "cut3.mp4", size: UPLOAD_SIZE }),
+      )
+      .willRespondWith(201, (b) => b.headers(JSON_TYPE).jsonBody(upload(0)))
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const made = await startUpload({ name: "cut3.mp4", size: UPLOAD_SIZE }, { projectId: PROJECT_ID, title: "Cut 3" });
+        expect([made.id, made.offset]).toEqual([UPLOAD_ID, 0]);
+      });
+  });
+
+  it("asks where an interrupted upload goes on", async () => {
+    const { uploadState } = await app.uploads();
+    await pact
+      .addInteraction()
+      .given("an upload has started")
+      .uponReceiving("a request for an upload's offset")
+      .withRequest("GET", `/api/v1/uploads/${UPLOAD_ID}`, (b) => b.headers(AUTH))
+      .willRespondWith(200, (b) => b.headers(JSON_TYPE).jsonBody(upload(0)))
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const held = await uploadState(UPLOAD_ID);
+        expect([held.offset, held.size]).toEqual([0, UPLOAD_SIZE]);
+      });
+  });
+
+  it("sends a part as raw bytes with its SHA-256", async () => {
+    const { sendPart } = await app.uploads();
+    await pact
+      .addInteraction()
+      .given("an upload has started")
+      .uponReceiving("a request to send a part of a video file")
+      .withRequest("PATCH", `/api/v1/uploads/${UPLOAD_ID}`, (b) =>
+        b
+          .headers({ ...AUTH, "Content-Type": "application/octet-stream" })
+          .query({ offset: "0", sha256: PART_SHA256 })
+          .body("application/octet-stream", Buffer.from(PART)),
+      )
+      .willRespondWith(200, (b) => b.headers(JSON_TYPE).jsonBody(upload(UPLOAD_SIZE)))
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        // The bytes in an ArrayBuffer of Node's own realm: under jsdom, Node's SubtleCrypto
+        // (which hashes the part) refuses jsdom's (a browser has one realm).
+        const part = Buffer.alloc(UPLOAD_SIZE);
+        part.set(PART);
+        const held = await sendPart(UPLOAD_ID, 0, part.buffer as ArrayBuffer);
+        expect(held.offset).toBe(UPLOAD_SIZE);
+      });
+  });
+
+  it("completes an upload that holds every byte", async () => {
+    const { completeUpload } = await app.uploads();
+    await pact
+      .addInteraction()
+      .given("an upload has every byte")
+      .uponReceiving("a request to finish uploading a video file")
+      .withRequest("POST", `/api/v1/uploads/${UPLOAD_ID}/complete`, (b) => b.headers(AUTH))
+      .willRespondWith(201, (b) =>
+        b.headers(JSON_TYPE).jsonBody({
+          id: uuid(UPLOADED_VIDEO_ID),
+          project_id: uuid(PROJECT_ID),
+          title: like("Cut 3"),
+          url: regex(HTTP_URL, "https://example.com/media/s/x/original.mp4"),
+          duration: like(0.5),
+          status: "processing",
+          playback_url: null,
+          fps: regex(FPS, "24000/1001"),
+          frame_count: integer(12),
+          width: integer(64),
+          height: integer(48),
+          stack_id: uuid(UPLOADED_VIDEO_ID),
+          version: integer(1),
+          created_at: when(),
+        }),
+      )
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const video = await completeUpload(UPLOAD_ID);
+        expect([video.id, video.status]).toEqual([UPLOADED_VIDEO_ID, "processing"]);
+      });
+  });
+
+  it("lists a video's versions", async () => {
+    const { useVersions } = await app.videos();
+    await pact
+      .addInteraction()
+      .given("video has versions")
+      .uponReceiving("a request for a video's versions")
+      .withRequest("GET", `/api/v1/videos/${VIDEO_ID}/versions`, (b) => b.headers(AUTH))
+      .willRespondWith(200, (b) =>
+        b.headers(JSON_TYPE).jsonBody([video(), { ...video(VIDEO_V2_ID), title: like("Pact Test Video, cut 2"), version: integer(2) }]),
+      )
+      .executeTest(async (server) => {
+        mock.to(server.url);
+        const { data } = await runQuery(() => useVersions(VIDEO_ID));
+        expect(data?.map((v) => [v.id, v.version])).toEqual([
+          [VIDEO_ID, 1],
+          [VIDEO_V2_ID, 2],
+        ]);
       });
   });
 });

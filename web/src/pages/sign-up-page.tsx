@@ -2,8 +2,7 @@ import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
 import { useRegister } from "@/features/auth/api/sign-up";
-import { ApiError } from "@/shared/lib/api/api-client";
-import { ErrorSummary, FieldErrors } from "@/shared/ui/errors";
+import { ErrorSummary, FieldErrors, fieldMessages, needsSummary } from "@/shared/ui/errors";
 
 export function SignUpPage() {
   const [name, setName] = useState("");
@@ -11,7 +10,8 @@ export function SignUpPage() {
   const [password, setPassword] = useState("");
   const register = useRegister();
   const id = useId();
-  const error = register.error instanceof ApiError ? register.error : null;
+  // The server's 400 details and the request validator's problems, beside their fields.
+  const error = register.error;
   const fields = ["name", "email", "password"];
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -32,23 +32,22 @@ export function SignUpPage() {
       <h1>VideoPlanet</h1>
       <h2>Sign up</h2>
       <form className="stack" onSubmit={submit} aria-label="Sign up" noValidate>
-        {error && !fields.some((f) => error.forField(f).length) ? <ErrorSummary error={error} /> : null}
-        {register.error && !error ? <ErrorSummary error={register.error} /> : null}
+        {needsSummary(error, fields) ? <ErrorSummary error={error} /> : null}
         <label className="field">
           <span>Name</span>
           <input autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} aria-describedby={`${id}-name`} />
-          <FieldErrors id={`${id}-name`} messages={error?.forField("name")} />
         </label>
+        <FieldErrors id={`${id}-name`} messages={fieldMessages(error, "name")} />
         <label className="field">
           <span>Email</span>
           <input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} aria-describedby={`${id}-email`} />
-          <FieldErrors id={`${id}-email`} messages={error?.forField("email")} />
         </label>
+        <FieldErrors id={`${id}-email`} messages={fieldMessages(error, "email")} />
         <label className="field">
           <span>Password</span>
           <input type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={`${id}-password`} />
-          <FieldErrors id={`${id}-password`} messages={error?.forField("password")} />
         </label>
+        <FieldErrors id={`${id}-password`} messages={fieldMessages(error, "password")} />
         <button type="submit" className="primary" disabled={register.isPending}>
           Sign up
         </button>

@@ -30,10 +30,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from videoplanet.contracts.validator import committed_validator
-from videoplanet.contracts.verification import verification_record
 from videoplanet.monitoring.models import SERVER_SOURCE, Violation
 from videoplanet.monitoring.reports import WS
 from videoplanet.monitoring.services import reporter_issue, sightings_record, violations_store
+from videoplanet.monitoring.verification import verification_record
 from videoplanet.realtime.events import CLIENT_MESSAGES, SERVER_EVENTS
 
 FRONTEND, MOBILE = "VideoPlanet-Frontend", "VideoPlanet-Mobile"
@@ -60,6 +60,7 @@ class DemoKey:
         return f"{self.method} {self.endpoint}"
 
 
+# fmt: skip below: a table, one key a row (method, endpoint and direction read together).
 DEMO_KEYS = (
     # A release 20 hours ago started sending a priority the contract does not have.
     DemoKey(FRONTEND, "POST", "/api/v1/feedbacks", "request", "outgoing",
@@ -81,10 +82,17 @@ DEMO_KEYS = (
             ("$[0].created_at: '2026-11-20' is not a 'date-time'",), 5 * 24, 3 * 24),
 )  # fmt: skip
 NEWEST = DemoKey(
-    SERVER_SOURCE, "GET", "/api/v1/feedbacks", "response", "outgoing",
-    ("$[0].priority: 'urgent' is not one of ['low', 'medium', 'high', 'critical']",
-     "$[0].status: 'done' is not one of ['open', 'in_progress', 'resolved', 'closed']"), 1,
-)  # fmt: skip
+    SERVER_SOURCE,
+    "GET",
+    "/api/v1/feedbacks",
+    "response",
+    "outgoing",
+    (
+        "$[0].priority: 'urgent' is not one of ['low', 'medium', 'high', 'critical']",
+        "$[0].status: 'done' is not one of ['open', 'in_progress', 'resolved', 'closed']",
+    ),
+    1,
+)
 NOT_SEEN = frozenset({("GET", "/api/v1/projects/{project_id}/members"), (WS, "ping")})
 FAILED_INTERACTION = "a request to remove my reaction"
 

@@ -24,6 +24,7 @@ from videoplanet.media.signing import media_path
 from videoplanet.monitoring.metrics import scrape_hint
 from videoplanet.projects.democlip import ClipSpec, clip_spec, ensure_demo_clip
 from videoplanet.projects.models import Membership, Project, Role, Video, VideoStatus
+from videoplanet.projects.services import project_create
 
 DEMO_EMAIL = "demo@videoplanet.local"
 DEMO_PASSWORD = "demo-password-2026"
@@ -94,13 +95,15 @@ class Command(BaseCommand):
         user = User.objects.filter(email=DEMO_EMAIL).first()
         if user is None:
             user = User.objects.create_user(DEMO_EMAIL, DEMO_PASSWORD, name="Demo Reviewer")
-        project, _ = Project.objects.get_or_create(
-            id=DEMO_PROJECT_ID, defaults={"name": "Demo project"}
-        )
-        Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.OWNER})
+        if not Project.objects.filter(id=DEMO_PROJECT_ID).exists():
+            project_create(user=user, name="Demo project", id=DEMO_PROJECT_ID)
+        else:  # made by an earlier run, perhaps for a demo user since deleted
+            Membership.objects.get_or_create(
+                project_id=DEMO_PROJECT_ID, user=user, defaults={"role": Role.OWNER}
+            )
         Video.objects.update_or_create(
             id=DEMO_VIDEO_ID,
-            defaults={"project": project, "title": DEMO_TITLE, **fields},
+            defaults={"project_id": DEMO_PROJECT_ID, "title": DEMO_TITLE, **fields},
         )
         ApiToken.objects.filter(user=user, name=TOKEN_NAME).delete()
         return token_issue(user=user, name=TOKEN_NAME)

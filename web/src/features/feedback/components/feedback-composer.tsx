@@ -1,7 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 
-import { ApiError } from "@/shared/lib/api/api-client";
-import { ErrorSummary, FieldErrors } from "@/shared/ui/errors";
+import { ErrorSummary, FieldErrors, fieldMessages, needsSummary } from "@/shared/ui/errors";
 
 import { PRIORITIES, type Priority } from "../api/feedback";
 import { COLOURS, TOOLS, type Shape, type Tool } from "../lib/shapes";
@@ -28,9 +27,8 @@ export function FeedbackComposer({ moment, draft, onDraft, onPost, onCancel, pen
   const [content, setContent] = useState("");
   const [priority, setPriority] = useState<Priority>("medium");
   const id = useId();
-  const apiError = error instanceof ApiError ? error : null;
-  const shown = new Set(["content", "priority", "drawing_data", "screenshot", "timestamp"]);
-  const other = apiError && !Object.keys(apiError.details).some((k) => shown.has(k.split(".")[0]!));
+  // The server's 400 details and the request validator's problems, beside their fields.
+  const shown = ["content", "priority", "drawing_data", "screenshot", "timestamp"];
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -66,12 +64,12 @@ export function FeedbackComposer({ moment, draft, onDraft, onPost, onCancel, pen
           Undo
         </button>
       </div>
-      <FieldErrors id={`${id}-drawing`} messages={apiError?.forField("drawing_data").concat(apiError.forField("screenshot"))} />
+      <FieldErrors id={`${id}-drawing`} messages={fieldMessages(error, "drawing_data", "screenshot")} />
       <label className="field">
         <span>Feedback</span>
         <textarea value={content} onChange={(e) => setContent(e.target.value)} rows={3} required aria-describedby={`${id}-content`} />
-        <FieldErrors id={`${id}-content`} messages={apiError?.forField("content").concat(apiError.forField("timestamp"))} />
       </label>
+      <FieldErrors id={`${id}-content`} messages={fieldMessages(error, "content", "timestamp")} />
       <label className="field">
         <span>Priority</span>
         <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)} aria-describedby={`${id}-priority`}>
@@ -81,9 +79,9 @@ export function FeedbackComposer({ moment, draft, onDraft, onPost, onCancel, pen
             </option>
           ))}
         </select>
-        <FieldErrors id={`${id}-priority`} messages={apiError?.forField("priority")} />
       </label>
-      {error && (!apiError || other) ? <ErrorSummary error={error} /> : null}
+      <FieldErrors id={`${id}-priority`} messages={fieldMessages(error, "priority")} />
+      {needsSummary(error, shown) ? <ErrorSummary error={error} /> : null}
       <div className="inline-form">
         <button type="submit" className="primary" disabled={pending || !content.trim()}>
           Post feedback

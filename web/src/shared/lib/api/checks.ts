@@ -3,6 +3,8 @@
 /** One ajv error, as ajv reports it. */
 export interface CheckError {
   instancePath: string;
+  /** Where in the schema it failed, e.g. `#/oneOf/1/required`. */
+  schemaPath?: string;
   keyword: string;
   message?: string;
   params: Record<string, unknown>;

@@ -29,11 +29,19 @@ export const PARENT_COMMENT_ID = "550e8400-e29b-41d4-a716-446655440003";
 export const COMMENT_ID = "550e8400-e29b-41d4-a716-446655440004";
 export const JANE_ID = "550e8400-e29b-41d4-a716-446655440005";
 export const PROJECT_ID = "550e8400-e29b-41d4-a716-446655440010";
+export const JANES_PROJECT_ID = "550e8400-e29b-41d4-a716-446655440011";
+export const INVITATION_ID = "550e8400-e29b-41d4-a716-446655440020"; // Jane invited John to her project
+export const ADA_INVITATION_ID = "550e8400-e29b-41d4-a716-446655440021"; // John invites Ada to his
+export const INVITATION_KEY = "vpi_pact-invitation-key"; // the key of INVITATION_ID's email
 export const VIDEO_V2_ID = "550e8400-e29b-41d4-a716-446655440031";
+export const UPLOAD_ID = "550e8400-e29b-41d4-a716-446655440032";
+export const UPLOAD_SIZE = 1024; // the "an upload has started" state's file length
 export const UPLOADED_VIDEO_ID = "550e8400-e29b-41d4-a716-446655440033";
 export const UNKNOWN_ID = "550e8400-e29b-41d4-a716-446655449999";
 export const TOKEN = "valid-token";
 export const JOHN_PASSWORD = "john-password-1";
+export const SIGNUP_KEY = "pending-signup-key"; // Grace Hopper's emailed sign-up link
+export const SIGNUP_PASSWORD = "a-long-passphrase-1"; // and the password she signed up with
 
 // zod and the app parse datetimes as UTC with a Z; the server sends them so.
 export const UTC_Z = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$";
@@ -47,6 +55,8 @@ export const BEARER = "^Bearer .+$";
 export const TIMECODE = "^\\d{2,}:[0-5]\\d:[0-5]\\d[:;]\\d{2,3}$";
 export const VIDEO_STATUS = "^(processing|ready|failed)$";
 export const ERROR_CODE = "^(validation_error|contract_violation)$";
+export const FPS = "^[1-9][0-9]*(/[1-9][0-9]*)?$";
+export const HTTP_URL = "^https?://.+$";
 
 const { regex, uuid, like } = MatchersV3;
 
@@ -100,7 +110,8 @@ export function redirectFetch(): { to(url: string): void } {
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
-    const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.text();
+    // Bytes, not text: an upload part is binary and must arrive unchanged.
+    const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
     // One connection per request: mock servers come and go, and a new one may get the port
     // of an old one whose kept-alive connection is dead.
     const headers = new Headers(request.headers);
@@ -108,7 +119,7 @@ export function redirectFetch(): { to(url: string): void } {
     return realFetch(`${target}${url.pathname}${url.search}`, {
       method: request.method,
       headers,
-      ...(body ? { body } : {}),
+      ...(body && body.byteLength > 0 ? { body } : {}),
     });
   };
   return {

@@ -5,7 +5,7 @@ message with the server's own builders (``videoplanet.realtime.notify``) from ob
 with the provider states' fixed ids, and checks it against the server's outgoing
 contract, as the room would before sending it.
 
-    python -m videoplanet.contracts.messages verify-broker   # used by `make verify-broker`
+    manage.py pact_verify_messages [--no-publish]   # part of `make verify-broker`
 """
 
 from __future__ import annotations
@@ -44,16 +44,27 @@ def builders() -> dict[str, Build]:
 
     def feedback(status: str = "open") -> Feedback:
         return Feedback(
-            id=ps.FEEDBACK_ID, video=video, author=john(), timestamp=30.5,
-            content="Sample feedback", status=status, priority="medium",
-            created_at=AT, updated_at=AT,
-        )  # fmt: skip
+            id=ps.FEEDBACK_ID,
+            video=video,
+            author=john(),
+            timestamp=30.5,
+            content="Sample feedback",
+            status=status,
+            priority="medium",
+            created_at=AT,
+            updated_at=AT,
+        )
 
     def comment(comment_id: Any, parent_id: Any = None, content: str = "Where exactly?") -> Comment:
         return Comment(
-            id=comment_id, feedback_id=ps.FEEDBACK_ID, parent_id=parent_id, author=john(),
-            content=content, created_at=AT, updated_at=AT,
-        )  # fmt: skip
+            id=comment_id,
+            feedback_id=ps.FEEDBACK_ID,
+            parent_id=parent_id,
+            author=john(),
+            content=content,
+            created_at=AT,
+            updated_at=AT,
+        )
 
     return {
         "a feedback.created event": lambda: notify.feedback_created_message(feedback()),
@@ -164,17 +175,3 @@ def verify_broker(*, publish: bool = True) -> int:
         print(f"message verification failed: {exc}", file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    import django
-
-    # Messages are built from unsaved objects: no database, so not the provider settings
-    # (which insist on a throwaway one).
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    django.setup()
-    args = sys.argv[1:]
-    if not args or args[0] != "verify-broker" or set(args[1:]) - {"--no-publish"}:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    sys.exit(verify_broker(publish="--no-publish" not in args))

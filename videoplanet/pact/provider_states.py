@@ -20,8 +20,10 @@ from django.utils import timezone
 from videoplanet.accounts.models import ApiToken, SignupRequest, User, token_digest
 from videoplanet.accounts.services import token_issue
 from videoplanet.api.errors import ValidationFailed
-from videoplanet.feedback.models import Comment, Feedback, Reaction, Status, thread_segment
+from videoplanet.feedback.models import Feedback
+from videoplanet.feedback.services import comment_create, feedback_create, reaction_add
 from videoplanet.projects.models import Invitation, Membership, Project, Role, Video, VideoStatus
+from videoplanet.projects.services import project_create
 
 FEEDBACK_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")
 VIDEO_ID = uuid.UUID("550e8400-e29b-41d4-a716-446655440001")
@@ -61,12 +63,11 @@ def _reset() -> None:
 def _base_world() -> dict[str, Any]:
     john = User.objects.create_user("john@example.com", JOHN_PASSWORD, id=JOHN_ID, name="John Doe")
     token_issue(user=john, name="pact", key=VALID_TOKEN)
-    project = Project.objects.create(id=PROJECT_ID, name="Pact Test Project")
-    Membership.objects.create(project=project, user=john, role=Role.OWNER)
+    project_create(user=john, name="Pact Test Project", id=PROJECT_ID)
     Video.objects.create(
         id=VIDEO_ID,
         stack_id=VIDEO_ID,
-        project=project,
+        project_id=PROJECT_ID,
         title="Pact Test Video",
         url="https://example.com/video.mp4",
         duration=120.0,
@@ -77,13 +78,9 @@ def _base_world() -> dict[str, Any]:
 
 
 def _feedback(content: str = "Sample feedback") -> Feedback:
-    return Feedback.objects.create(
-        id=FEEDBACK_ID,
-        video_id=VIDEO_ID,
-        author_id=JOHN_ID,
-        timestamp=30.5,
-        content=content,
-        status=Status.OPEN,
+    john = User.objects.get(id=JOHN_ID)
+    return feedback_create(
+        user=john, video_id=VIDEO_ID, timestamp=30.5, content=content, id=FEEDBACK_ID
     )
 
 
@@ -114,14 +111,10 @@ def user_only_views_the_project() -> dict[str, Any]:
 
 def feedback_exists() -> dict[str, Any]:
     world = _base_world()
-    feedback = _feedback()
+    _feedback()
     jane = _jane()
-    Comment.objects.create(
-        id=PARENT_COMMENT_ID,
-        feedback=feedback,
-        author=jane,
-        content="Where exactly?",
-        thread_path=thread_segment(timezone.now(), PARENT_COMMENT_ID),
+    comment_create(
+        user=jane, feedback_id=FEEDBACK_ID, content="Where exactly?", id=PARENT_COMMENT_ID
     )
     return {
         **world,
@@ -133,21 +126,15 @@ def feedback_exists() -> dict[str, Any]:
 
 def comment_exists() -> dict[str, Any]:
     world = _base_world()
-    feedback = _feedback()
+    _feedback()
     jane = _jane()
-    Comment.objects.create(
-        id=COMMENT_ID,
-        feedback=feedback,
-        author=jane,
-        content="Sample comment",
-        thread_path=thread_segment(timezone.now(), COMMENT_ID),
-    )
+    comment_create(user=jane, feedback_id=FEEDBACK_ID, content="Sample comment", id=COMMENT_ID)
     return {**world, "feedback_id": str(FEEDBACK_ID), "comment_id": str(COMMENT_ID)}
 
 
 def comment_has_a_reaction() -> dict[str, Any]:
     world = comment_exists()
-    Reaction.objects.create(comment_id=COMMENT_ID, user_id=JOHN_ID, emoji="👍")
+    reaction_add(user=User.objects.get(id=JOHN_ID), comment_id=COMMENT_ID, emoji="👍")
     return {**world, "emoji": "👍"}
 
 
@@ -229,9 +216,14 @@ def video_has_versions() -> dict[str, Any]:
     """A second cut, ready (no processing in a state: the row is made directly)."""
     world = _base_world()
     Video.objects.create(
-        id=VIDEO_V2_ID, stack_id=VIDEO_ID, version=2, project_id=PROJECT_ID,
-        title="Pact Test Video, cut 2", url="https://example.com/cut2.mp4", duration=118.0,
-    )  # fmt: skip
+        id=VIDEO_V2_ID,
+        stack_id=VIDEO_ID,
+        version=2,
+        project_id=PROJECT_ID,
+        title="Pact Test Video, cut 2",
+        url="https://example.com/cut2.mp4",
+        duration=118.0,
+    )
     return {**world, "video_v2_id": str(VIDEO_V2_ID)}
 
 
@@ -240,9 +232,14 @@ def _upload(*, size: int, data: bytes = b"") -> None:
     from videoplanet.media.services import upload_part_path
 
     Upload.objects.create(
-        id=UPLOAD_ID, project_id=PROJECT_ID, created_by_id=JOHN_ID, title="Cut 3",
-        filename="cut3.mp4", size=size, received=len(data),
-    )  # fmt: skip
+        id=UPLOAD_ID,
+        project_id=PROJECT_ID,
+        created_by_id=JOHN_ID,
+        title="Cut 3",
+        filename="cut3.mp4",
+        size=size,
+        received=len(data),
+    )
     path = upload_part_path(UPLOAD_ID)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -254,12 +251,22 @@ def an_uploaded_video_is_ready() -> dict[str, Any]:
     world = _base_world()
     folder = f"videos/{UPLOADED_VIDEO_ID}"
     Video.objects.create(
-        id=UPLOADED_VIDEO_ID, stack_id=UPLOADED_VIDEO_ID, project_id=PROJECT_ID, title="Cut 3",
-        url="", duration=0.5005, fps="24000/1001", frame_count=12, width=64, height=48,
-        status=VideoStatus.READY, source=f"{folder}/original.mov",
-        playback=f"{folder}/proxy.mp4", poster=f"{folder}/poster.webp",
+        id=UPLOADED_VIDEO_ID,
+        stack_id=UPLOADED_VIDEO_ID,
+        project_id=PROJECT_ID,
+        title="Cut 3",
+        url="",
+        duration=0.5005,
+        fps="24000/1001",
+        frame_count=12,
+        width=64,
+        height=48,
+        status=VideoStatus.READY,
+        source=f"{folder}/original.mov",
+        playback=f"{folder}/proxy.mp4",
+        poster=f"{folder}/poster.webp",
         thumbnails=[{"time": 0.0, "name": f"{folder}/thumb-00.webp"}],
-    )  # fmt: skip
+    )
     return {**world, "uploaded_video_id": str(UPLOADED_VIDEO_ID)}
 
 

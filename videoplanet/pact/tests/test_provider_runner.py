@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from videoplanet.accounts.models import User
-from videoplanet.contracts.provider import main, provider_start_problems
+from videoplanet.pact.provider import main, provider_start_problems
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMP = Path(tempfile.gettempdir())
@@ -105,8 +105,8 @@ def test_the_runner_refuses_a_public_address_before_creating_anything(
 
 
 @pytest.mark.django_db
-def test_the_state_endpoint_answers_loopback_clients_only(anon: Any, settings: Any) -> None:
-    settings.PACT_PROVIDER_STATES_ENABLED = True
+@pytest.mark.usefixtures("provider_states_on")
+def test_the_state_endpoint_answers_loopback_clients_only(anon: Any) -> None:
     body = {"state": "user is authenticated", "params": {}}
     remote = anon.post("/pact/provider-states", body, format="json", REMOTE_ADDR="203.0.113.9")
     assert remote.status_code == 404

@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 
 from videoplanet.accounts.models import User
-from videoplanet.contracts import provider_states as ps
 from videoplanet.feedback.models import Comment, Feedback, Reaction
+from videoplanet.pact import provider_states as ps
 from videoplanet.projects.models import Membership, Video
+
+from .conftest import urls_reload
 
 ROOT = Path(__file__).resolve().parents[3]
 URL = "/pact/provider-states"
@@ -23,7 +26,22 @@ URL = "/pact/provider-states"
 def test_endpoint_is_off_by_default(anon: Any) -> None:
     response = anon.post(URL, {"state": "user is authenticated"}, format="json")
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
     assert not User.objects.exists()
+
+
+def test_route_is_absent_unless_enabled(settings: Any) -> None:
+    with pytest.raises(NoReverseMatch):
+        reverse("pact-provider-states")
+    settings.PACT_PROVIDER_STATES_ENABLED = True
+    urls_reload()
+    try:
+        assert reverse("pact-provider-states") == URL
+    finally:
+        settings.PACT_PROVIDER_STATES_ENABLED = False
+        urls_reload()
+    with pytest.raises(NoReverseMatch):
+        reverse("pact-provider-states")
 
 
 def _production_setting(name: str) -> str:
@@ -79,8 +97,8 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 @pytest.mark.django_db
 class TestStates:
     @pytest.fixture(autouse=True)
-    def _enabled(self, settings: Any) -> None:
-        settings.PACT_PROVIDER_STATES_ENABLED = True
+    def _enabled(self, provider_states_on: None) -> None:
+        pass
 
     def _setup(self, anon: Any, state: str, action: str | None = "setup") -> Any:
         body: dict[str, Any] = {"state": state, "params": {}}

@@ -1,9 +1,9 @@
 """The Pact Broker workflow (docs/contract-testing.md §5) with the `pact` CLI from pact-python-cli.
 
-    python -m videoplanet.contracts.broker publish            # consumer pacts → broker
-    python -m videoplanet.contracts.broker verify             # broker pacts → real provider
-    python -m videoplanet.contracts.broker can-i-deploy [--to-environment production]
-    python -m videoplanet.contracts.broker record-deployment --environment production
+    python -m videoplanet.pact.broker publish            # consumer pacts → broker
+    python -m videoplanet.pact.broker verify             # broker pacts → real provider
+    python -m videoplanet.pact.broker can-i-deploy [--to-environment production]
+    python -m videoplanet.pact.broker record-deployment --environment production
 
 Versions are the git commit sha and branch (or PACT_VERSION / PACT_BRANCH). The broker
 comes from PACT_BROKER_URL, with PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD.
@@ -169,6 +169,7 @@ def _redact_url_passwords(text: str) -> str:
 
 
 def publish_commands() -> list[list[str]]:
+    # fmt: skip below: each flag on one line with its value, as it is typed.
     return [
         [
             pact_cli(), "broker", "publish", str(PACTS), *broker_args(),
@@ -179,6 +180,7 @@ def publish_commands() -> list[list[str]]:
 
 def can_i_deploy_commands(to_environment: str | None) -> list[list[str]]:
     target = ["--to-environment", to_environment] if to_environment else ["--branch", "main"]
+    # fmt: skip below: each flag on one line with its value, as it is typed.
     return [
         [pact_cli(), "broker", "can-i-deploy", *broker_args(),
          "--pacticipant", name, "--version", version(), *target,
@@ -188,6 +190,7 @@ def can_i_deploy_commands(to_environment: str | None) -> list[list[str]]:
 
 
 def record_deployment_commands(environment: str, pacticipants: Sequence[str]) -> list[list[str]]:
+    # fmt: skip below: each flag on one line with its value, as it is typed.
     return [
         [pact_cli(), "broker", "record-deployment", *broker_args(),
          "--pacticipant", name, "--version", version(), "--environment", environment]
@@ -204,6 +207,7 @@ def verify_command(port: int, *, publish: bool) -> list[str]:
     interaction that sends a bad token can still expect its 401. The verifier reads the
     broker's credentials from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD."""
     command = [
+    # fmt: skip below: each flag on one line with its value, as it is typed.
         pact_cli(), "verifier", "--broker-url", command_url(),
         "--provider-name", PROVIDER, "--hostname", "127.0.0.1", "--port", str(port),
         "--state-change-url", f"http://127.0.0.1:{port}/pact/provider-states",
@@ -222,7 +226,7 @@ def verify_command(port: int, *, publish: bool) -> list[str]:
 def messages_command(*, publish: bool) -> list[str]:
     """The room-message pacts (provider VideoPlanet-Backend-Realtime) from the broker,
     produced by the server's own message builders (pact-python's Verifier)."""
-    command = [sys.executable, "-m", "videoplanet.contracts.messages", "verify-broker"]
+    command = [sys.executable, "manage.py", "pact_verify_messages"]
     return command if publish else [*command, "--no-publish"]
 
 
@@ -248,7 +252,7 @@ def verify(*, publish: bool, dry_run: bool) -> int:
     if dry_run:
         return _run([command, messages_command(publish=publish)], dry_run=True)
     provider = subprocess.Popen(
-        [sys.executable, "-m", "videoplanet.contracts.provider", "--port", str(port)],
+        [sys.executable, "-m", "videoplanet.pact.provider", "--port", str(port)],
         cwd=ROOT,
         env={k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES},
     )
@@ -271,7 +275,7 @@ def verify(*, publish: bool, dry_run: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m videoplanet.contracts.broker")
+    parser = argparse.ArgumentParser(prog="python -m videoplanet.pact.broker")
     parser.add_argument("--dry-run", action="store_true", help="print the commands only")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("publish", help="publish pacts/*.json as this git version and branch")

@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             env=env,
             check=True,
         )
+        # fmt: skip below: each flag on one line with its value, as it is typed.
         server = [
             sys.executable, "-m", "uvicorn", "config.asgi:application",
             "--host", args.host.strip("[]"), "--port", str(args.port), "--no-access-log",

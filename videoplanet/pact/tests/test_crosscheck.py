@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from videoplanet.contracts.crosscheck import check_pact
+from videoplanet.pact.crosscheck import check_pact
 
 ROOT = Path(__file__).resolve().parents[3]
 HTTP_PACT = ROOT / "pacts" / "VideoPlanet-Python-SDK-VideoPlanet-Backend.json"
@@ -26,7 +26,7 @@ def test_committed_pacts_fit_the_documents() -> None:
 
 def test_the_command_runs_in_make_contracts() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "videoplanet.contracts.crosscheck", str(HTTP_PACT), str(MESSAGE_PACT)],
+        [sys.executable, "manage.py", "pact_crosscheck", str(HTTP_PACT), str(MESSAGE_PACT)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

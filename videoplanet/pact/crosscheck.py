@@ -10,20 +10,19 @@ AsyncAPI document is generated from). This is the consistency check behind what
 PactFlow calls bi-directional contract testing; pact verification proves the running
 server, this proves the documents.
 
-    python -m videoplanet.contracts.crosscheck pacts/*.json
+    manage.py pact_crosscheck pacts/*.json     # part of `make contracts`
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from videoplanet_client.contract import NO_BODY
 
-from .validator import SchemaValidator, committed_validator
+from videoplanet.contracts.validator import SchemaValidator, committed_validator
 
 
 def _body(part: dict[str, Any]) -> Any:
@@ -92,25 +91,3 @@ def check_pact(path: Path, validator: SchemaValidator | None = None) -> list[str
             found = [f"interaction type {kind!r} is not checked"]
         problems += [f"{path.name}: {interaction['description']!r}: {p}" for p in found]
     return problems
-
-
-def main(argv: list[str]) -> int:
-    if not argv:
-        print(__doc__, file=sys.stderr)
-        return 2
-    problems = [problem for name in argv for problem in check_pact(Path(name))]
-    for problem in problems:
-        print(problem)
-    count = sum(len(json.loads(Path(n).read_text())["interactions"]) for n in argv)
-    print(f"{count} interactions in {len(argv)} pact files: {len(problems)} problems")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    django.setup()
-    sys.exit(main(sys.argv[1:]))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from videoplanet.contracts import broker
+from videoplanet.pact import broker
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -19,7 +19,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PACT_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "videoplanet.contracts.broker", *args],
+        [sys.executable, "-m", "videoplanet.pact.broker", *args],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 
@@ -108,7 +108,7 @@ def test_verify_also_verifies_the_room_message_pacts() -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     assert "--publish" not in lines[0]
-    assert lines[1].endswith("-m videoplanet.contracts.messages verify-broker --no-publish")
+    assert lines[1].endswith("manage.py pact_verify_messages --no-publish")
 
 
 SECRET = "s3cr3t-broker-token"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PactConfig(AppConfig):
+    name = "videoplanet.pact"
+    label = "pact"
