@@ -18,10 +18,5 @@ __all__ = ["SchemaValidator", "ValidationResult", "committed_validator"]
 
 @cache
 def committed_validator() -> SchemaValidator:
-    """``contracts/openapi.json``, loaded and compiled on first use.
-
-    Lenient about ``nullable`` without ``type`` until the document declares
-    ``drawing_data``'s and ``invited_by``'s null the OpenAPI 3.0.3 way: the server sends
-    null there.
-    """
-    return SchemaValidator.from_file(COMMITTED, lenient_nullable=True)
+    """``contracts/openapi.json``, loaded and compiled on first use."""
+    return SchemaValidator.from_file(COMMITTED)

@@ -114,9 +114,7 @@ class SchemaValidator:
     def bundled(cls) -> SchemaValidator:
         """The OpenAPI document this SDK release was built against."""
         text = resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
-        # Lenient until the document declares drawing_data's and invited_by's null the
-        # 3.0.3 way (nullable beside a type); they are null in real responses.
-        return cls(json.loads(text), lenient_nullable=True)
+        return cls(json.loads(text))
 
     # -- compiling ---------------------------------------------------------------------
 

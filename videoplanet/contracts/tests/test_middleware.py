@@ -180,7 +180,7 @@ def stricter_document(monkeypatch: pytest.MonkeyPatch) -> None:
     document = json.loads(COMMITTED.read_text(encoding="utf-8"))
     stricter = copy.deepcopy(document)
     stricter["components"]["schemas"]["FeedbackStatus"]["enum"].remove("open")
-    validator = SchemaValidator(stricter, lenient_nullable=True)  # as committed_validator()
+    validator = SchemaValidator(stricter)
     monkeypatch.setattr(validator_module, "committed_validator", lambda: validator)
     monkeypatch.setattr("videoplanet.contracts.middleware.committed_validator", lambda: validator)
 
