@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
-from videoplanet_client import MemoryRecorder
+from videoplanet_client.contract import NO_BODY, MemoryRecorder
 
 from tests.factories import (
     FeedbackFactory,
@@ -74,7 +74,7 @@ class ContractCheckedClient(APIClient):
         if not 200 <= response.status_code < 300:
             return
         data, content_type = self._sent
-        sent = json.loads(data) if data and content_type == "application/json" else None
+        sent = json.loads(data) if data and content_type == "application/json" else NO_BODY
         query = {name: request.GET.getlist(name) for name in request.GET}
         result = validator.validate_request(request.path, request.method, sent, query=query)
         assert result.valid, (

@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from videoplanet_client import SchemaValidator
-from videoplanet_client._contract import to_json_schema
+from videoplanet_client.contract import SchemaValidator, to_json_schema
 
 from . import common
 from .dataset import five_shapes

@@ -33,7 +33,13 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from videoplanet_client import ContractViolation, Problem, SchemaValidator, ValidationResult
+from videoplanet_client.contract import (
+    NO_BODY,
+    ContractViolation,
+    Problem,
+    SchemaValidator,
+    ValidationResult,
+)
 
 from videoplanet.api.errors import ContractViolated, error_response
 from videoplanet.api.parsers import InvalidJson, json_body
@@ -53,13 +59,14 @@ def _rejects(problem: Problem) -> bool:
 
 
 def _request_body(request: HttpRequest) -> Any:
-    """The parsed JSON body, None without one, _NO_JSON when the view should judge it."""
+    """The parsed JSON body (None: a JSON ``null``), NO_BODY without one, _NO_JSON when
+    the view should judge it."""
     if request.content_type != "application/json":
         # Not read here: the view answers 415, or streams it (a video upload's part).
         has_body = request.META.get("CONTENT_LENGTH", "0") not in ("", "0")
-        return _NO_JSON if has_body else None
+        return _NO_JSON if has_body else NO_BODY
     if not request.body:
-        return None
+        return NO_BODY
     try:
         return json_body(request)
     except InvalidJson:
@@ -112,7 +119,7 @@ def _count_usage(request: HttpRequest, operation: str, body: Any, status: int) -
         client,
         operation,
         query=list(request.GET),
-        body=None if body is _NO_JSON else body,
+        body=None if body is _NO_JSON or body is NO_BODY else body,
         status=status,
     )
 
@@ -129,9 +136,9 @@ class ContractValidationMiddleware:
         validator = committed_validator()
         method = request.method or "GET"
         template = validator.operation(request.path, method)
-        if not isinstance(template, str):
+        if template is None:
             return self.get_response(request)  # not documented: routing answers
-        body: Any = None
+        body: Any = NO_BODY
         if self._credentials_missing(validator, template, method, request):
             response = self.get_response(request)
         else:
@@ -175,7 +182,7 @@ class ContractValidationMiddleware:
             return None
         if result.summary:
             # Only a missing body is worth a 400; a body the operation ignores is not.
-            rejected = result if body is None else None
+            rejected = result if body is NO_BODY else None
         else:
             problems = tuple(p for p in result.problems if _rejects(p))
             rejected = ValidationResult(False, problems) if problems else None

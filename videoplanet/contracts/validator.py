@@ -1,6 +1,6 @@
 """The server's view of the OpenAPI validator: the committed document, compiled once.
 
-The validator itself is the SDK's (``videoplanet_client.SchemaValidator``), so the
+The validator itself is the SDK's (``videoplanet_client.contract.SchemaValidator``), so the
 server's middleware, the test client, the pact cross-check and the SDK check messages
 with the same code against the same document.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from videoplanet_client import SchemaValidator, ValidationResult
+from videoplanet_client.contract import SchemaValidator, ValidationResult
 
 from .openapi import COMMITTED
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
-from videoplanet_client import (
+from videoplanet_client.contract import (
     ContractViolation,
     FanOutRecorder,
     LoggingRecorder,

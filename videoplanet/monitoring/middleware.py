@@ -29,7 +29,7 @@ class RequestMetricsMiddleware:
         response = self.get_response(request)
         method = request.method if request.method in _METHODS else OTHER
         template = committed_validator().operation(request.path, method)
-        endpoint = template if isinstance(template, str) else OTHER
+        endpoint = OTHER if template is None else template
         status = response.status_code
         http_requests.labels(method=method, endpoint=endpoint, status=str(status)).inc()
         if endpoint != OTHER and 200 <= status < 400:

@@ -264,7 +264,7 @@ def _interaction_key(interaction: dict[str, Any], validator: Any) -> tuple[str, 
     if isinstance(request, dict):
         method = str(request.get("method", "")).upper()
         template = validator.operation(unquote(str(request.get("path", ""))), method)
-        return (method, template) if isinstance(template, str) else None
+        return None if template is None else (method, template)
     content = interaction.get("contents", {}).get("content")
     if isinstance(content, str):
         try:

@@ -62,8 +62,7 @@ def _documented(method: str, endpoint: str) -> str | None:
     OpenAPI path template of a documented operation, or a room message type; else None."""
     if method == WS:
         return endpoint if endpoint in MESSAGE_TYPES else None
-    template = committed_validator().operation(endpoint, method)
-    return template if isinstance(template, str) else None
+    return committed_validator().operation(endpoint, method)
 
 
 def _as_other(entry: ReportEntry, why: str) -> tuple[str, tuple[str, ...], int]:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
-from videoplanet_client import ContractViolation
+from videoplanet_client.contract import ContractViolation
 
 from videoplanet.api.parsers import json_loads
 

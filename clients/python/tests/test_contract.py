@@ -17,7 +17,7 @@ from videoplanet_client import (
     ValidationFailed,
     ViolationRecorder,
 )
-from videoplanet_client._contract import to_json_schema
+from videoplanet_client.contract import NO_BODY, to_json_schema
 
 VALIDATOR = SchemaValidator.bundled()
 FID = "550e8400-e29b-41d4-a716-446655440001"
@@ -206,12 +206,14 @@ def test_responses_without_a_body() -> None:
 
 def test_ref_and_nullable_conversion() -> None:
     schema = {"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": True}
-    assert to_json_schema(schema) == {
+    assert to_json_schema(schema) == {"allOf": [{"$ref": "urn:videoplanet:schema:X"}]}
+    assert to_json_schema(schema, lenient_nullable=True) == {
         "if": {"type": "null"},
         "else": {"allOf": [{"$ref": "urn:videoplanet:schema:X"}]},
     }
-    assert to_json_schema({"type": "string", "nullable": True}) == {"type": ["string", "null"]}
-    assert to_json_schema({"enum": ["a"], "nullable": True}) == {"enum": ["a", None]}
+    assert to_json_schema({"enum": ["a"], "nullable": True}, lenient_nullable=True) == {
+        "enum": ["a", None]
+    }
     assert to_json_schema({"type": "object", "properties": {}})["additionalProperties"] is False
     assert to_json_schema({"type": "number", "minimum": 0, "exclusiveMinimum": True}) == {
         "type": "number",
@@ -358,3 +360,150 @@ def test_a_value_that_fits_no_alternative_is_explained_by_the_closest_one() -> N
         "$.drawing_data.shapes[0].coordinates: fewer than 4 items",
         "$.drawing_data.shapes[0].style.color: does not match ^#[0-9A-F]{6}$",
     ]
+
+
+# -- agreement with OpenAPI 3.0.3 ----------------------------------------------------------
+
+
+def small_document(**schemas: Any) -> dict[str, Any]:
+    """A document with one ``POST /things`` taking ``Thing`` and a ``GET /things`` query."""
+    thing = {
+        "type": "object",
+        "properties": {
+            "count": {"type": "integer"},
+            "size": {"type": "number"},
+            "part": {"allOf": [{"$ref": "#/components/schemas/Part"}], "nullable": True},
+            "level": {"type": "string", "nullable": True, "enum": ["low", "high", None]},
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}
+                        }
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "made",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Thing"}
+                                }
+                            },
+                        }
+                    },
+                },
+                "get": {
+                    "parameters": [
+                        {"name": "name", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "tag",
+                            "in": "query",
+                            "allowEmptyValue": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {"204": {"description": "none"}},
+                },
+            },
+            "/plain": {"delete": {"responses": {"204": {"description": "gone"}}}},
+        },
+        "components": {
+            "schemas": {
+                "Part": {"type": "object", "properties": {"x": {"type": "integer"}}},
+                "Thing": thing,
+                **schemas,
+            }
+        },
+    }
+
+
+SMALL = SchemaValidator(small_document())
+
+
+def test_nullable_beside_a_composition_without_type_does_not_admit_null() -> None:
+    # OpenAPI 3.0.3: "nullable: true ... has no effect without an explicit type".
+    assert SMALL.validate("Thing", {"part": {"x": 1}}).valid
+    assert SMALL.validate("Thing", {"part": None}).details == {"part": ["expected object"]}
+    typed = {"type": "object", "nullable": True, "allOf": [{"$ref": "#/components/schemas/Part"}]}
+    assert to_json_schema({"type": "string", "nullable": True}) == {"type": ["string", "null"]}
+    assert to_json_schema({"enum": ["a"], "nullable": True}) == {"enum": ["a"]}
+    assert to_json_schema(typed)["if"] == {"type": "null"}
+
+
+def test_the_lenient_reading_of_nullable_is_only_by_request() -> None:
+    lenient = SchemaValidator(small_document(), lenient_nullable=True)
+    assert lenient.validate("Thing", {"part": None}).valid
+    assert not lenient.validate("Thing", {"part": {"x": "1"}}).valid
+
+
+def test_an_integer_written_with_a_fraction_part_is_not_an_integer_in_a_request() -> None:
+    assert SMALL.validate_request("/things", "POST", {"count": 1}).valid
+    result = SMALL.validate_request("/things", "POST", {"count": 1.0, "part": {"x": 2.0}})
+    assert result.details == {"count": ["expected integer"], "part.x": ["expected integer"]}
+    assert SMALL.validate_request("/things", "POST", {"size": 1.0}).valid
+    assert SMALL.validate("Thing", {"count": 3.0}).details == {"count": ["expected integer"]}
+    # A response's numbers are the server's own serializer's (see the module docstring).
+    assert SMALL.validate_response("/things", "POST", 201, {"count": 1.0}).valid
+
+
+def test_an_empty_query_value_needs_allow_empty_value() -> None:
+    assert SMALL.validate_request("/things", "GET", query={"name": ["a"]}).valid
+    assert SMALL.validate_request("/things", "GET", query={"name": [""]}).errors == [
+        "query.name: empty, and the parameter does not allow an empty value"
+    ]
+    assert SMALL.validate_request("/things", "GET", query={"tag": [""]}).valid
+    result = VALIDATOR.validate_request("/api/v1/feedbacks", "GET", query={"video_id": [""]})
+    assert result.errors == [
+        "query.video_id: empty, and the parameter does not allow an empty value"
+    ]
+
+
+def test_a_json_null_body_is_a_body_not_its_absence() -> None:
+    assert SMALL.validate_request("/things", "POST").valid  # the body is optional
+    assert SMALL.validate_request("/things", "POST", NO_BODY).valid
+    assert SMALL.validate_request("/things", "POST", None).errors == ["$: expected object"]
+    assert SMALL.validate_request("/plain", "DELETE").valid
+    assert SMALL.validate_request("/plain", "DELETE", None).errors == [
+        "DELETE /plain takes no request body"
+    ]
+    assert not VALIDATOR.validate_request("/api/v1/feedbacks", "POST", NO_BODY).valid
+
+
+def test_a_nullable_enum_admits_null_and_only_its_values() -> None:
+    assert SMALL.validate("Thing", {"level": None}).valid
+    assert SMALL.validate("Thing", {"level": "low"}).valid
+    assert SMALL.validate("Thing", {"level": "mid"}).details == {
+        "level": ['must be one of "low", "high", null']
+    }
+    assert to_json_schema({"type": "string", "nullable": True, "enum": ["a", None]}) == {
+        "type": ["string", "null"],
+        "enum": ["a", None],
+    }
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: VALIDATOR.validate_request("/api/v1/feedbacks/\ud800", "GET"),
+        lambda: VALIDATOR.validate_request("/api/v1/\ud800", "GET"),
+        lambda: VALIDATOR.validate_request("/api/v1/feedbacks", "GET", query={"\ud800": ["1"]}),
+        lambda: VALIDATOR.validate_request("/api/v1/feedbacks", "GET", query={"video_id": ["\udc00"]}),
+        lambda: VALIDATOR.validate_request("/api/v1/feedbacks", "POST", "\ud800"),
+        lambda: VALIDATOR.validate_request("/api/v1/feedbacks", "POST", {"\ud800": "\udfff"}),
+        lambda: VALIDATOR.validate_response(f"/api/v1/feedbacks/{FID}", "GET", 200, "\ud800"),
+        lambda: VALIDATOR.validate_response("/api/v1/feedbacks", "POST", 201, feedback(id="\ud800")),
+        lambda: VALIDATOR.validate("\ud800", {}),
+        lambda: VALIDATOR.validate("Feedback", feedback(screenshot_url="http://x/\ud800")),
+        lambda: VALIDATOR.validate("Feedback", feedback(id="\ud800")),
+    ],
+    ids=["path-param", "path", "query-name", "query-value", "body", "body-key", "response",
+         "response-field", "schema-name", "uri", "uuid"],
+)  # fmt: skip
+def test_a_lone_surrogate_anywhere_gives_a_verdict(call: Any) -> None:
+    assert not call().valid

@@ -38,7 +38,7 @@ from videoplanet_client import (
     UnexpectedResponse,
     WebhookSink,
 )
-from videoplanet_client._contract import Direction, ViolationType
+from videoplanet_client.contract import Direction, ViolationType
 from websockets.asyncio.server import ServerConnection, serve
 
 T0 = datetime(2026, 11, 23, 9, 59, 0, tzinfo=UTC)

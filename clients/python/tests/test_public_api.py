@@ -145,6 +145,43 @@ def test_importing_the_sdk_imports_no_django() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_public_classes_name_the_package_they_are_imported_from() -> None:
+    aliases = {"__version__", "Event", "Reactions"}  # a string and two type aliases
+    classes = [getattr(videoplanet_client, name) for name in PUBLIC if name not in aliases]
+    assert all(isinstance(cls, type) for cls in classes)
+    assert {cls.__module__ for cls in classes} == {"videoplanet_client"}
+    assert (
+        repr(videoplanet_client.SchemaValidator) == "<class 'videoplanet_client.SchemaValidator'>"
+    )
+
+
+CONTRACT = [
+    "NO_BODY",
+    "ContractViolation",
+    "Direction",
+    "FanOutRecorder",
+    "Location",
+    "LoggingRecorder",
+    "MemoryRecorder",
+    "NoBody",
+    "Problem",
+    "SchemaValidator",
+    "ValidationResult",
+    "ViolationRecorder",
+    "ViolationType",
+    "to_json_schema",
+]
+
+
+def test_the_contract_module_is_pinned_and_shares_the_packages_objects() -> None:
+    from videoplanet_client import contract
+
+    assert contract.__all__ == CONTRACT
+    for name in set(CONTRACT) & set(PUBLIC):
+        assert getattr(contract, name) is getattr(videoplanet_client, name), name
+    assert contract.NoBody.__module__ == contract.to_json_schema.__module__ == contract.__name__
+
+
 def test_the_async_client_has_every_method_of_the_sync_one() -> None:
     """``AsyncClient`` promises the same methods as ``Client``, awaited: each resource
     (``videos``, ``feedbacks``, ...) has the same public methods with the same parameters."""

@@ -6,22 +6,15 @@ video rooms (``RealtimeClient``).
     with Client(base_url="http://127.0.0.1:8000", token="vp_...") as client:
         feedback = client.feedbacks.create(video_id=video_id, timestamp=30.5, content="Hi")
 
-Run ``python -m videoplanet_client --help`` for the command line.
+Run ``python -m videoplanet_client --help`` for the command line. The contract
+validator and violation types, for code that checks messages itself (the server does):
+``videoplanet_client.contract``.
 """
 
+from ._alerts import Alert, AlertSink, SentrySink, WebhookSink
 from ._backoff import Backoff
 from ._client import AsyncClient, Client
-from ._contract import (
-    ClientContract,
-    ContractViolation,
-    FanOutRecorder,
-    LoggingRecorder,
-    MemoryRecorder,
-    Problem,
-    SchemaValidator,
-    ValidationResult,
-    ViolationRecorder,
-)
+from ._client_contract import ClientContract
 from ._errors import (
     APIError,
     BadRequest,
@@ -72,9 +65,14 @@ from ._models import (
     UserRef,
     Video,
 )
-from ._monitor import Alert, AlertSink, ContractMonitor, HttpReporter, SentrySink, WebhookSink
+from ._monitor import ContractMonitor
 from ._realtime import RealtimeClient, RejectedMessage
+from ._recorders import FanOutRecorder, LoggingRecorder, MemoryRecorder
+from ._reporter import HttpReporter
+from ._results import Problem, ValidationResult
+from ._validator import SchemaValidator
 from ._version import __version__
+from ._violations import ContractViolation, ViolationRecorder
 
 __all__ = [
     "APIError",
@@ -143,3 +141,10 @@ __all__ = [
     "WebhookSink",
     "__version__",
 ]
+
+# Public names say where to import them from (``videoplanet_client.Client``, not
+# ``videoplanet_client._client.Client``) in reprs, tracebacks and docs, as httpx does.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = __name__

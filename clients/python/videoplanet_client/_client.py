@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, Self, TypeVar
 import httpx
 
 from . import _requests as req
-from ._contract import ClientContract, Mode, ViolationRecorder
+from ._client_contract import ClientContract, Mode
 from ._errors import APIError, TransportError, UploadInterrupted
 from ._models import (
     Comment,
@@ -39,6 +39,7 @@ from ._models import (
     Video,
 )
 from ._requests import Call, Id
+from ._violations import ViolationRecorder
 
 T = TypeVar("T")
 

@@ -51,321 +51,33 @@ thread after a last report; ``close()`` also closes the reporter and the sinks.
 from __future__ import annotations
 
 import atexit
-import importlib
-import logging
 import math
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self
+from typing import Self
 
-import httpx
-
+from ._aggregate import _aware, _Entry, _iso, _Rate, _truncate, _utc_now
+from ._alerts import _ALERT_SAMPLE, Alert, AlertSink, _Held, logger
 from ._backoff import Backoff
-from ._contract import ContractViolation, Direction, ViolationType
-from ._errors import UnexpectedResponse, error_from_response
-from ._requests import USER_AGENT, api_root, default_headers, transport_error
-
-logger = logging.getLogger("videoplanet_client.monitor")
-
-Severity = Literal["low", "medium", "high"]
-Report = dict[str, Any]
-Reporter = Callable[[Report], None]
-"""Takes one report; returns when it was accepted, raises when it was not."""
-
-REPORT_PATH = "/api/monitoring/contract-violations"
-# What the server's monitoring endpoint accepts in one report.
-MAX_REPORT_ENTRIES = 1000
-MAX_ENTRY_ERRORS = 50
-MAX_ERROR_LENGTH = 1000
-MAX_ENDPOINT_LENGTH = 255
+from ._reporter import (
+    MAX_ENDPOINT_LENGTH,
+    MAX_ENTRY_ERRORS,
+    MAX_ERROR_LENGTH,
+    MAX_REPORT_ENTRIES,
+    Report,
+    Reporter,
+)
+from ._violations import ContractViolation, Direction, ViolationType
 
 REPORT_BACKOFF = Backoff(base=1.0, factor=2.0, cap=300.0)
 THREAD_NAME = "videoplanet-contract-monitor"
-_COUNTED_ERRORS = 200
-"""Distinct errors of one key counted (by hash) beyond the kept ones; more saturate."""
-_ALERT_SAMPLE = 5
 SUMMARY_KEY = "*"
 """The key of the alert that sums up the keys over the threshold beyond ``max_alerts``."""
 _QUEUED_ALERTS = 1000
-_SENTRY_LEVELS: dict[Severity, str] = {"low": "info", "medium": "warning", "high": "error"}
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _iso(moment: datetime) -> str:
-    """``2026-11-23T09:59:01Z``: UTC, to the second."""
-    return _aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-# -- alerts --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Alert:
-    """One key broke the contract too often: more than the threshold within the window.
-
-    count: violations of ``key`` in the window when the alert was raised; first_seen /
-    last_seen: the oldest and newest of them; errors: a sample of what was wrong. The
-    summary of the keys beyond ``max_alerts`` has key ``*``, the number of those keys as
-    count, and a sample of them as errors.
-    """
-
-    severity: Severity
-    key: str
-    message: str
-    count: int
-    window: float
-    first_seen: datetime
-    last_seen: datetime
-    errors: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The alert as JSON, named like the report (``firstSeen``, ``lastSeen``)."""
-        return {
-            "severity": self.severity,
-            "key": self.key,
-            "message": self.message,
-            "count": self.count,
-            "window": self.window,
-            "firstSeen": _iso(self.first_seen),
-            "lastSeen": _iso(self.last_seen),
-            "errors": list(self.errors),
-        }
-
-
-class AlertSink(Protocol):
-    """Where alerts go besides the log. ``send`` should not raise (a failure is logged)."""
-
-    def send(self, alert: Alert) -> None: ...
-
-
-class WebhookSink:
-    """POSTs each alert as JSON (``Alert.to_dict()``) to ``url``.
-
-    A transport error or a non-2xx answer is logged as a warning, never raised. Only the
-    webhook's host is logged: chat webhooks carry their secret in the path.
-    """
-
-    def __init__(
-        self,
-        *,
-        url: str,
-        timeout: float | None = 5.0,
-        headers: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        parsed = httpx.URL(url)
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ValueError("WebhookSink needs an http(s) URL")
-        self.url = url
-        self._where = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
-        self._http = httpx.Client(
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
-            timeout=timeout,
-            transport=transport,
-        )
-
-    def send(self, alert: Alert) -> None:
-        try:
-            response = self._http.post(self.url, json=alert.to_dict())
-        except Exception as exc:
-            logger.warning("alert webhook at %s failed: %s", self._where, exc)
-            return
-        if not response.is_success:
-            logger.warning("alert webhook at %s answered %d", self._where, response.status_code)
-
-    def close(self) -> None:
-        self._http.close()
-
-
-class SentrySink:
-    """Sends each alert to Sentry as a message event, when a DSN is given.
-
-    dsn None or empty: the sink does nothing (``enabled`` is False). sentry-sdk is not a
-    dependency of this SDK: it is imported only when a DSN is given, and without it the
-    sink logs one warning and does nothing. The sink has its own Sentry client (without
-    integrations), so an application's own Sentry setup is neither used nor changed;
-    ``options`` go to ``sentry_sdk.Client`` (``environment``, ``release``,
-    ``before_send``, ...). Each event is tagged ``contract.key`` and carries the alert
-    as the ``contract_alert`` context.
-    """
-
-    def __init__(self, *, dsn: str | None, options: Mapping[str, Any] | None = None) -> None:
-        self.dsn = dsn or None
-        self._sentry: Any = None
-        self._client: Any = None
-        if self.dsn is None:
-            return
-        try:
-            sentry_sdk = importlib.import_module("sentry_sdk")
-        except ImportError:
-            logger.warning(
-                "SentrySink has a DSN but sentry-sdk is not installed "
-                "(pip install sentry-sdk): contract alerts will not reach Sentry"
-            )
-            return
-        self._sentry = sentry_sdk
-        self._client = sentry_sdk.Client(self.dsn, default_integrations=False, **(options or {}))
-
-    @property
-    def enabled(self) -> bool:
-        return self._client is not None
-
-    def send(self, alert: Alert) -> None:
-        if self._client is None:
-            return
-        try:
-            with self._sentry.new_scope() as scope:
-                scope.set_client(self._client)
-                scope.set_tag("contract.key", alert.key)
-                scope.set_context("contract_alert", alert.to_dict())
-                self._sentry.capture_message(alert.message, level=_SENTRY_LEVELS[alert.severity])
-        except Exception:
-            logger.exception("sending a contract alert to Sentry failed")
-
-    def close(self) -> None:
-        """Send what the Sentry client still holds and close it."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-
-# -- reporting -----------------------------------------------------------------------------
-
-
-class HttpReporter:
-    """Posts each report to ``POST {base_url}/api/monitoring/contract-violations``.
-
-    token: the consumer's reporting token (not a user's API token), sent as
-    ``Authorization: Bearer``. A network failure raises ``TransportError``, a 4xx/5xx
-    the matching ``APIError``, any other non-2xx ``UnexpectedResponse``: the monitor
-    keeps the report and tries again later.
-    """
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        token: str,
-        timeout: float | None = 10.0,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        if not token:
-            raise ValueError("HttpReporter needs a reporting token")
-        self.url = api_root(base_url) + REPORT_PATH
-        self._http = httpx.Client(
-            headers=default_headers(token), timeout=timeout, transport=transport
-        )
-
-    def __call__(self, report: Report) -> None:
-        try:
-            response = self._http.post(self.url, json=report)
-        except httpx.TransportError as exc:
-            raise transport_error(exc) from exc
-        if response.status_code >= 400:
-            raise error_from_response(response)
-        if not response.is_success:
-            raise UnexpectedResponse(
-                f"POST {self.url} answered {response.status_code}", response=response
-            )
-
-    def close(self) -> None:
-        self._http.close()
-
-
-@dataclass(slots=True)
-class _Entry:
-    """What the monitor knows about one key since its last accepted report."""
-
-    endpoint: str
-    method: str
-    type: str
-    direction: str
-    count: int
-    first_seen: datetime
-    last_seen: datetime
-    errors: dict[str, None] = field(default_factory=dict)
-    """The first distinct errors, in the order seen (a dict keeps that order)."""
-    uncounted: set[int] = field(default_factory=set)
-    """Hashes of the distinct errors seen but not kept, so ``uniqueErrors`` stays true."""
-
-    def add_error(self, error: str, keep: int) -> None:
-        if error in self.errors:
-            return
-        if len(self.errors) < keep:
-            self.errors[error] = None
-        elif len(self.uncounted) < _COUNTED_ERRORS:
-            self.uncounted.add(hash(error))
-
-    def absorb(self, newer: _Entry, keep: int) -> None:
-        """Add what ``newer`` saw of the same key, keeping this entry's errors first."""
-        self.count += newer.count
-        self.first_seen = min(self.first_seen, newer.first_seen)
-        self.last_seen = max(self.last_seen, newer.last_seen)
-        for error in newer.errors:
-            self.add_error(error, keep)
-        kept = {hash(error) for error in self.errors}
-        for digest in newer.uncounted - kept:
-            if len(self.uncounted) >= _COUNTED_ERRORS:
-                break
-            self.uncounted.add(digest)
-
-    def to_report(self, key: str) -> dict[str, Any]:
-        return {
-            "key": key,
-            "endpoint": self.endpoint,
-            "method": self.method,
-            "type": self.type,
-            "direction": self.direction,
-            "count": self.count,
-            "firstSeen": _iso(self.first_seen),
-            "lastSeen": _iso(self.last_seen),
-            "uniqueErrors": len(self.errors) + len(self.uncounted),
-            "errors": list(self.errors),
-        }
-
-
-@dataclass(slots=True)
-class _Held:
-    """Alerts over ``max_alerts`` in the current alert window, to be summed up."""
-
-    keys: int = 0
-    sample: list[str] = field(default_factory=list)
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
-
-    def add(self, alert: Alert) -> None:
-        self.keys += 1
-        if len(self.sample) < _ALERT_SAMPLE:
-            self.sample.append(alert.key)
-        self.first_seen = min(self.first_seen or alert.first_seen, alert.first_seen)
-        self.last_seen = max(self.last_seen or alert.last_seen, alert.last_seen)
-
-
-@dataclass(slots=True)
-class _Rate:
-    """The latest ``threshold + 1`` violations of a key: (monotonic, wall) times."""
-
-    recent: deque[tuple[float, datetime]]
-    quiet_until: float = -math.inf
-
-
-# -- the monitor ---------------------------------------------------------------------------
 
 
 class ContractMonitor:

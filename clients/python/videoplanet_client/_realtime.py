@@ -38,10 +38,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from ._backoff import Backoff
-from ._contract import ContractViolation, LoggingRecorder, ViolationRecorder
 from ._errors import APIError, Timeout, TransportError, error_from_close, error_from_envelope
 from ._events import Event, MalformedEvent, parse_event
+from ._recorders import LoggingRecorder
 from ._requests import USER_AGENT, X_CLIENT, Id, api_root
+from ._violations import ContractViolation, ViolationRecorder
 
 logger = logging.getLogger("videoplanet_client")
 

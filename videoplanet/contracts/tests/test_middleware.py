@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
-from videoplanet_client import MemoryRecorder, SchemaValidator
+from videoplanet_client.contract import MemoryRecorder, SchemaValidator
 
 from tests.factories import FeedbackFactory
 from videoplanet.contracts import validator as validator_module

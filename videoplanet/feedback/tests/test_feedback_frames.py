@@ -130,9 +130,12 @@ class TestCreateByFrame:
         assert field in details(post(world, as_user, **fields))
         assert not Feedback.objects.filter(video=world.video).exists()
 
-    def test_a_whole_float_is_a_frame(self, world: World, as_user: Any) -> None:
+    def test_a_number_written_with_a_fraction_part_is_not_a_frame(
+        self, world: World, as_user: Any
+    ) -> None:
         rate(world, "24", 2880, 120.0)
-        assert post(world, as_user, frame=24.0).json()["frame"] == 24
+        assert details(post(world, as_user, frame=24.0))["frame"] == ["Must be an integer."]
+        assert not Feedback.objects.filter(video=world.video).exists()
 
     def test_frames_past_the_duration_are_refused_when_the_count_is_unknown(
         self, world: World, as_user: Any
