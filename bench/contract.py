@@ -143,15 +143,43 @@ def validator_rows() -> tuple[list[Row], list[str]]:
     core_both = per_call_us(core_request_and_response, batches=3)
     pure = per_call_us(lambda: python_jsonschema(data), batches=3)
     rows = [
-        Row("validator.feedback_response", ours_response, "µs", core_response,
-            core_response / ours_response, "lower", "baseline: openapi-core"),
-        Row("validator.feedback_response_from_bytes", ours_bytes, "µs", core_response,
-            core_response / ours_bytes, "lower", "incl. json.loads; baseline: openapi-core"),
-        Row("validator.feedback_request_and_response", ours_both, "µs", core_both,
-            core_both / ours_both, "lower", "baseline: openapi-core"),
-        Row("validator.python_jsonschema_response", pure, "µs", ours_response,
-            ours_response / pure, "lower", "baseline: ours (jsonschema-rs)"),
-    ]  # fmt: skip
+        Row(
+            "validator.feedback_response",
+            ours_response,
+            "µs",
+            core_response,
+            core_response / ours_response,
+            "lower",
+            "baseline: openapi-core",
+        ),
+        Row(
+            "validator.feedback_response_from_bytes",
+            ours_bytes,
+            "µs",
+            core_response,
+            core_response / ours_bytes,
+            "lower",
+            "incl. json.loads; baseline: openapi-core",
+        ),
+        Row(
+            "validator.feedback_request_and_response",
+            ours_both,
+            "µs",
+            core_both,
+            core_both / ours_both,
+            "lower",
+            "baseline: openapi-core",
+        ),
+        Row(
+            "validator.python_jsonschema_response",
+            pure,
+            "µs",
+            ours_response,
+            ours_response / pure,
+            "lower",
+            "baseline: ours (jsonschema-rs)",
+        ),
+    ]
     speedup = core_both / ours_both
     verdict = (
         f"Validator ≥ {TARGET_SPEEDUP:g}× faster than openapi-core (request + response): "
@@ -242,16 +270,33 @@ def modes(
             off, enforce = totals["off"], totals["enforce"]
             kept = enforce.requests_per_s / off.requests_per_s
             rows += [
-                Row(f"contract_validation.{label}.requests_per_s", enforce.requests_per_s,
-                    "req/s", off.requests_per_s, kept, "higher", "enforce; baseline: off"),
-                Row(f"contract_validation.{label}.latency_p99", statistics.median(enforce.p99_ms),
-                    "ms", statistics.median(off.p99_ms),
-                    statistics.median(off.p99_ms) / statistics.median(enforce.p99_ms), "lower",
-                    "median of rounds"),
-                Row(f"contract_validation.{label}.server_cpu", enforce.cpu_ms_per_request,
-                    "ms/req", off.cpu_ms_per_request,
-                    off.cpu_ms_per_request / enforce.cpu_ms_per_request, "lower"),
-            ]  # fmt: skip
+                Row(
+                    f"contract_validation.{label}.requests_per_s",
+                    enforce.requests_per_s,
+                    "req/s",
+                    off.requests_per_s,
+                    kept,
+                    "higher",
+                    "enforce; baseline: off",
+                ),
+                Row(
+                    f"contract_validation.{label}.latency_p99",
+                    statistics.median(enforce.p99_ms),
+                    "ms",
+                    statistics.median(off.p99_ms),
+                    statistics.median(off.p99_ms) / statistics.median(enforce.p99_ms),
+                    "lower",
+                    "median of rounds",
+                ),
+                Row(
+                    f"contract_validation.{label}.server_cpu",
+                    enforce.cpu_ms_per_request,
+                    "ms/req",
+                    off.cpu_ms_per_request,
+                    off.cpu_ms_per_request / enforce.cpu_ms_per_request,
+                    "lower",
+                ),
+            ]
             verdicts.append(
                 f"{endpoint.method} {label}: enforce keeps ≥ {TARGET_KEPT:.0%} of off's "
                 f"throughput: {kept:.1%} ({enforce.requests_per_s:.0f} vs "
@@ -309,11 +354,24 @@ def usage_recording(
     off, on = totals["false"], totals["true"]
     kept = on.requests_per_s / off.requests_per_s
     rows = [
-        Row("usage_recording.feedbacks_list.requests_per_s", on.requests_per_s, "req/s",
-            off.requests_per_s, kept, "higher", "recording on; baseline: off"),
-        Row("usage_recording.feedbacks_list.server_cpu", on.cpu_ms_per_request, "ms/req",
-            off.cpu_ms_per_request, off.cpu_ms_per_request / on.cpu_ms_per_request, "lower"),
-    ]  # fmt: skip
+        Row(
+            "usage_recording.feedbacks_list.requests_per_s",
+            on.requests_per_s,
+            "req/s",
+            off.requests_per_s,
+            kept,
+            "higher",
+            "recording on; baseline: off",
+        ),
+        Row(
+            "usage_recording.feedbacks_list.server_cpu",
+            on.cpu_ms_per_request,
+            "ms/req",
+            off.cpu_ms_per_request,
+            off.cpu_ms_per_request / on.cpu_ms_per_request,
+            "lower",
+        ),
+    ]
     verdict = (
         f"GET feedbacks_list: usage recording costs ≤ {1 - USAGE_TARGET_KEPT:.0%} of "
         f"throughput: keeps {kept:.1%} ({on.requests_per_s:.0f} vs {off.requests_per_s:.0f} "

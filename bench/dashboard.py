@@ -51,11 +51,23 @@ TARGET_MS = 500.0
 DAYS = 7
 BATCH = 50_000
 URL = "/monitoring/contracts"
-SOURCES = ("server", "VideoPlanet-Frontend", "VideoPlanet-Mobile", "VideoPlanet-Admin",
-           "VideoPlanet-Partner")  # fmt: skip
-UNDOCUMENTED = ("/api/v0/feedbacks", "/api/v0/videos", "/api/v1/legacy/export",
-                "/api/v1/search", "/api/v1/notifications", "/api/v1/uploads",
-                "/api/v1/teams", "/api/v1/billing")  # fmt: skip
+SOURCES = (
+    "server",
+    "VideoPlanet-Frontend",
+    "VideoPlanet-Mobile",
+    "VideoPlanet-Admin",
+    "VideoPlanet-Partner",
+)
+UNDOCUMENTED = (
+    "/api/v0/feedbacks",
+    "/api/v0/videos",
+    "/api/v1/legacy/export",
+    "/api/v1/search",
+    "/api/v1/notifications",
+    "/api/v1/uploads",
+    "/api/v1/teams",
+    "/api/v1/billing",
+)
 
 
 @dataclass(frozen=True)
@@ -144,8 +156,10 @@ def _rows(now: datetime, count: int) -> Iterator[tuple[Any, ...]]:
         type_ = rng.choice(types)
         last_seen = start + timedelta(seconds=i * step + rng.random() * step)
         first_seen = last_seen - timedelta(seconds=rng.randint(0, 59))
-        errors = [f"$.field{rng.randint(0, 30)}: '{rng.random():.6f}' is not of type 'integer'"
-                  for _ in range(rng.randint(1, 3))]  # fmt: skip
+        errors = [
+            f"$.field{rng.randint(0, 30)}: '{rng.random():.6f}' is not of type 'integer'"
+            for _ in range(rng.randint(1, 3))
+        ]
         yield (
             rng.choice(SOURCES),
             method,
@@ -161,8 +175,19 @@ def _rows(now: datetime, count: int) -> Iterator[tuple[Any, ...]]:
         )
 
 
-COLUMNS = ("source", "method", "endpoint", "type", "direction", "count", "first_seen",
-           "last_seen", "unique_errors", "errors", "received_at")  # fmt: skip
+COLUMNS = (
+    "source",
+    "method",
+    "endpoint",
+    "type",
+    "direction",
+    "count",
+    "first_seen",
+    "last_seen",
+    "unique_errors",
+    "errors",
+    "received_at",
+)
 
 
 def load(now: datetime, count: int) -> float:
@@ -205,12 +230,13 @@ def add_hourly_sums() -> tuple[int, float]:
     )
     created = ViolationHour.objects.bulk_create(
         [
-            ViolationHour(hour=s["hour"], method=s["method"], endpoint=s["endpoint"],
-                          count=s["total"])
+            ViolationHour(
+                hour=s["hour"], method=s["method"], endpoint=s["endpoint"], count=s["total"]
+            )
             for s in sums
         ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return len(created), time.perf_counter() - started
@@ -246,9 +272,12 @@ def pages(now: datetime) -> list[Page]:
         Page("window_24h", "?window=24h", {"window": "24h"}),
         Page("window_7d", "?window=7d", {"window": "7d"}),
         Page("filtered", "?window=24h&endpoint=…&type=response", filtered),
-        Page("filtered_older", "  … &before=<3 days back>",
-             {**filtered, "before": cursor_encode(*older)}),
-    ]  # fmt: skip
+        Page(
+            "filtered_older",
+            "  … &before=<3 days back>",
+            {**filtered, "before": cursor_encode(*older)},
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -367,8 +396,11 @@ def main() -> int:
         from videoplanet.monitoring.models import Violation
 
         stored = Violation.objects.count()
-        print(f"  loaded {stored:,} violations over {DAYS} days in {seconds:.1f} s "
-              f"({stored / seconds:,.0f} rows/s)", flush=True)  # fmt: skip
+        print(
+            f"  loaded {stored:,} violations over {DAYS} days in {seconds:.1f} s "
+            f"({stored / seconds:,.0f} rows/s)",
+            flush=True,
+        )
         hours, seconds = add_hourly_sums()
         print(f"  added them up into {hours:,} hourly sums in {seconds:.1f} s", flush=True)
         staff = User.objects.create_user(
@@ -381,9 +413,11 @@ def main() -> int:
             timing = render(client, page)
             timings.append(timing)
             verdict = "MET" if timing.p95 <= TARGET_MS else "MISSED"
-            print(f"  GET {URL}{page.label:40} median {timing.median:7.1f} ms  "
-                  f"p95 {timing.p95:7.1f} ms  ({len(timing.queries)} queries)  {verdict}",
-                  flush=True)  # fmt: skip
+            print(
+                f"  GET {URL}{page.label:40} median {timing.median:7.1f} ms  "
+                f"p95 {timing.p95:7.1f} ms  ({len(timing.queries)} queries)  {verdict}",
+                flush=True,
+            )
         _print_plans(max(timings, key=lambda t: t.median))
         entries = metrics(timings, stored, database)
         print("\nResults (baseline = the 500 ms target; ratio > 1: faster than it):\n")

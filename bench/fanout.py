@@ -503,9 +503,15 @@ async def _measure_room(
                 )
                 await clients.cpu_seconds()  # refreshes noise and dropped
                 result = SizeResult(
-                    layer, size, connect_s, rounds, meter.total, dict(clients.noise),
-                    dict(errors), dict(clients.dropped),
-                )  # fmt: skip
+                    layer,
+                    size,
+                    connect_s,
+                    rounds,
+                    meter.total,
+                    dict(clients.noise),
+                    dict(errors),
+                    dict(clients.dropped),
+                )
                 print(_row(result), flush=True)
                 results.append(result)
     finally:
@@ -789,14 +795,24 @@ def metrics(results: list[SizeResult], cost: dict[str, Any] | None) -> list[Fano
         validate, encode = cost["validate_us"], cost["encode_us"]
         out += [
             FanoutMetric(
-                "fanout.message.validate_outgoing", round(validate, 2), "µs", round(encode, 2),
-                round(encode / validate, 2), "lower", "in process (bench.message_cost)",
-            ),
-            FanoutMetric(
-                "fanout.message.encode", round(encode, 2), "µs", None, None, "lower",
+                "fanout.message.validate_outgoing",
+                round(validate, 2),
+                "µs",
+                round(encode, 2),
+                round(encode / validate, 2),
+                "lower",
                 "in process (bench.message_cost)",
             ),
-        ]  # fmt: skip
+            FanoutMetric(
+                "fanout.message.encode",
+                round(encode, 2),
+                "µs",
+                None,
+                None,
+                "lower",
+                "in process (bench.message_cost)",
+            ),
+        ]
     return out
 
 

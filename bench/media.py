@@ -111,15 +111,37 @@ def transcode(workdir: Path) -> list[Metric]:
     probed = probe(source)
 
     if shutil.which("ffmpeg") is None:
-        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "ffmpeg"],
-                       check=False, capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["apt-get", "install", "-y", "--no-install-recommends", "ffmpeg"],
+            check=False,
+            capture_output=True,
+        )
     out = workdir / "ffmpeg.mp4"
     command = [
-        "ffmpeg", "-v", "error", "-y", "-i", str(source), "-map", "0:v:0", "-map", "0:a:0?",
-        "-c:v", "libx264", "-preset", settings.VIDEO_PROXY_PRESET,
-        "-crf", str(settings.VIDEO_PROXY_CRF), "-pix_fmt", "yuv420p", "-c:a", "aac",
-        "-movflags", "+faststart", str(out),
-    ]  # fmt: skip
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        "0:v:0",
+        "-map",
+        "0:a:0?",
+        "-c:v",
+        "libx264",
+        "-preset",
+        settings.VIDEO_PROXY_PRESET,
+        "-crf",
+        str(settings.VIDEO_PROXY_CRF),
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-movflags",
+        "+faststart",
+        str(out),
+    ]
     # Taken in turns, so a busy machine slows both alike; medians of the rounds.
     ours_wall, ours_cpu, ff_wall, ff_cpu = [], [], [], []
     for round_ in range(ROUNDS):
@@ -136,8 +158,11 @@ def transcode(workdir: Path) -> list[Metric]:
             (after.children_user - before.children_user)
             + (after.children_system - before.children_system)
         )
-        print(f"  round {round_ + 1}/{ROUNDS}: ours {ours_wall[-1]:.2f} s, "
-              f"ffmpeg {ff_wall[-1]:.2f} s", flush=True)  # fmt: skip
+        print(
+            f"  round {round_ + 1}/{ROUNDS}: ours {ours_wall[-1]:.2f} s, "
+            f"ffmpeg {ff_wall[-1]:.2f} s",
+            flush=True,
+        )
     ours_proxy = Path(settings.MEDIA_ROOT) / outputs.proxy
     ours_frames, ff_frames = count_frames(ours_proxy), count_frames(out)
     same = x264_settings(ours_proxy) == x264_settings(out)
@@ -150,11 +175,25 @@ def transcode(workdir: Path) -> list[Metric]:
         f"settings {'identical' if same else 'DIFFERENT'}"
     )
     return [
-        Metric("media.proxy.speed", seconds / wall, "×rt", seconds / wall_ff,
-               wall_ff / wall, "higher", note + "; ours also writes poster + 10 stills"),
-        Metric("media.proxy.cpu_per_video_second", cpu_ours / seconds, "s", cpu_ff / seconds,
-               cpu_ff / cpu_ours, "lower", "CPU seconds per second of video"),
-    ]  # fmt: skip
+        Metric(
+            "media.proxy.speed",
+            seconds / wall,
+            "×rt",
+            seconds / wall_ff,
+            wall_ff / wall,
+            "higher",
+            note + "; ours also writes poster + 10 stills",
+        ),
+        Metric(
+            "media.proxy.cpu_per_video_second",
+            cpu_ours / seconds,
+            "s",
+            cpu_ff / seconds,
+            cpu_ff / cpu_ours,
+            "lower",
+            "CPU seconds per second of video",
+        ),
+    ]
 
 
 def _peak_rss_mb(server: Server) -> float:
@@ -232,16 +271,43 @@ def serving(workdir: Path, env: dict[str, str]) -> list[Metric]:
     ours, base = measured["ours"], measured["FileResponse"]
     note = f"256 MiB file, uvicorn, median of {FETCHES}"
     return [
-        Metric("media.serve.ttfb", ours["ttfb_ms"], "ms", base["ttfb_ms"],
-               base["ttfb_ms"] / ours["ttfb_ms"], "lower", note),
-        Metric("media.serve.throughput", ours["mb_s"], "MB/s", base["mb_s"],
-               ours["mb_s"] / base["mb_s"], "higher", note),
-        Metric("media.serve.range_1mib_middle", ours["middle_ms"], "ms", base["middle_ms"],
-               base["middle_ms"] / ours["middle_ms"], "lower",
-               "Range request; FileResponse sends everything before it"),
-        Metric("media.serve.server_peak_rss", ours["rss_mb"], "MB", base["rss_mb"],
-               base["rss_mb"] / ours["rss_mb"], "lower", "VmHWM of the server process"),
-    ]  # fmt: skip
+        Metric(
+            "media.serve.ttfb",
+            ours["ttfb_ms"],
+            "ms",
+            base["ttfb_ms"],
+            base["ttfb_ms"] / ours["ttfb_ms"],
+            "lower",
+            note,
+        ),
+        Metric(
+            "media.serve.throughput",
+            ours["mb_s"],
+            "MB/s",
+            base["mb_s"],
+            ours["mb_s"] / base["mb_s"],
+            "higher",
+            note,
+        ),
+        Metric(
+            "media.serve.range_1mib_middle",
+            ours["middle_ms"],
+            "ms",
+            base["middle_ms"],
+            base["middle_ms"] / ours["middle_ms"],
+            "lower",
+            "Range request; FileResponse sends everything before it",
+        ),
+        Metric(
+            "media.serve.server_peak_rss",
+            ours["rss_mb"],
+            "MB",
+            base["rss_mb"],
+            base["rss_mb"] / ours["rss_mb"],
+            "lower",
+            "VmHWM of the server process",
+        ),
+    ]
 
 
 def write_results(entries: list[Metric]) -> None:
@@ -262,12 +328,17 @@ def main() -> int:
         import django
 
         django.setup()
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-                       cwd=ROOT, env=env, check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         entries = transcode(workdir) + serving(workdir, env)
         print()
-        print_rows(Row(e.name, e.value, e.unit, e.baseline, e.ratio, e.better, e.note)
-                   for e in entries)  # fmt: skip
+        print_rows(
+            Row(e.name, e.value, e.unit, e.baseline, e.ratio, e.better, e.note) for e in entries
+        )
         write_results(entries)
         return 0
     finally:

@@ -436,9 +436,14 @@ def main() -> int:
                 if key == "list":
                     etag = {"If-None-Match": list_etag(server, endpoint, data.auth)}
                     measured["list_304"] = load(
-                        server, endpoint, data.auth, DURATION, workdir, headers=etag,
+                        server,
+                        endpoint,
+                        data.auth,
+                        DURATION,
+                        workdir,
+                        headers=etag,
                         label="/api/v1/feedbacks If-None-Match (304)",
-                    )  # fmt: skip
+                    )
             log = server.log_tail()
         if log.strip():
             print(f"\nserver log (tail):\n{log}")

@@ -23,8 +23,13 @@ from typing import IO
 from .common import group_cpu_seconds, machine_busy_seconds, process_cpu
 
 __all__ = [
-    "Server", "ServerSpec", "free_port", "machine_busy_seconds", "parse_specs", "process_cpu",
-]  # fmt: skip
+    "Server",
+    "ServerSpec",
+    "free_port",
+    "machine_busy_seconds",
+    "parse_specs",
+    "process_cpu",
+]
 
 THREADS = 4
 
@@ -59,29 +64,68 @@ class ServerSpec:
     def _base_command(self, port: int) -> list[str]:
         if self.kind == "gunicorn":
             return [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--workers", str(self.workers), "--worker-class", "sync",
-                "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-            ]  # fmt: skip
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ]
         if self.kind == "gthread":
             return [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--workers", str(self.workers), "--worker-class", "gthread",
-                "--threads", str(THREADS), "--bind", f"127.0.0.1:{port}",
-                "--log-level", "warning",
-            ]  # fmt: skip
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(THREADS),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ]
         if self.kind == "uvicorn":
             return [
-                sys.executable, "-m", "uvicorn", "config.asgi:application",
-                "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(port),
-                "--no-access-log", "--log-level", "warning",
-            ]  # fmt: skip
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--workers",
+                str(self.workers),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
         if self.kind == "peer":  # bench.peer_fastapi, the FastAPI + SQLAlchemy peer
             return [
-                sys.executable, "-m", "uvicorn", "bench.peer_fastapi.app:app",
-                "--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(port),
-                "--no-access-log", "--log-level", "warning",
-            ]  # fmt: skip
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.peer_fastapi.app:app",
+                "--workers",
+                str(self.workers),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
         raise ValueError(f"Unknown server kind {self.kind!r}")
 
 

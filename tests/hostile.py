@@ -3,12 +3,15 @@ every object their paths name."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.factories import CommentFactory, FeedbackFactory, UserFactory
 from videoplanet.accounts.services import token_issue
 from videoplanet.contracts.validator import committed_validator
 from videoplanet.monitoring.services import reporter_issue
+
+if TYPE_CHECKING:
+    from conftest import World
 
 MODES = ("off", "report", "enforce")
 
@@ -35,7 +38,7 @@ class Caller:
     """Fills path parameters with objects the world's owner may reach, and holds the
     credentials each operation takes (a user's, a reporter's, a staff user's)."""
 
-    def __init__(self, world: Any) -> None:
+    def __init__(self, world: World) -> None:
         feedback = FeedbackFactory(video=world.video, author=world.owner)
         comment = CommentFactory(feedback=feedback, author=world.owner)
         self.ids = {

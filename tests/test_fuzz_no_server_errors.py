@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import schemathesis
@@ -28,6 +28,9 @@ from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
 from tests.hostile import MODES, Caller, assert_envelope, json_operations
+
+if TYPE_CHECKING:
+    from conftest import World
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -44,7 +47,7 @@ def _keep_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def token(world: Any, _keep_test_connection: None) -> str:
+def token(world: World, _keep_test_connection: None) -> str:
     from videoplanet.accounts.services import token_issue
 
     return token_issue(user=world.owner)
@@ -117,7 +120,7 @@ HOSTILE_BUT_JSON = _in_a_field(st.one_of(_long_integer, _nul))
 
 
 @pytest.fixture
-def caller(world: Any, _keep_test_connection: None) -> Caller:
+def caller(world: World, _keep_test_connection: None) -> Caller:
     return Caller(world)
 
 

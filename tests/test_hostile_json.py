@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -19,6 +19,9 @@ from django.test import override_settings
 
 from tests.hostile import MODES, Caller, assert_envelope, json_operations, needs_credentials
 from videoplanet.contracts.validator import committed_validator
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +47,7 @@ HOSTILE_BODIES = {
 
 
 @pytest.fixture
-def caller(world: Any) -> Caller:
+def caller(world: World) -> Caller:
     return Caller(world)
 
 
@@ -95,7 +98,7 @@ def _with_raw(body: dict[str, Any], path: tuple[Any, ...], raw: str) -> str:
     return json.dumps(copy).replace(json.dumps(marker), raw)
 
 
-def _valid_bodies(world: Any, caller: Caller) -> dict[tuple[str, str], dict[str, Any]]:
+def _valid_bodies(world: World, caller: Caller) -> dict[tuple[str, str], dict[str, Any]]:
     now = "2026-01-01T00:00:00Z"
     shape = {
         "type": "rectangle",
@@ -153,7 +156,7 @@ def _valid_bodies(world: Any, caller: Caller) -> dict[tuple[str, str], dict[str,
     ids=["surrogate", "huge-int", "huge-negative-int", "huge-float", "nan", "inf", "nul"],
 )
 def test_a_hostile_value_in_any_field_is_a_400(
-    raw: str, codes: set[str], mode: str, world: Any, caller: Caller, anon: Any
+    raw: str, codes: set[str], mode: str, world: World, caller: Caller, anon: Any
 ) -> None:
     for (method, template), body in _valid_bodies(world, caller).items():
         anon.credentials(HTTP_AUTHORIZATION=f"Bearer {caller.credentials(template)}")
@@ -171,7 +174,7 @@ def test_a_hostile_value_in_any_field_is_a_400(
 
 @pytest.mark.parametrize("digits", [30, 100, 300], ids=["30-digit", "100-digit", "300-digit"])
 def test_a_long_integer_where_a_number_is_expected_is_refused_or_taken_never_a_500(
-    digits: int, mode: str, world: Any, caller: Caller, anon: Any
+    digits: int, mode: str, world: World, caller: Caller, anon: Any
 ) -> None:
     """Integers too long for 64 bits but within a double's range are numbers like any
     other: a field with bounds refuses them with its details, one without takes them."""
@@ -208,7 +211,7 @@ def _numeric_query_parameters() -> list[tuple[str, str]]:
     "value", [DIGITS, "-" + DIGITS, "1" * 5000, "1e400", "NaN", "inf", "-Infinity", "1%00"]
 )
 def test_a_number_no_float_holds_in_a_query_parameter_is_a_400(
-    value: str, mode: str, world: Any, caller: Caller, anon: Any
+    value: str, mode: str, world: World, caller: Caller, anon: Any
 ) -> None:
     required = {"/api/v1/feedbacks": f"video_id={world.video.id}&"}
     for template, name in _numeric_query_parameters():
@@ -221,7 +224,7 @@ def test_a_number_no_float_holds_in_a_query_parameter_is_a_400(
 
 
 def test_a_long_string_under_the_body_limit_is_a_400_and_over_it_a_413(
-    mode: str, world: Any, caller: Caller, anon: Any
+    mode: str, world: World, caller: Caller, anon: Any
 ) -> None:
     anon.credentials(HTTP_AUTHORIZATION=f"Bearer {caller.user_token}")
     limit = settings.MAX_REQUEST_BODY_BYTES

@@ -3,7 +3,7 @@ text comes in: a 400 validation_error naming the field, and nothing written."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +12,9 @@ from tests.factories import CommentFactory, FeedbackFactory
 from videoplanet.accounts.models import User
 from videoplanet.feedback.models import Comment, Feedback, Reaction
 from videoplanet.projects.models import Project, Video
+
+if TYPE_CHECKING:
+    from conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +29,19 @@ def assert_refused(response: Any, field: str) -> None:
     assert "U+202E" in " ".join(body["details"][field])
 
 
-def test_project_names(world: Any, as_user: Any) -> None:
+def test_project_names(world: World, as_user: Any) -> None:
     response = as_user(world.owner).post("/api/v1/projects", {"name": f"a{RLO}b"}, format="json")
     assert_refused(response, "name")
     assert Project.objects.count() == 2
 
 
-def test_video_titles(world: Any, as_user: Any) -> None:
+def test_video_titles(world: World, as_user: Any) -> None:
     data = {"project_id": str(world.project.id), "title": f"Cut{RLO}", "url": "https://e.com/v"}
     assert_refused(as_user(world.owner).post("/api/v1/videos", data, format="json"), "title")
     assert Video.objects.count() == 2
 
 
-def test_feedback_content_on_create_and_update(world: Any, as_user: Any) -> None:
+def test_feedback_content_on_create_and_update(world: World, as_user: Any) -> None:
     client = as_user(world.owner)
     data = {"video_id": str(world.video.id), "timestamp": 1, "content": f"ok{RLO}"}
     assert_refused(client.post("/api/v1/feedbacks", data, format="json"), "content")
@@ -48,7 +51,7 @@ def test_feedback_content_on_create_and_update(world: Any, as_user: Any) -> None
     assert Feedback.objects.get(id=feedback.id).content == "before"
 
 
-def test_drawing_text(world: Any, as_user: Any) -> None:
+def test_drawing_text(world: World, as_user: Any) -> None:
     shape = {"type": "text", "coordinates": [1, 2], "text": f"label{RLO}"}
     data = {
         "video_id": str(world.video.id),
@@ -60,7 +63,7 @@ def test_drawing_text(world: Any, as_user: Any) -> None:
     assert_refused(response, "drawing_data.shapes.0.text")
 
 
-def test_comment_content(world: Any, as_user: Any) -> None:
+def test_comment_content(world: World, as_user: Any) -> None:
     feedback = FeedbackFactory(video=world.video, author=world.owner)
     data = {"feedback_id": str(feedback.id), "content": f"see {RLO}here"}
     assert_refused(as_user(world.reviewer).post("/api/v1/comments", data, format="json"), "content")
@@ -73,7 +76,7 @@ def test_user_names_at_sign_up(anon: Any) -> None:
     assert not User.objects.filter(email="eve@example.com").exists()
 
 
-def test_emoji_reactions(world: Any, as_user: Any) -> None:
+def test_emoji_reactions(world: World, as_user: Any) -> None:
     comment = CommentFactory(feedback=FeedbackFactory(video=world.video))
     client = as_user(world.reviewer)
     url = f"/api/v1/comments/{comment.id}/reactions"
@@ -86,7 +89,7 @@ def test_emoji_reactions(world: Any, as_user: Any) -> None:
     assert not Reaction.objects.exists()
 
 
-def test_joiners_and_flag_tags_still_work(world: Any, as_user: Any) -> None:
+def test_joiners_and_flag_tags_still_work(world: World, as_user: Any) -> None:
     comment = CommentFactory(feedback=FeedbackFactory(video=world.video))
     client = as_user(world.reviewer)
     england = "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"

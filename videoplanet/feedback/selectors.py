@@ -65,11 +65,23 @@ class FeedbackRow:
 
 
 _ROW_COLUMNS = [
-    "id", "video_id", "timestamp", "timestamp_end", "content", "screenshot", "drawing_data",
-    "priority", "status", "created_at", "updated_at", "video__fps", "video__frame_count",
-    "author__id", "author__name",
+    "id",
+    "video_id",
+    "timestamp",
+    "timestamp_end",
+    "content",
+    "screenshot",
+    "drawing_data",
+    "priority",
+    "status",
+    "created_at",
+    "updated_at",
+    "video__fps",
+    "video__frame_count",
+    "author__id",
+    "author__name",
     "author__email",
-]  # fmt: skip
+]
 
 
 def _feedback_row(*values: Any) -> FeedbackRow:

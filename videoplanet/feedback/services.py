@@ -103,8 +103,10 @@ def _resolve_times(
         assert rate is not None
         timestamp_end = float(frame_to_seconds(frame_end, rate))
     assert timestamp is not None
-    names = ("frame" if frame is not None else "timestamp",
-             "frame_end" if frame_end is not None else "timestamp_end")  # fmt: skip
+    names = (
+        "frame" if frame is not None else "timestamp",
+        "frame_end" if frame_end is not None else "timestamp_end",
+    )
     _check_timestamps(video, timestamp, timestamp_end, names=names)
     return timestamp, timestamp_end
 

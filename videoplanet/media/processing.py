@@ -145,9 +145,11 @@ def process(source: Path, probed: Probe, directory: str, proxy: bool) -> Outputs
                         _stills(frame, index, picks, outputs, directory, rate)
                         if out is not None and out_video is not None:
                             picture = scaler.reformat(
-                                frame, width=out_video.width, height=out_video.height,
+                                frame,
+                                width=out_video.width,
+                                height=out_video.height,
                                 format="yuv420p",
-                            )  # fmt: skip
+                            )
                             picture.pts = index
                             picture.time_base = 1 / rate
                             out.mux(out_video.encode(picture))

@@ -683,10 +683,13 @@ class AsyncVideos(_AsyncResource):
         if upload_id is None:
             upload = await run(
                 req.uploads_create(
-                    project_id=project_id, title=title or file.stem, filename=file.name,
-                    size=size, video_id=video_id,
+                    project_id=project_id,
+                    title=title or file.stem,
+                    filename=file.name,
+                    size=size,
+                    video_id=video_id,
                 )
-            )  # fmt: skip
+            )
         else:
             upload = await run(req.uploads_get(upload_id))
         offset, failures = upload.offset, 0

@@ -152,9 +152,12 @@ def _explain(error: jsonschema_rs.ValidationError, location: Location, out: list
             at = tuple(inner.instance_path)
             if at in shared and type(inner.kind).__name__ == "Enum":
                 options = [
-                    o for branch in enums for e in branch if tuple(e.instance_path) == at
+                    o
+                    for branch in enums
+                    for e in branch
+                    if tuple(e.instance_path) == at
                     for o in e.kind.options
-                ]  # fmt: skip
+                ]
                 allowed = ", ".join(json.dumps(o) for o in dict.fromkeys(options))
                 out.append(Problem(location, at, f"must be one of {allowed}"))
             else:

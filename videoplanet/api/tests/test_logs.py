@@ -6,13 +6,16 @@ import io
 import logging
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
 from django.test import override_settings
 
 from videoplanet.api.logs import EscapingFormatter, escape_control
+
+if TYPE_CHECKING:
+    from conftest import World
 
 FORGED = "x\nFAKE 2026-01-01 00:00:00 ERROR admin logged in\r\x1b[2K\u2028\u202e\x00\ud800"
 ON_THE_WIRE = FORGED.replace("\ud800", "")  # what UTF-8 (a URL, a JSON body) can carry
@@ -55,7 +58,7 @@ def console() -> Iterator[io.StringIO]:
 @override_settings(CONTRACT_VALIDATION="report")
 @pytest.mark.contract_unchecked("sends undocumented query parameters and fields on purpose")
 def test_client_text_in_contract_violations_is_logged_on_one_line(
-    world: Any, as_user: Any, console: io.StringIO
+    world: World, as_user: Any, console: io.StringIO
 ) -> None:
     client = as_user(world.reviewer)
     client.get(f"/api/v1/feedbacks?video_id={world.video.id}&{quote(ON_THE_WIRE)}=1")

@@ -18,7 +18,7 @@ import shlex
 from datetime import datetime, timedelta
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -27,6 +27,9 @@ from django.db.models import F
 from videoplanet.apidiff.cli import impact_main, who_uses_main
 from videoplanet.monitoring.models import UsageHour
 from videoplanet.monitoring.usage import usage
+
+if TYPE_CHECKING:
+    from conftest import World
 
 ROOT = Path(__file__).resolve().parents[3]
 PACTS = ROOT / "pacts"
@@ -40,7 +43,7 @@ Doc = dict[str, Any]
 # The recorded usage --------------------------------------------------------------------
 
 
-def _record_traffic(world: Any, as_user: Any) -> None:
+def _record_traffic(world: World, as_user: Any) -> None:
     """A month of two consumers, in two hours: one 30 days ago, one now.
 
     The SDK lists feedback, reads videos and posts feedback, and its rooms receive
@@ -107,7 +110,7 @@ def _what_was_used(document: Doc) -> Doc:
 
 
 @pytest.mark.django_db
-def test_the_usage_fixture_is_what_the_server_records(world: Any, as_user: Any) -> None:
+def test_the_usage_fixture_is_what_the_server_records(world: World, as_user: Any) -> None:
     usage.clear()
     _record_traffic(world, as_user)
     exported = _exported()

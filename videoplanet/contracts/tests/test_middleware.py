@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import override_settings
@@ -16,6 +16,9 @@ from videoplanet.contracts.openapi import COMMITTED
 from videoplanet.feedback.models import Feedback
 from videoplanet.realtime.broadcast import room_event
 
+if TYPE_CHECKING:
+    from conftest import World
+
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/feedbacks"
@@ -24,7 +27,7 @@ report = override_settings(CONTRACT_VALIDATION="report")
 off = override_settings(CONTRACT_VALIDATION="off")
 
 
-def body(world: Any, **changes: Any) -> dict[str, Any]:
+def body(world: World, **changes: Any) -> dict[str, Any]:
     return {
         "video_id": str(world.video.id),
         "timestamp": 30.5,
@@ -39,7 +42,7 @@ def body(world: Any, **changes: Any) -> dict[str, Any]:
 
 @enforce
 def test_enforce_rejects_an_invalid_body_before_any_view_runs(
-    world: Any, as_user: Any, violations: MemoryRecorder, django_assert_num_queries: Any
+    world: World, as_user: Any, violations: MemoryRecorder, django_assert_num_queries: Any
 ) -> None:
     client = as_user(world.reviewer)
     with django_assert_num_queries(0):  # not even the token was looked up
@@ -61,7 +64,7 @@ def test_enforce_rejects_an_invalid_body_before_any_view_runs(
 
 @enforce
 def test_enforce_answers_before_the_membership_check(
-    world: Any, as_user: Any, violations: MemoryRecorder
+    world: World, as_user: Any, violations: MemoryRecorder
 ) -> None:
     """Another project's video with a bad body: the contract speaks first (400, not 404)."""
     response = as_user(world.reviewer).post(
@@ -73,7 +76,7 @@ def test_enforce_answers_before_the_membership_check(
 
 @enforce
 def test_enforce_lets_valid_requests_through_and_records_nothing(
-    world: Any, as_user: Any, violations: MemoryRecorder
+    world: World, as_user: Any, violations: MemoryRecorder
 ) -> None:
     client = as_user(world.reviewer)
     created = client.post(URL, body(world), format="json")
@@ -85,7 +88,7 @@ def test_enforce_lets_valid_requests_through_and_records_nothing(
 
 @enforce
 def test_enforce_checks_query_parameters(
-    world: Any, as_user: Any, violations: MemoryRecorder
+    world: World, as_user: Any, violations: MemoryRecorder
 ) -> None:
     response = as_user(world.reviewer).get(URL, {"video_id": "abc", "status": "done"})
     assert response.status_code == 400
@@ -96,7 +99,7 @@ def test_enforce_checks_query_parameters(
 @enforce
 @pytest.mark.contract_unchecked("sends an undocumented query parameter on purpose")
 def test_an_undocumented_query_parameter_is_recorded_not_rejected(
-    world: Any, as_user: Any, violations: MemoryRecorder
+    world: World, as_user: Any, violations: MemoryRecorder
 ) -> None:
     response = as_user(world.reviewer).get(URL, {"video_id": str(world.video.id), "sort": "x"})
     assert response.status_code == 200
@@ -105,7 +108,7 @@ def test_an_undocumented_query_parameter_is_recorded_not_rejected(
 
 @enforce
 def test_a_malformed_id_in_the_path_is_still_a_404(
-    world: Any, as_user: Any, violations: MemoryRecorder
+    world: World, as_user: Any, violations: MemoryRecorder
 ) -> None:
     response = as_user(world.reviewer).get(f"{URL}/not-a-uuid")
     assert response.status_code == 404
@@ -121,7 +124,7 @@ def test_a_request_without_credentials_gets_its_401_whatever_its_body(
 
 
 @enforce
-def test_bodies_that_are_not_json_are_left_to_the_view(world: Any, as_user: Any) -> None:
+def test_bodies_that_are_not_json_are_left_to_the_view(world: World, as_user: Any) -> None:
     client = as_user(world.reviewer)
     malformed = client.post(URL, "{not json", content_type="application/json")
     assert malformed.json()["code"] == "malformed_json"
@@ -132,7 +135,7 @@ def test_bodies_that_are_not_json_are_left_to_the_view(world: Any, as_user: Any)
 @enforce
 @pytest.mark.contract_unchecked("calls what the document does not have on purpose")
 def test_unknown_paths_and_methods_are_left_to_routing(
-    world: Any, as_user: Any, violations: MemoryRecorder
+    world: World, as_user: Any, violations: MemoryRecorder
 ) -> None:
     client = as_user(world.reviewer)
     assert client.get("/api/v1/nothing").status_code == 404
@@ -145,7 +148,7 @@ def test_unknown_paths_and_methods_are_left_to_routing(
 
 @report
 def test_report_records_and_lets_the_view_answer(
-    world: Any, as_user: Any, violations: MemoryRecorder, caplog: pytest.LogCaptureFixture
+    world: World, as_user: Any, violations: MemoryRecorder, caplog: pytest.LogCaptureFixture
 ) -> None:
     response = as_user(world.reviewer).post(URL, body(world, priority="urgent"), format="json")
     assert response.status_code == 400
@@ -156,7 +159,7 @@ def test_report_records_and_lets_the_view_answer(
 
 @report
 def test_the_default_recorder_logs(
-    world: Any, as_user: Any, caplog: pytest.LogCaptureFixture
+    world: World, as_user: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level("WARNING", logger="videoplanet.contracts"):
         as_user(world.reviewer).post(URL, body(world, priority="urgent"), format="json")
@@ -164,7 +167,7 @@ def test_the_default_recorder_logs(
 
 
 @off
-def test_off_checks_nothing(world: Any, as_user: Any, violations: MemoryRecorder) -> None:
+def test_off_checks_nothing(world: World, as_user: Any, violations: MemoryRecorder) -> None:
     response = as_user(world.reviewer).post(URL, body(world, priority="urgent"), format="json")
     assert response.json()["code"] == "validation_error"
     assert violations.violations == []
@@ -188,7 +191,7 @@ def stricter_document(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("mode", ["report", "enforce"])
 @pytest.mark.contract_unchecked("the server is checked against a stricter document on purpose")
 def test_response_violations_are_recorded_and_never_change_the_response(
-    mode: str, world: Any, as_user: Any, violations: MemoryRecorder, stricter_document: None
+    mode: str, world: World, as_user: Any, violations: MemoryRecorder, stricter_document: None
 ) -> None:
     feedback = FeedbackFactory(video=world.video, author=world.reviewer)
     with override_settings(CONTRACT_VALIDATION=mode):
@@ -213,7 +216,7 @@ kept = MemoryRecorder()
 
 
 def test_recorders_come_from_settings_and_a_broken_one_breaks_nothing(
-    world: Any, as_user: Any
+    world: World, as_user: Any
 ) -> None:
     kept.clear()
     paths = [f"{__name__}.Broken", f"{__name__}.{kept_recorder.__name__}"]

@@ -18,7 +18,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -27,6 +27,9 @@ from tests.factories import CommentFactory, FeedbackFactory
 from tests.server import REPO_ROOT, ProviderServer
 from videoplanet.feedback.models import Feedback
 from videoplanet.projects.models import Video
+
+if TYPE_CHECKING:
+    from conftest import World
 
 URL = "/api/v1/feedbacks"
 
@@ -55,7 +58,7 @@ class TestInProcess:
         items: list[dict[str, Any]] = response.json()
         return items
 
-    def test_every_write_is_seen_by_the_next_read(self, world: Any, as_user: Any) -> None:
+    def test_every_write_is_seen_by_the_next_read(self, world: World, as_user: Any) -> None:
         reader, writer = as_user(world.viewer), as_user(world.reviewer)
         video = world.video
         FeedbackFactory.create_batch(3, video=video, author=world.owner)
@@ -91,7 +94,7 @@ class TestInProcess:
         assert shown(self.listed(reader, video)) == truth(video.id)
 
     def test_a_deleted_author_takes_their_items_out_of_the_list(
-        self, world: Any, as_user: Any
+        self, world: World, as_user: Any
     ) -> None:
         reader = as_user(world.viewer)
         FeedbackFactory(video=world.video, author=world.reviewer)
@@ -102,7 +105,7 @@ class TestInProcess:
         assert len(truth(world.video.id)) == 1
 
     def test_frames_follow_a_frame_rate_set_after_the_page_was_cached(
-        self, world: Any, as_user: Any
+        self, world: World, as_user: Any
     ) -> None:
         reader = as_user(world.viewer)
         FeedbackFactory(video=world.video, author=world.owner, timestamp=2.0)
@@ -110,7 +113,9 @@ class TestInProcess:
         Video.objects.filter(id=world.video.id).update(fps="25", frame_count=1000)
         assert self.listed(reader, world.video)[0]["frame"] == 50
 
-    def test_if_none_match_is_a_304_until_the_list_changes(self, world: Any, as_user: Any) -> None:
+    def test_if_none_match_is_a_304_until_the_list_changes(
+        self, world: World, as_user: Any
+    ) -> None:
         reader = as_user(world.viewer)
         FeedbackFactory(video=world.video, author=world.owner)
         first = reader.get(URL, {"video_id": str(world.video.id)})
@@ -125,7 +130,7 @@ class TestInProcess:
         assert len(changed.json()) == 2
         assert changed["ETag"] != etag
 
-    def test_only_members_get_the_cached_page(self, world: Any, as_user: Any) -> None:
+    def test_only_members_get_the_cached_page(self, world: World, as_user: Any) -> None:
         FeedbackFactory(video=world.video, author=world.owner)
         member = as_user(world.viewer).get(URL, {"video_id": str(world.video.id)})
         assert member.status_code == 200
@@ -135,7 +140,7 @@ class TestInProcess:
         assert stranger.status_code == 404
         assert stranger.json()["code"] == "not_found"
 
-    def test_each_page_of_a_paged_list_is_its_own(self, world: Any, as_user: Any) -> None:
+    def test_each_page_of_a_paged_list_is_its_own(self, world: World, as_user: Any) -> None:
         reader = as_user(world.viewer)
         for second in range(5):
             FeedbackFactory(video=world.video, author=world.owner, timestamp=float(second))

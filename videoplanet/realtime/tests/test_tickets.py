@@ -139,7 +139,7 @@ class TestConsumerName:
     """A browser cannot set X-Client on a WebSocket: its socket is counted under the
     consumer that asked for the ticket (the web app sends X-Client on every API call)."""
 
-    async def ping_with_a_ticket(self, world: Any, as_user: Any, **headers: str) -> set[Any]:
+    async def ping_with_a_ticket(self, world: World, as_user: Any, **headers: str) -> set[Any]:
         """Ask for a ticket (with ``headers``), open the room with it, ping; the consumers
         (name, version) the room's messages were counted under."""
         usage.clear()
@@ -163,7 +163,7 @@ class TestConsumerName:
         return seen
 
     async def test_the_web_apps_socket_is_named_by_its_ticket_request(
-        self, world: Any, as_user: Any
+        self, world: World, as_user: Any
     ) -> None:
         seen = await self.ping_with_a_ticket(
             world, as_user, HTTP_X_CLIENT="VideoPlanet-Frontend/0.1.0"
@@ -171,7 +171,7 @@ class TestConsumerName:
         assert seen == {("VideoPlanet-Frontend", "0.1.0")}
 
     async def test_a_ticket_asked_for_without_a_name_stays_unknown(
-        self, world: Any, as_user: Any
+        self, world: World, as_user: Any
     ) -> None:
         assert await self.ping_with_a_ticket(world, as_user) == {("unknown", "unknown")}
 
