@@ -43,6 +43,10 @@ fields. ``EXCLUSIONS`` holds them with their reasons, and a test keeps this list
   real image; timestamps must lie within the video's duration, timestamp_end not before
   timestamp; a frame needs the video's frame rate and must be below its frame count; a
   freehand shape takes an even number of coordinates, which JSON Schema cannot say.
+- feedbacks_list, ignored_auth: the check takes the configured Authorization header for a
+  generated one when the operation also has a header parameter (If-None-Match) and then
+  calls the 200 an ignored authentication; the list answers 401 without a token and with
+  a bad one, cached page or not (feedback/tests/test_list_cache.py, test_authorization.py).
 - feedbacks_list, positive_data_acceptance (cursor): a cursor is opaque; only one the
   server put in a Link header (or the hint) is valid.
 - comments_list, positive_data_acceptance (cursor): the same (a thread position; the
@@ -191,6 +195,11 @@ EXCLUSIONS: list[Exclusion] = [
             "frame_end",
             "drawing_data.shapes.*.coordinates",
         ),
+    ),
+    Exclusion(
+        "feedbacks_list",
+        "ignored_auth",
+        "The check mistakes the configured token for a generated one beside If-None-Match.",
     ),
     Exclusion(
         "feedbacks_list",

@@ -159,16 +159,37 @@ class ContractViolationCollectionApi(APIView):
             'are more, the `Link` header holds the next page: `<url>; rel="next"`.'
         ),
         parameters=[
-            OpenApiParameter("endpoint", str, description="Path template or message type."),
+            # Raw schemas: an empty value is refused (allowEmptyValue is false), so the
+            # strings say they take at least one character.
+            OpenApiParameter(
+                "endpoint",
+                {"type": "string", "minLength": 1, "maxLength": 255},
+                description="Path template or message type.",
+            ),
             OpenApiParameter("type", str, enum=ViolationType.values),
-            OpenApiParameter("source", str, description="A reporter's name, or `server`."),
+            OpenApiParameter(
+                "source",
+                {"type": "string", "minLength": 1, "maxLength": 100},
+                description="A reporter's name, or `server`.",
+            ),
             OpenApiParameter(
                 "since", OpenApiTypes.DATETIME, description="Only those last seen at or after."
             ),
             OpenApiParameter(
-                "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE})."
+                "limit",
+                {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_PAGE_SIZE,
+                    "default": DEFAULT_PAGE_SIZE,
+                },
+                description=f"Page size, 1–{MAX_PAGE_SIZE} ({DEFAULT_PAGE_SIZE}).",
             ),
-            OpenApiParameter("cursor", str, description="Opaque; from the Link header."),
+            OpenApiParameter(
+                "cursor",
+                {"type": "string", "minLength": 1, "maxLength": 200},
+                description="Opaque; from the Link header.",
+            ),
             NEXT_PAGE_LINK,
         ],
         responses={

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from rest_framework.test import APIClient
 
 from tests.factories import CommentFactory, FeedbackFactory
 from tests.server import REPO_ROOT, ProviderServer
@@ -139,6 +140,13 @@ class TestInProcess:
         )
         assert stranger.status_code == 404
         assert stranger.json()["code"] == "not_found"
+        anonymous = APIClient()
+        for token in (None, "Bearer not-a-token"):
+            headers = {"HTTP_AUTHORIZATION": token} if token else {}
+            response = anonymous.get(
+                URL, {"video_id": str(world.video.id)}, HTTP_IF_NONE_MATCH=member["ETag"], **headers
+            )
+            assert response.status_code == 401, token
 
     def test_each_page_of_a_paged_list_is_its_own(self, world: World, as_user: Any) -> None:
         reader = as_user(world.viewer)
