@@ -33,6 +33,8 @@ export interface OperationSpec {
   parameters: ParameterSpec[];
   request: string | null;
   requestRequired: boolean;
+  /** When the body is one of several forms (a `oneOf`): each form's own check. */
+  requestForms?: string[];
   responses: Record<string, string | null>;
 }
 

@@ -88,6 +88,22 @@ function problemsOf(check: CheckFunction, data: unknown, location: Location, pre
   return deepest.length ? deepest : [{ location, field: prefix.join("."), message: "does not match its schema" }];
 }
 
+/**
+ * A body's problems. A body of one of several forms that fits none is judged by the form it
+ * came closest to (fewest errors; a feedback sent with `timestamp` is not told that `frame`
+ * is missing or that `timestamp` is not accepted).
+ */
+function bodyProblems(operation: OperationSpec, body: unknown): Problem[] {
+  const check = checks[operation.request as string] as CheckFunction;
+  if (check(body) || !operation.requestForms?.length) return problemsOf(check, body, "body");
+  const forms = operation.requestForms.map((name) => checks[name] as CheckFunction);
+  const errorCount = (form: CheckFunction) => (form(body) ? 0 : (form.errors?.length ?? 0));
+  const closest = forms.reduce((best, form) => (errorCount(form) < errorCount(best) ? form : best));
+  const problems = problemsOf(closest, body, "body");
+  // Valid in a form but not as a whole (it fits two forms, or a rule outside them): say so.
+  return problems.length ? problems : problemsOf(check, body, "body");
+}
+
 const NOT_CONVERTIBLE = Symbol("not convertible");
 
 /** A query or path string as the JSON type its schema asks for. */
@@ -175,7 +191,7 @@ export class SchemaValidator {
     } else if (body === undefined) {
       if (operation.requestRequired) return result(problems, `${where} needs a request body`);
     } else {
-      problems.push(...problemsOf(checks[operation.request] as CheckFunction, body, "body"));
+      problems.push(...bodyProblems(operation, body));
     }
     return result(problems);
   }
