@@ -131,8 +131,8 @@ dashboard-screenshot: install
 	$(PY) -m tests.browser.dashboard docs/dashboard.png
 
 ## make screenshots: docs/screenshots/*.png, the review page (markers, a drawing, a thread;
-## adding feedback) and sign-in on `make run`'s demo data in the system Chromium; commit
-## them with the README.
+## adding feedback), the project page and sign-in on `make run`'s demo data in the system
+## Chromium; commit them with the README.
 screenshots: install test-tools web
 	$(PY) -m tests.browser.screenshots docs/screenshots
 

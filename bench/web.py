@@ -10,10 +10,16 @@
    ``BENCH_WEB_FEEDBACKS`` (500) feedbacks, signed in, with a warm HTTP cache as a
    returning reviewer has it; the median and the slowest of ``BENCH_WEB_RUNS`` (7)
    navigations, each in a fresh page. Target ≤ 1 s.
+3. ``web.dashboard.first_row``: the reference beside it, the server-rendered contract
+   dashboard (``/monitoring/contracts``, ``monitoring_demo``'s week of violations, signed
+   in as staff): time from navigation to the first row of its recent-violations table,
+   the median and the slowest of ``BENCH_WEB_RUNS`` navigations. No target: it shows
+   what the same browser, machine and load give a page with no client-side rendering.
 
 One uvicorn process serves the demo data (``seed_demo``, the small 640×360 clip) from a
 throwaway SQLite database; the browser signs in through the app's form once. Entries
-``web.*`` are merged into bench-results.json.
+``web.*`` are merged into bench-results.json. The dashboard gets its own uvicorn process
+and throwaway database.
 """
 
 from __future__ import annotations
@@ -65,6 +71,17 @@ window.__firstMarker = null;
 new MutationObserver((_, observer) => {
   if (document.querySelector("ol.markers button.marker")) {
     window.__firstMarker = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+# When the dashboard's first recent-violation row is in the DOM (ms since navigation).
+FIRST_ROW = """
+window.__firstRow = null;
+new MutationObserver((_, observer) => {
+  if (document.querySelector("table.recent tbody tr")) {
+    window.__firstRow = performance.now();
     observer.disconnect();
   }
 }).observe(document, { childList: true, subtree: true });
@@ -177,6 +194,48 @@ def measure(workdir: Path) -> list[Metric]:
     ]
 
 
+def measure_dashboard(workdir: Path) -> list[Metric]:
+    from tests.browser.dashboard import DASHBOARD, chromium, demo_server, sign_in
+
+    with demo_server(workdir) as server, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        sign_in(page, server)
+        page.wait_for_selector("table.recent tbody tr")
+        page.close()
+        context.add_init_script(FIRST_ROW)
+        times: list[float] = []
+        for _ in range(RUNS):
+            page = context.new_page()
+            page.goto(f"{server.url}{DASHBOARD}")
+            page.wait_for_function("window.__firstRow !== null", timeout=30_000)
+            times.append(float(page.evaluate("window.__firstRow")))
+            page.close()
+        context.close()
+    median, slowest = statistics.median(times), max(times)
+    print(f"dashboard: first recent-violation row {median:.0f} ms since navigation (median)")
+    return [
+        Metric(
+            "web.dashboard.first_row_p50",
+            median,
+            "ms",
+            None,
+            None,
+            "lower",
+            f"{DASHBOARD}, monitoring_demo data, median of {RUNS}; the review page's reference",
+        ),
+        Metric(
+            "web.dashboard.first_row_max",
+            slowest,
+            "ms",
+            None,
+            None,
+            "lower",
+            f"slowest of {RUNS}",
+        ),
+    ]
+
+
 def write_results(entries: list[Metric]) -> None:
     existing: list[dict[str, Any]] = []
     if RESULTS.exists():
@@ -192,19 +251,28 @@ def write_results(entries: list[Metric]) -> None:
 def verdicts(entries: list[Metric]) -> list[str]:
     by_name = {e.name: e for e in entries}
     size, marker = by_name["web.review.js_gzip"], by_name["web.review.first_marker_p50"]
+    row = by_name.get("web.dashboard.first_row_p50")
+    reference = (
+        [f"dashboard's first row after {row.value:.0f} ms (median): the reference"] if row else []
+    )
     return [
         f"review page JS {size.value:.1f} KB gzip: "
         f"{'meets' if size.value <= TARGET_JS_KB else 'MISSES'} the ≤ {TARGET_JS_KB:g} KB target",
         f"first marker after {marker.value:.0f} ms (median): "
         f"{'meets' if marker.value <= TARGET_MARKER_MS else 'MISSES'} the "
         f"≤ {TARGET_MARKER_MS:g} ms target",
+        *reference,
     ]
 
 
 def main() -> int:
     print(f"\nThe review page in headless Chromium ({FEEDBACKS} feedbacks):", flush=True)
     with tempfile.TemporaryDirectory(prefix="videoplanet-bench-web-") as tmp:
-        entries = measure(Path(tmp))
+        review, dashboard = Path(tmp) / "review", Path(tmp) / "dashboard"
+        review.mkdir()
+        dashboard.mkdir()
+        entries = measure(review)
+        entries += measure_dashboard(dashboard)
     print()
     print_rows(Row(e.name, e.value, e.unit, e.baseline, e.ratio, e.better, e.note) for e in entries)
     print()

@@ -7,17 +7,23 @@ screenshots` and the web bench.
   process (its in-memory channel layer carries the rooms);
 - ``open_review(browser, server, email, password)``: a fresh browser context (its own
   session) signed in through the app's form, on the demo video's review page, with the
-  video loaded and the room live.
+  video loaded and the room live;
+- ``assert_screenshot_shows_rectangle(http, feedback, size)``: the feedback's stored
+  screenshot, fetched at its signed URL, is a WebP of the frame's size with its rectangle's
+  colour along the rectangle's edges (and not inside it).
 """
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.server import HOST, REPO_ROOT, ProviderServer
@@ -127,3 +133,35 @@ def draw_rectangle(page: Page, start: tuple[float, float], end: tuple[float, flo
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * end[0], box["y"] + box["height"] * end[1], steps=4)
     page.mouse.up()
+
+
+def assert_screenshot_shows_rectangle(
+    http: httpx.Client, feedback: dict[str, object], size: tuple[int, int]
+) -> None:
+    """The stored screenshot is a real WebP of the frame with the feedback's rectangle on it."""
+    url = feedback["screenshot_url"]
+    assert isinstance(url, str), feedback
+    shot = http.get(url)  # signed: no credentials needed
+    assert shot.status_code == 200, shot.status_code
+    image = Image.open(io.BytesIO(shot.content))
+    assert image.format == "WEBP"
+    assert image.size == size
+    rgb = image.convert("RGB")
+    drawing = feedback["drawing_data"]
+    assert isinstance(drawing, dict)
+    [shape] = drawing["shapes"]
+    assert shape["type"] == "rectangle"
+    colour = tuple(int(shape["style"]["color"][i : i + 2], 16) for i in (1, 3, 5))
+    x1, y1, x2, y2 = shape["coordinates"]
+
+    def near(point: tuple[float, float]) -> bool:
+        # lossy WebP: within a margin of the drawn colour
+        got = rgb.getpixel((round(point[0]), round(point[1])))
+        assert isinstance(got, tuple)
+        return all(abs(int(g) - w) <= 60 for g, w in zip(got, colour, strict=True))
+
+    edges = [((x1 + x2) / 2, y1), ((x1 + x2) / 2, y2), (x1, (y1 + y2) / 2), (x2, (y1 + y2) / 2)]
+    assert all(near(point) for point in edges), [
+        rgb.getpixel((round(x), round(y))) for x, y in edges
+    ]
+    assert not near(((x1 + x2) / 2, (y1 + y2) / 2)), "the rectangle is an outline, not a fill"

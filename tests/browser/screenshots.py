@@ -11,6 +11,8 @@ photographed in the system Chromium:
   drawing on the frame) and its thread open beside it;
 - ``drawing.png``: adding feedback: the paused frame with a rectangle being drawn, the
   drawing tools and the text;
+- ``project.png``: the demo project: its video, its members (the demo owner and the
+  reviewer), inviting and uploading;
 - ``sign-in.png``: the sign-in form.
 """
 
@@ -58,11 +60,11 @@ for at, author, priority, status, content, shapes in notes:
     )
 first = made[2.5]
 question = comment_create(
-    feedback=first, role="reviewer", author=ben,
+    user=ben, feedback_id=first.id,
     content="@Demo Reviewer 40 px lower, or centred on the safe area?", mention_ids=[demo.id],
 )
 comment_create(
-    feedback=first, role="owner", author=demo, parent_id=question.id,
+    user=demo, feedback_id=first.id, parent_id=question.id,
     content="Centred on the safe area, please.", mention_ids=[],
 )
 """
@@ -79,6 +81,8 @@ def take(target: Path, workdir: Path) -> list[Path]:
     from videoplanet.projects.management.commands.seed_demo import (
         DEMO_EMAIL,
         DEMO_PASSWORD,
+        DEMO_PROJECT_ID,
+        DEMO_TITLE,
         DEMO_VIDEO_ID,
     )
 
@@ -122,6 +126,14 @@ def take(target: Path, workdir: Path) -> list[Path]:
         )
         page.locator("form.composer select").select_option("high")
         written.append(target / "drawing.png")
+        page.screenshot(path=str(written[-1]), full_page=True)
+
+        # The project: its videos (with their thumbnails), its members, inviting, uploading.
+        page.goto(f"{server.url}/projects/{DEMO_PROJECT_ID}")
+        expect(page.get_by_role("link", name=DEMO_TITLE)).to_be_visible()
+        expect(page.get_by_role("list", name="Members")).to_contain_text("Ben Okafor")
+        page.wait_for_function("() => [...document.images].every((image) => image.complete)")
+        written.append(target / "project.png")
         page.screenshot(path=str(written[-1]), full_page=True)
     return written
 

@@ -2,8 +2,9 @@
 one real server process (its in-memory channel layer carries the room):
 
 - A (the demo owner) and B (a reviewer) open the same video; B sees A in the room;
-- A pauses on a frame, draws a rectangle and posts feedback: B sees its timeline marker
-  and its list entry appear without reloading, and its drawing when B opens it;
+- A pauses on a frame, draws a rectangle and posts feedback: the server stored a WebP
+  screenshot of the frame with the rectangle on it; B sees its timeline marker and its
+  list entry appear without reloading, and its drawing when B opens it;
 - B answers in its thread, mentioning @A with the member autocomplete: A sees the
   answer appear without reloading, and the server stored the mention;
 - C, whose page still offers posting when C is made a viewer, gets the server's 403 as
@@ -27,11 +28,20 @@ from videoplanet.projects.management.commands.seed_demo import (
 )
 
 from .dashboard import BrowserMissing, chromium, require_chromium
-from .review import WebAppMissing, draw_rectangle, manage, open_review, review_env, serve
+from .review import (
+    WebAppMissing,
+    assert_screenshot_shows_rectangle,
+    draw_rectangle,
+    manage,
+    open_review,
+    review_env,
+    serve,
+)
 
 pytestmark = pytest.mark.server
 
 PASSWORD = "live-review-2026"
+FRAME_SIZE = (640, 360)  # the small demo clip's
 REVIEWER = ("ben@videoplanet.local", "Ben Reviewer", "reviewer")
 DEMOTED = ("cleo@videoplanet.local", "Cleo Editor", "editor")
 MEMBERS = f"""
@@ -67,6 +77,13 @@ def server(env: dict[str, str]) -> Iterator[ProviderServer]:
         yield running
 
 
+def auth(http: httpx.Client) -> dict[str, str]:
+    token = http.post(
+        "/api/v1/auth/token", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    ).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
 def test_two_reviewers_see_each_other_live_and_a_viewer_cannot_post(
     server: ProviderServer, env: dict[str, str]
 ) -> None:
@@ -87,6 +104,13 @@ def test_two_reviewers_see_each_other_live_and_a_viewer_cannot_post(
         a.get_by_role("button", name="Post feedback").click()
         marker_name = "00:00:00:02 Logo too close to"
         expect(a.get_by_role("button", name=marker_name)).to_be_visible()
+
+        # What A posted was stored with the frame as a WebP, the rectangle drawn on it.
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            [posted] = http.get(
+                "/api/v1/feedbacks", params={"video_id": str(DEMO_VIDEO_ID)}, headers=auth(http)
+            ).json()
+            assert_screenshot_shows_rectangle(http, posted, FRAME_SIZE)
 
         # B: the marker and the list entry arrive over the room, no reload.
         marker = b.get_by_role("button", name=marker_name)

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useState } from "react";
 
 import { useMe } from "@/features/auth/api/session";
 import { useMembers } from "@/features/comments/api/comments";
@@ -19,6 +19,8 @@ import { ErrorSummary } from "@/shared/ui/errors";
 
 import { useRoom } from "./use-room";
 
+const NONE: Feedback[] = [];
+
 /** Reviewing one video: the player with its drawing layer, the timeline, feedback and comments, live. */
 export function ReviewWorkspace({ video }: { video: Video }) {
   const rate = parseRate(rateText(video));
@@ -35,7 +37,9 @@ export function ReviewWorkspace({ video }: { video: Video }) {
 
   const role = project.data?.role ?? "viewer";
   const people = useMemo(() => (members.data ?? []).map((m) => ({ id: m.user.id, name: m.user.name })), [members.data]);
-  const items = feedbacks.data ?? [];
+  const items = feedbacks.data ?? NONE;
+  // The timeline's markers first: the list beside the player renders in a later, interruptible pass.
+  const listed = useDeferredValue(items, NONE);
   const current = selected ? items.find((f) => f.id === selected.id) ?? null : null;
 
   useEffect(() => {
@@ -157,7 +161,7 @@ export function ReviewWorkspace({ video }: { video: Video }) {
         {feedbacks.error ? <ErrorSummary error={feedbacks.error} /> : null}
         <FeedbackPanel
           videoId={video.id}
-          feedbacks={items}
+          feedbacks={listed}
           rate={rate}
           selectedId={current?.id ?? null}
           onSelect={(feedback) => {
@@ -168,6 +172,7 @@ export function ReviewWorkspace({ video }: { video: Video }) {
           me={me.data?.id ?? ""}
           role={role}
           people={people}
+          loading={feedbacks.isPending || listed !== items}
         />
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { CommentThread } from "@/features/comments/components/comment-thread";
 import type { Person } from "@/features/comments/lib/mentions";
@@ -17,12 +17,41 @@ interface PanelProps {
   me: string;
   role: string;
   people: Person[];
+  /** The list is still on its way (fetching, or rendering after the timeline). */
+  loading?: boolean;
 }
 
 const label = (value: string) => value.replace("_", " ");
 
+/** How many entries the list shows at first and adds each time the reader nears its end. */
+export const PANEL_PAGE = 40;
+
+/**
+ * How many of `total` entries to show: a page at first, a page more each time the reader
+ * scrolls near the end (or asks), and always far enough to include the selected entry.
+ * A long list (hundreds of feedbacks) then costs the page a page of entries, not all of them.
+ */
+export function useShownCount(total: number, selectedIndex: number) {
+  const [count, setCount] = useState(PANEL_PAGE);
+  const sentinel = useRef<HTMLDivElement | null>(null);
+  const needed = Math.max(count, selectedIndex + 1);
+  useEffect(() => {
+    if (needed > count) setCount(Math.ceil(needed / PANEL_PAGE) * PANEL_PAGE);
+  }, [needed, count]);
+  useEffect(() => {
+    const node = sentinel.current;
+    if (!node || needed >= total || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setCount((c) => c + PANEL_PAGE);
+    }, { rootMargin: "400px" });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [needed, total]);
+  return { count: Math.min(needed, total), more: () => setCount((c) => c + PANEL_PAGE), sentinel };
+}
+
 /** The feedback list beside the player: filters, status and priority, edit, delete, comments. */
-export function FeedbackPanel({ videoId, feedbacks, rate, selectedId, onSelect, me, role, people }: PanelProps) {
+export function FeedbackPanel({ videoId, feedbacks, rate, selectedId, onSelect, me, role, people, loading = false }: PanelProps) {
   const [status, setStatus] = useState<Status | "">("");
   const [priority, setPriority] = useState<Priority | "">("");
   const update = useUpdateFeedback(videoId);
@@ -30,7 +59,9 @@ export function FeedbackPanel({ videoId, feedbacks, rate, selectedId, onSelect, 
   const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
   const manages = role === "owner" || role === "editor";
   const canComment = role !== "viewer";
-  const shown = feedbacks.filter((f) => (!status || f.status === status) && (!priority || f.priority === priority));
+  const matching = feedbacks.filter((f) => (!status || f.status === status) && (!priority || f.priority === priority));
+  const { count, more, sentinel } = useShownCount(matching.length, matching.findIndex((f) => f.id === selectedId));
+  const shown = matching.slice(0, count);
 
   return (
     <aside className="feedback-panel" aria-label="Feedback">
@@ -140,7 +171,15 @@ export function FeedbackPanel({ videoId, feedbacks, rate, selectedId, onSelect, 
           );
         })}
       </ol>
-      {shown.length === 0 ? <p className="muted">No feedback{status || priority ? " matches these filters" : " yet"}.</p> : null}
+      {count < matching.length ? (
+        <div ref={sentinel} className="more">
+          <button type="button" onClick={more}>
+            Show more ({matching.length - count} left)
+          </button>
+        </div>
+      ) : null}
+      {shown.length === 0 && loading ? <p className="muted">Loading feedback…</p> : null}
+      {shown.length === 0 && !loading ? <p className="muted">No feedback{status || priority ? " matches these filters" : " yet"}.</p> : null}
     </aside>
   );
 }

@@ -8,7 +8,9 @@
  *   (`ContractViolationError`), and recorded;
  * - `off`: nothing is checked.
  *
- * Responses are checked in every mode but `off` and only recorded: the caller still gets them.
+ * Responses are checked in every mode but `off` and only recorded: the caller gets them at
+ * once, and the check runs from a copy in a later task (a list of hundreds of feedbacks is
+ * on screen before it has been read twice and checked).
  */
 import type { ContractMonitor, ContractViolation } from "../monitoring/contract-monitor";
 import { committedValidator, type SchemaValidator, type ValidationResult } from "./schema-validator";
@@ -66,12 +68,13 @@ async function requestBodyOf(request: Request): Promise<unknown> {
   return bodyOf({ body: await request.clone().text() });
 }
 
-async function responseBody(response: Response): Promise<unknown> {
-  if (response.status === 204 || response.status === 304) return undefined;
-  const type = response.headers.get("Content-Type") ?? "";
+/** The JSON body of a response (a copy: the caller reads the original). */
+async function responseBody(copy: Response): Promise<unknown> {
+  if (copy.status === 204 || copy.status === 304) return undefined;
+  const type = copy.headers.get("Content-Type") ?? "";
   if (!type.includes("json")) return undefined;
   try {
-    return (await response.clone().json()) as unknown;
+    return (await copy.json()) as unknown;
   } catch {
     return undefined;
   }
@@ -110,21 +113,24 @@ export function createContractFetch(options: ContractFetchOptions = {}): typeof 
       if (mode === "enforce") throw new ContractViolationError(label, checked);
     }
     const response = await baseFetch(input, init);
-    const body = await responseBody(response);
-    const answered = validator.validateResponse(url.pathname, method, response.status, body);
-    if (!answered.valid) {
-      record(
-        {
-          endpoint: operation.template,
-          method,
-          type: "response",
-          direction: "incoming",
-          errors: answered.errors,
-          status: response.status,
-        },
-        label,
-      );
-    }
+    const copy = response.clone();
+    const checkResponse = async () => {
+      const answered = validator.validateResponse(url.pathname, method, copy.status, await responseBody(copy));
+      if (!answered.valid) {
+        record(
+          {
+            endpoint: operation.template,
+            method,
+            type: "response",
+            direction: "incoming",
+            errors: answered.errors,
+            status: copy.status,
+          },
+          label,
+        );
+      }
+    };
+    setTimeout(() => void checkResponse(), 0);
     return response;
   };
 }
