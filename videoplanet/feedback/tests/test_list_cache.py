@@ -9,6 +9,7 @@ other, also while a reader keeps hammering the list during the writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -182,9 +184,26 @@ print(json.dumps({"video_id": str(video.id), "tokens": tokens}))
 """
 
 
-def _database_url(tmp_path: Path) -> str:
+@contextlib.contextmanager
+def _database_url(tmp_path: Path) -> Iterator[str]:
+    """A throwaway database for the two processes: on DATABASE_URL's PostgreSQL server a
+    new database, dropped afterwards (never DATABASE_URL's own); else a SQLite file."""
     url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith("postgres") else f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"vp_list_cache_{uuid.uuid4().hex[:12]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -192,10 +211,15 @@ def two_servers(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     tmp_path = tmp_path_factory.mktemp("list-cache")
+    with _database_url(tmp_path) as database_url:
+        yield from _two_servers(tmp_path, database_url)
+
+
+def _two_servers(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
-        DATABASE_URL=_database_url(tmp_path),
+        DATABASE_URL=database_url,
         MEDIA_ROOT=str(tmp_path / "media"),
         DEBUG="false",
         CONTRACT_VALIDATION="enforce",
