@@ -46,31 +46,11 @@ function describe(error: CheckError): { field: string; message: string } {
   return { field: path.join("."), message: error.message ?? error.keyword };
 }
 
-/**
- * A value that fits none of a `oneOf`'s branches fails in each of them; the branch with the
- * fewest errors is the one the sender meant (a feedback sent with `timestamp` is not told
- * that `frame` is missing), so only its errors are kept, with those outside any branch.
- */
-function closestBranch(errors: CheckError[]): CheckError[] {
-  const branchOf = (error: CheckError) => /^#\/oneOf\/(\d+)\//.exec(error.schemaPath ?? "")?.[1];
-  const counts = new Map<string, number>();
-  for (const error of errors) {
-    const branch = branchOf(error);
-    if (branch !== undefined) counts.set(branch, (counts.get(branch) ?? 0) + 1);
-  }
-  if (counts.size < 2) return errors;
-  const best = [...counts.entries()].sort((a, b) => a[1] - b[1] || Number(a[0]) - Number(b[0]))[0]![0];
-  return errors.filter((error) => {
-    const branch = branchOf(error);
-    return branch === undefined ? error.keyword !== "oneOf" : branch === best;
-  });
-}
-
 function problemsOf(check: CheckFunction, data: unknown, location: Location, prefix: string[] = []): Problem[] {
   if (check(data)) return [];
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  for (const error of closestBranch(check.errors ?? [])) {
+  for (const error of check.errors ?? []) {
     // anyOf/oneOf report every branch; keep the first word per field and keyword
     if (error.keyword === "anyOf" || error.keyword === "oneOf" || error.keyword === "if") continue;
     const { field, message } = describe(error);
@@ -95,11 +75,11 @@ function problemsOf(check: CheckFunction, data: unknown, location: Location, pre
  */
 function bodyProblems(operation: OperationSpec, body: unknown): Problem[] {
   const check = checks[operation.request as string] as CheckFunction;
-  if (check(body) || !operation.requestForms?.length) return problemsOf(check, body, "body");
-  const forms = operation.requestForms.map((name) => checks[name] as CheckFunction);
-  const errorCount = (form: CheckFunction) => (form(body) ? 0 : (form.errors?.length ?? 0));
-  const closest = forms.reduce((best, form) => (errorCount(form) < errorCount(best) ? form : best));
-  const problems = problemsOf(closest, body, "body");
+  if (check(body)) return [];
+  const forms = (operation.requestForms ?? []).map((name) => checks[name] as CheckFunction);
+  const errorCounts = forms.map((form) => (form(body) ? 0 : (form.errors?.length ?? 0)));
+  const closest = forms[errorCounts.indexOf(Math.min(...errorCounts))];
+  const problems = closest ? problemsOf(closest, body, "body") : [];
   // Valid in a form but not as a whole (it fits two forms, or a rule outside them): say so.
   return problems.length ? problems : problemsOf(check, body, "body");
 }
