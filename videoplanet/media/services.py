@@ -256,6 +256,7 @@ def _next_version(base: Video | None) -> _Stack:
     rows = list(
         Video.objects.select_for_update()
         .filter(stack_id=base.stack_id)
+        .order_by("version")  # the rooms are told in version order, on every engine
         .values_list("id", "version")
     )
     return _Stack(
