@@ -39,11 +39,32 @@ HOST = "127.0.0.1"
 _handed_out: set[int] = set()
 
 
+def port_range() -> range | None:
+    """This process's share of ``PORT_RANGE`` ("18500-18549"), None when it is not set.
+
+    Under pytest-xdist each worker (``PYTEST_XDIST_WORKER`` gw0, gw1, ...) takes its own
+    slice, so two workers never hand out the same port between its check and its use."""
+    low, _, high = os.environ.get("PORT_RANGE", "").partition("-")
+    if not (low and high):
+        return None
+    ports = range(int(low), int(high) + 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if worker.startswith("gw") and count > 1:
+        size = len(ports) // count
+        if size == 0:
+            raise OSError(f"PORT_RANGE {low}-{high} has fewer ports than the {count} workers")
+        index = int(worker[2:])
+        ports = ports[index * size : (index + 1) * size]
+    return ports
+
+
 def free_port(host: str = HOST) -> int:
     """A TCP port nothing listens on right now: the OS picks it, or the first free one
-    of ``PORT_RANGE`` ("18500-18549") when set, for a machine whose ports are shared out."""
-    low, _, high = os.environ.get("PORT_RANGE", "").partition("-")
-    candidates = range(int(low), int(high) + 1) if low and high else [0]
+    of ``PORT_RANGE`` ("18500-18549") when set, for a machine whose ports are shared out
+    (under pytest-xdist, of this worker's slice of it: :func:`port_range`)."""
+    ports = port_range()
+    candidates = ports if ports is not None else [0]
     for port in candidates:
         if port in _handed_out:  # may not be listening yet
             continue
@@ -58,7 +79,7 @@ def free_port(host: str = HOST) -> int:
     if _handed_out:  # every port was handed out once: those servers are long gone
         _handed_out.clear()
         return free_port(host)
-    raise OSError(f"no free port in PORT_RANGE {low}-{high}")
+    raise OSError(f"no free port in PORT_RANGE's {ports}")
 
 
 def provider_command(port: int) -> list[str]:

@@ -36,7 +36,11 @@ def test_a_signed_message_is_broadcast_into_the_room(room: Any) -> None:
     assert json.loads(room()["text"]) == MESSAGE
 
 
-@pytest.mark.parametrize("body", ["not a token", signing.dumps({"x": 1}, salt="other")])
+@pytest.mark.parametrize(
+    "body",
+    ["not a token", signing.dumps({"x": 1}, salt="other")],
+    ids=["not a token", "signed with another salt"],  # the same in every xdist worker
+)
 def test_anything_else_is_refused(body: str) -> None:
     response = Client().post("/internal/rooms/relay", body, content_type="text/plain")
     assert response.status_code == 403
