@@ -58,7 +58,15 @@ run: install web
 	$(RUN_METRICS_TOKEN) DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/uvicorn config.asgi:application \
 		--host 127.0.0.1 --port $(PORT) --no-access-log --ws-max-size 65536 --ws-per-message-deflate false
 
-## make test: the whole suite on SQLite, then again on DATABASE_URL when it is set.
+## make test: Vitest, then the whole pytest suite on SQLite, then, when DATABASE_URL is set,
+## again on that database the tests whose outcome can depend on the engine: those that use
+## Django's test database, and those marked database_url (conftest.py's
+## --database-tests-only). The rest touch no database, or a SQLite file of their own
+## whatever DATABASE_URL says, so a second run would repeat the first. Each pass is spread
+## over TEST_WORKERS processes (pytest-xdist; each has its own test database and, with
+## PORT_RANGE, its own share of the ports), a module to a worker (its server started once),
+## the modules that start servers first (conftest.py); TEST_WORKERS=0: in this process.
+## `pytest path::test` alone runs in one process, on SQLite unless DATABASE_URL is set.
 ## make test-tools: Debian's promtool (alert-rule tests) and Chromium (the dashboard's
 ## browser test), installed with apt-get when missing.
 test-tools:
@@ -71,12 +79,14 @@ test-tools:
 		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } || \
 		echo "Chromium could not be installed: the dashboard's browser test will fail"; }
 
+TEST_WORKERS ?= 4
+TEST_PARALLEL = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder)
 test: install test-tools web tools
 	cd web && PACT_DO_NOT_TRACK=true npx vitest run --exclude '**/*.pact.test.ts'
-	env -u DATABASE_URL $(PY) -m pytest
+	env -u DATABASE_URL $(PY) -m pytest $(TEST_PARALLEL)
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== again on $$DATABASE_URL =="; \
-		$(PY) -m pytest; \
+		echo "== the database tests again on $$DATABASE_URL =="; \
+		$(PY) -m pytest $(TEST_PARALLEL) --database-tests-only; \
 	fi
 
 ## make provider PORT=N: the app on a throwaway database with the Pact provider-state endpoint on.

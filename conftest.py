@@ -4,6 +4,7 @@ response is checked against the committed OpenAPI document."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from tests.factories import (
     VideoFactory,
     image_data_url,
 )
+from tests.passes import servers_first, uses_the_database
 from videoplanet.accounts.models import User
 from videoplanet.accounts.services import token_issue
 from videoplanet.contracts.validator import committed_validator
@@ -81,6 +83,25 @@ class ContractCheckedClient(APIClient):
             f"{request.method} {request.path} was accepted with {response.status_code} but "
             f"the request breaks the OpenAPI contract: {result.errors}\nsent: {sent}"
         )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests whose outcome can depend on the database engine: those "
+        "that use Django's test database (the django_db mark, or a db fixture directly or "
+        "through another fixture) and those marked database_url (`make test`'s second pass)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database-tests-only"):
+        kept = [item for item in items if uses_the_database(item)]
+        config.hook.pytest_deselected(items=[i for i in items if not uses_the_database(i)])
+        items[:] = kept
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        servers_first(items)
 
 
 @pytest.fixture(scope="session", autouse=True)

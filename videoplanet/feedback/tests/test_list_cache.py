@@ -250,6 +250,7 @@ def _two_servers(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str, 
 
 
 @pytest.mark.server
+@pytest.mark.database_url
 def test_writes_through_one_process_are_seen_by_reads_through_another(
     two_servers: tuple[str, str, dict[str, Any]],
 ) -> None:
