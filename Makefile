@@ -79,7 +79,7 @@ test-tools:
 		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } || \
 		echo "Chromium could not be installed: the dashboard's browser test will fail"; }
 
-TEST_WORKERS ?= 4
+TEST_WORKERS ?= 3
 TEST_PARALLEL = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder)
 test: install test-tools web tools
 	cd web && PACT_DO_NOT_TRACK=true npx vitest run --exclude '**/*.pact.test.ts'
