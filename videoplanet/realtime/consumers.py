@@ -57,6 +57,7 @@ from .notify import (
 from .revocation import EVENT_TYPE as REVOKED
 from .revocation import user_group
 from .rooms import presence_backend, presence_ttl
+from .wire import DirectSocket, room_frame
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     listening = False  # in the user's group, where revocations arrive
     joined = False
     closing = False  # closed by us: nothing more is sent or read
+    direct: DirectSocket | None = None  # room broadcasts skip ASGI's send (wire.py)
 
     async def connect(self) -> None:
         credential: Credential | None = self.scope.get("credential")
@@ -83,6 +85,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             self.client = credential.client  # a browser: its ticket request named it
         video_id: UUID = self.scope["url_route"]["kwargs"]["video_id"]
         await self.accept()
+        self.direct = DirectSocket.under(self.base_send)
         if credential is None:
             await self._close(CLOSE_UNAUTHENTICATED)
             return
@@ -261,11 +264,13 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         return True
 
     async def room_event(self, event: dict[str, Any]) -> None:
-        """A room broadcast: already validated and encoded once by the sender."""
+        """A room broadcast: already validated and encoded once by the sender; its frame
+        is built once per process and written as it is where that is safe (wire.py)."""
         if not self.closing:
             if settings.USAGE_RECORDING and "message" in event:
                 usage.message(self.client, event["message"], "received")
-            await self.send(text_data=event["text"])
+            if self.direct is None or not self.direct.write(room_frame(event)):
+                await self.send(text_data=event["text"])
 
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):
