@@ -3,8 +3,9 @@
 On connect: authenticate (4401 otherwise), check project membership (4403 otherwise,
 also for an unknown video, so existence does not leak), join the room's group and
 presence, send ``presence.snapshot`` to the newcomer and announce ``user.joined`` if this
-is the person's first connection. While open, a heartbeat renews the presence entry and
-sweeps people whose entries expired (a dead server process).
+is the person's first connection. While open, the room's keeper in this process renews
+the presence entries of all its sockets at once and sweeps people whose entries expired
+(a dead server process): ``upkeep.py``.
 
 Access is not checked once only: every ``WS_ACCESS_RECHECK_SECONDS`` the process
 re-checks each socket's token and membership (``audit.py``), and a revocation event
@@ -23,8 +24,6 @@ beyond the rate limit (``limits.py``) are dropped, the first of a run answered w
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from typing import Any
@@ -56,7 +55,8 @@ from .notify import (
 )
 from .revocation import EVENT_TYPE as REVOKED
 from .revocation import user_group
-from .rooms import presence_backend, presence_ttl
+from .rooms import presence_backend
+from .upkeep import RoomKeeper, room_keeper
 from .wire import DirectSocket, room_frame
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         await self._enter()
         members = await self.presence.members(self.group, time.time())
         await self.send_message(presence_snapshot_message(members))
-        self.heartbeat = asyncio.create_task(self._keep_alive())
+        self.keeper: RoomKeeper = room_keeper(self.group, video_id, self.presence)
+        self.keeper.add(self)
         self.audit = access_audit()
         self.audit.add(self)
 
@@ -160,20 +161,9 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
                 self.video_id, user_joined_message(self.user_id, self.user_name, joined_at)
             )
 
-    async def _keep_alive(self) -> None:
-        interval = presence_ttl() / 3
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                now = time.time()
-                if not await self.presence.heartbeat(
-                    self.group, self.user_id, self.channel_name, now
-                ):
-                    await self._enter()  # our entry expired (we were paused): come back
-                for user_id in await self.presence.sweep(self.group, now):
-                    await abroadcast(self.video_id, user_left_message(user_id, timezone.now()))
-            except Exception:
-                logger.exception("presence heartbeat failed in room %s", self.group)
+    async def rejoin(self) -> None:
+        """Our presence entry expired (the process was paused) and was swept: come back."""
+        await self._enter()
 
     async def disconnect(self, code: int) -> None:
         groups = [user_group(self.user_id)] if self.listening else []
@@ -181,9 +171,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             if isinstance(self.channel_layer, RoomChannelLayer):
                 self.channel_layer.detach(self.channel_name)
             self.audit.discard(self)
-            self.heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.heartbeat
+            await self.keeper.discard(self)
             groups.append(self.group)
         for group in groups:
             try:
