@@ -146,12 +146,14 @@ class UsageRecorder:
         pairs.add((consumer, version))
         return consumer, version
 
-    def _add(self, client: tuple[str, str], rows: Iterable[tuple[str, str, str]]) -> None:
+    def _add(
+        self, client: tuple[str, str], rows: Iterable[tuple[str, str, str]], count: int = 1
+    ) -> None:
         hour = self._current_hour()
         with self._lock:
             consumer, version = self._client(hour, *client)
             for operation, kind, name in rows:
-                self._pending[(hour, consumer, version, operation, kind, name)] += 1
+                self._pending[(hour, consumer, version, operation, kind, name)] += count
 
     def call(
         self,
@@ -169,10 +171,11 @@ class UsageRecorder:
             rows += [(operation, "field", n) for n in field_names(operation, body)]
         self._add(client, rows)
 
-    def message(self, client: tuple[str, str], type_: str, direction: str) -> None:
-        """A room message a consumer's socket received (``received``) or sent (``sent``)."""
+    def message(self, client: tuple[str, str], type_: str, direction: str, count: int = 1) -> None:
+        """A room message a consumer's socket received (``received``) or sent (``sent``);
+        ``count``: that many sockets of the same consumer did (one room broadcast)."""
         if type_ in MESSAGE_TYPES and direction in ("received", "sent"):
-            self._add(client, [(type_, direction, "")])
+            self._add(client, [(type_, direction, "")], count)
 
     def due(self) -> bool:
         interval = float(settings.MONITORING_SEEN_FLUSH_SECONDS)

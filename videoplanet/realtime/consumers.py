@@ -24,8 +24,10 @@ beyond the rate limit (``limits.py``) are dropped, the first of a run answered w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections import Counter
 from typing import Any
 from uuid import UUID
 
@@ -255,10 +257,32 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         """A room broadcast: already validated and encoded once by the sender; its frame
         is built once per process and written as it is where that is safe (wire.py)."""
         if not self.closing:
-            if settings.USAGE_RECORDING and "message" in event:
-                usage.message(self.client, event["message"], "received")
+            if "message" in event:
+                _tally_received(event, self.client)
             if self.direct is None or not self.direct.write(room_frame(event)):
                 await self.send(text_data=event["text"])
+
+
+TALLY = "usage.tally"  # a room event's key for its recipients' consumers, counted once
+
+
+def _tally_received(event: dict[str, Any], client: tuple[str, str]) -> None:
+    """Count a room event for the usage records once per consumer, not once per socket:
+    the sockets that take the same event dict in a row add to one tally, recorded once
+    they are done (the next turn of the loop)."""
+    tally: Counter[tuple[str, str]] | None = event.get(TALLY)
+    if tally is None:
+        if not settings.USAGE_RECORDING:
+            return
+        tally = event[TALLY] = Counter()
+        asyncio.get_running_loop().call_soon(_record_tally, event)
+    tally[client] += 1
+
+
+def _record_tally(event: dict[str, Any]) -> None:
+    tally: Counter[tuple[str, str]] = event.pop(TALLY)  # later sockets start a new one
+    for client, count in tally.items():
+        usage.message(client, event["message"], "received", count)
 
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):
