@@ -42,20 +42,19 @@ import hashlib
 import secrets
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import parse_etags
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import NotFound
+from videoplanet.api.sql import db_value, fetch_one
 from videoplanet.projects.models import Membership, Project, Video
 
 from .models import Feedback, FeedbackListVersion
@@ -81,9 +80,7 @@ def _slot() -> tuple[int, int]:
 def list_key(*, user: User, video_id: uuid.UUID, request: HttpRequest) -> str:
     """The cache key of the page ``request`` asks for, after checking that ``user`` is a
     member of the video's project (NotFound otherwise). One query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_access_sql(), [_uuid(user.pk), _uuid(video_id)])
-        row = cursor.fetchone()
+    row = fetch_one(_access_sql(), [db_value(User, user.pk), db_value(Video, video_id)])
     if row is None:
         raise NotFound("Video not found.")
     fps, frame_count, version = row
@@ -117,11 +114,6 @@ def _access_sql() -> str:
     )
 
 
-def _uuid(value: Any) -> Any:
-    """A UUID as this database's driver takes it (hex text on SQLite)."""
-    return Video._meta.pk.get_db_prep_value(value, connection)  # type: ignore[union-attr]
-
-
 def page_render(body: Any, link: str | None) -> Page:
     content = orjson.dumps(body)
     tag = hashlib.blake2b(content, digest_size=16)
@@ -129,15 +121,16 @@ def page_render(body: Any, link: str | None) -> Page:
     return Page(body=content, link=link, etag=f'"{tag.hexdigest()}"')
 
 
-def page_get_or_render(key: str, render: Callable[[], Page]) -> tuple[Page, bool]:
-    """The cached page under ``key``, or ``render()``'s, stored; and whether it was cached."""
+def page_get(key: str) -> Page | None:
+    """The page cached under ``key``, if any."""
     page = cache.get(key)
-    if isinstance(page, Page):
-        return page, True
-    page = render()
+    return page if isinstance(page, Page) else None
+
+
+def page_put(key: str, page: Page) -> None:
+    """Keep ``page`` under ``key`` for as long as its media signing slot lasts."""
     _, length = _slot()
     cache.set(key, page, timeout=length)
-    return page, False
 
 
 def page_response(request: HttpRequest, page: Page, *, cached: bool) -> HttpResponse:
