@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from videoplanet.accounts.authentication import AuthenticatedRequest
 from videoplanet.api.errors import NotFound
 from videoplanet.api.fields import (
+    RequestSerializer,
     StrictCharField,
     StrictChoiceField,
     StrictNumberField,
@@ -177,7 +178,7 @@ class FeedbackCollectionApi(APIView):
         query.is_valid(raise_exception=True)
         return query.validated_data  # type: ignore[no-any-return]
 
-    class FeedbackCreateInputSerializer(serializers.Serializer):
+    class FeedbackCreateInputSerializer(RequestSerializer):
         video_id = StrictUUIDField()
         timestamp = StrictNumberField(
             required=False, min_value=0, help_text="Seconds from the start; or send frame."
