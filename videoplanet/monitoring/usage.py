@@ -89,15 +89,18 @@ def _field_paths(body: Any, prefix: paths.Path = ()) -> Iterable[paths.Path]:
             yield path
             yield from _field_paths(value, path)
     elif isinstance(body, list):
+        item_prefix = (*prefix, paths.ITEM)
         for item in body:
-            yield from _field_paths(item, (*prefix, paths.ITEM))
+            if isinstance(item, dict | list):  # a number or string has no paths below it
+                yield from _field_paths(item, item_prefix)
 
 
 def field_names(operation: str, body: Any) -> set[str]:
     """The documented request-body paths ``body`` holds, ``other`` for any other key."""
     documented = _documented().get(operation, {}).get("request", set())
     names: set[str] = set()
-    for path in _field_paths(body):
+    # Each distinct path once: five drawn shapes hold the same few paths five times.
+    for path in set(_field_paths(body)):
         if path in documented:
             names.add(paths.show(path))
         else:
