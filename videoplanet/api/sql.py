@@ -39,11 +39,14 @@ class Columns(Generic[M]):
         """``"table" alias`` for the FROM or JOIN clause."""
         return f"{connection.ops.quote_name(self.model._meta.db_table)} {self.alias}"
 
-    def column(self, name: str) -> str:
-        """``alias."column"`` of the field called ``name``."""
+    def field(self, name: str) -> Field[Any, Any]:
         field = self.model._meta.get_field(name)
         assert isinstance(field, Field) and field.column is not None, name
-        return f"{self.alias}.{connection.ops.quote_name(field.column)}"
+        return field
+
+    def column(self, name: str) -> str:
+        """``alias."column"`` of the field called ``name``."""
+        return f"{self.alias}.{connection.ops.quote_name(self.field(name).column or '')}"
 
     def select(self) -> str:
         quote = connection.ops.quote_name

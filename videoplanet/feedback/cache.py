@@ -48,13 +48,14 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import parse_etags
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import NotFound
-from videoplanet.api.sql import db_value, fetch_one
+from videoplanet.api.sql import Columns, db_value, fetch_one
 from videoplanet.projects.models import Membership, Project, Video
 
 from .models import Feedback, FeedbackListVersion
@@ -160,12 +161,28 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 def feedback_list_changed(*, video_ids: list[uuid.UUID]) -> None:
-    """Give each video's feedback list a new version (in the caller's transaction)."""
-    FeedbackListVersion.objects.bulk_create(
-        [FeedbackListVersion(video_id=v, version=secrets.randbits(62)) for v in video_ids],
-        update_conflicts=True,
-        unique_fields=["video"],
-        update_fields=["version"],
+    """Give each video's feedback list a new version (in the caller's transaction).
+
+    ``bulk_create(update_conflicts=True)`` written out once: every feedback write runs
+    it, and compiling it cost more than running it (``videoplanet.api.sql``)."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            _bump_sql(),
+            [(db_value(Video, video_id), secrets.randbits(62)) for video_id in video_ids],
+        )
+
+
+@functools.cache
+def _bump_sql() -> str:
+    table = Columns(FeedbackListVersion, "lv")
+    quote = connection.ops.quote_name
+    video, version = (quote(table.field(name).column or "") for name in ("video", "version"))
+    # INSERT … ON CONFLICT … DO UPDATE: PostgreSQL and SQLite (3.24+) both take it.
+    return " ".join(
+        [
+            f"INSERT INTO {quote(FeedbackListVersion._meta.db_table)} ({video}, {version})",
+            f"VALUES (%s, %s) ON CONFLICT ({video}) DO UPDATE SET {version} = EXCLUDED.{version}",
+        ]
     )
 
 
