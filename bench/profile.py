@@ -36,7 +36,10 @@ TOP = 25
 # (module, attribute path, label): the steps of the real list view, timed when present.
 STEPS = [
     ("videoplanet.accounts.authentication", "token_authenticate", "authentication query"),
-    ("videoplanet.feedback.apis", "video_get", "video + membership query"),
+    ("videoplanet.feedback.apis", "list_key", "membership + version query, cache key"),
+    ("videoplanet.feedback.apis", "page_get", "cache lookup"),
+    ("videoplanet.feedback.apis", "page_render", "page rendering (a miss)"),
+    ("videoplanet.feedback.apis", "page_response", "response (200 or 304)"),
     ("videoplanet.feedback.apis", "feedback_list", "feedback_list (query + models)"),
     (
         "videoplanet.feedback.apis",
