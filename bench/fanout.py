@@ -65,7 +65,10 @@ Environment: ``BENCH_FANOUT`` (1; 0 skips it in ``make bench``), ``BENCH_FANOUT_
 did not help), ``BENCH_FANOUT_LAYERS`` (memory,redis), ``BENCH_FANOUT_WS`` (uvicorn's
 ``--ws``: auto), ``BENCH_FANOUT_DEFLATE`` (1), ``BENCH_FANOUT_SERVER_DEFLATE`` (0),
 ``PORT_RANGE`` (servers' ports, e.g. 18500-18509; else the OS picks), ``BENCH_REDIS_URL``
-(redis://127.0.0.1:6379/0).
+(redis://127.0.0.1:6379/0), ``BENCH_FANOUT_PROFILE`` (a directory: cProfile each server
+over each size's scored rounds, ``bench.server_profile``, and print the top functions
+and the servers' user/system CPU split; a profiled run's own figures are inflated;
+``BENCH_FANOUT_PROFILE_CALLS=0``: the split alone, not inflated).
 
     python -m bench.fanout     # only this part, on a fresh throwaway dataset
 """
@@ -117,6 +120,9 @@ DEFLATE = os.environ.get("BENCH_FANOUT_DEFLATE", "1") != "0"
 # uvicorn's --ws-per-message-deflate: whether the server accepts the clients' offer.
 SERVER_DEFLATE = os.environ.get("BENCH_FANOUT_SERVER_DEFLATE", "0") != "0"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+PROFILE_DIR = os.environ.get("BENCH_FANOUT_PROFILE", "")
+PROFILE_CALLS = os.environ.get("BENCH_FANOUT_PROFILE_CALLS", "1") != "0"
+PROFILE_TOP = 30
 RESULTS = ROOT / "bench-results.json"
 TARGET_CLIENTS = 1000
 TARGET_MS = 60.0
@@ -492,10 +498,12 @@ async def _measure_room(
                 clients.noise.clear()
                 marks = [s.log_path.stat().st_size for s in servers]
                 rounds = []
+                _signal_servers(servers, signal.SIGUSR1)
                 for _ in range(ROUNDS):
                     async with meter.round():
                         rounds.append(await _round(http, body, clients))
                     await asyncio.sleep(PAUSE)
+                _signal_servers(servers, signal.SIGUSR2)
                 errors = Counter(
                     error
                     for s, m in zip(servers, marks, strict=True)
@@ -514,9 +522,50 @@ async def _measure_room(
                 )
                 print(_row(result), flush=True)
                 results.append(result)
+                if PROFILE_DIR:
+                    await _print_profiles(servers, size * len(rounds))
     finally:
         await clients.stop()
     return results
+
+
+def _signal_servers(servers: list[Server], signum: int) -> None:
+    """Start (SIGUSR1) or stop and write (SIGUSR2) the servers' profiles, if asked."""
+    if PROFILE_DIR:
+        for server in servers:
+            os.kill(server.process.pid, signum)
+
+
+async def _print_profiles(servers: list[Server], messages: int) -> None:
+    """Each server's profile of the scored rounds just run: its user/system CPU per
+    delivered message (both servers' deliveries) and its top functions by own time."""
+    import io
+    import pstats
+
+    for i, server in enumerate(servers):
+        base = Path(PROFILE_DIR) / f"server-{server.process.pid}"
+        for _ in range(100):  # the server writes them when it handles the signal
+            if base.with_suffix(".json").exists():
+                break
+            await asyncio.sleep(0.1)
+        else:
+            print(f"  server {i}: no profile written", flush=True)
+            continue
+        cpu = json.loads(base.with_suffix(".json").read_text())
+        out = io.StringIO()
+        if PROFILE_CALLS:
+            stats = pstats.Stats(str(base.with_suffix(".prof")), stream=out)
+            stats.sort_stats("tottime").print_stats(PROFILE_TOP)
+        print(
+            f"\n  server {i} (pid {server.process.pid}), profiled: user {cpu['user']:.2f} s, "
+            f"system {cpu['system']:.2f} s = {cpu['user'] / messages * 1e6:.1f} + "
+            f"{cpu['system'] / messages * 1e6:.1f} µs per delivered message (of both servers)",
+            flush=True,
+        )
+        print(out.getvalue(), flush=True)
+        base.with_suffix(".json").unlink()
+        if PROFILE_CALLS:
+            base.with_suffix(".prof").rename(base.with_name(f"{base.name}-{messages}.prof"))
 
 
 _EXCEPTION = re.compile(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit)): ", re.M)
@@ -555,6 +604,9 @@ def _server_env(data: Dataset, layer: Layer, prefix: str) -> dict[str, str]:
     env = {k: v for k, v in data.env.items() if k not in ("REDIS_URL", "REDIS_KEY_PREFIX")}
     if layer.redis:
         env.update(REDIS_URL=REDIS_URL, REDIS_KEY_PREFIX=prefix)
+    if PROFILE_DIR:
+        env["BENCH_SERVER_PROFILE"] = str(Path(PROFILE_DIR).resolve())
+        env["BENCH_SERVER_PROFILE_CALLS"] = "1" if PROFILE_CALLS else "0"
     return env
 
 

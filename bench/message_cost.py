@@ -2,7 +2,8 @@
 
 In process, no server: a realistic ``feedback.created`` message is built by
 ``videoplanet.realtime.notify.feedback_created_message`` from an unsaved ``Feedback``
-(with an unsaved author, so no database is touched), then each step a broadcast takes
+(with an unsaved author and an unsaved processed video, 23.976 fps, so the message has
+its ``frame`` and ``timecode`` and no database is touched), then each step a broadcast takes
 is timed timeit-style (``timeit.Timer.autorange`` picks the loop count, 7 repeats, the
 fastest repeat is reported, as ``python -m timeit`` does):
 
@@ -14,12 +15,13 @@ fastest repeat is reported, as ``python -m timeit`` does):
 A broadcast does each of these once, however many sockets are in the room; every socket
 then only forwards the encoded text.
 
-    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.message_cost [--json]
+    python -m bench.message_cost [--json]     # DJANGO_SETTINGS_MODULE: bench.settings
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import timeit
 import uuid
@@ -41,16 +43,20 @@ def _per_call_us(fn: Callable[[], object]) -> float:
 def measure() -> dict[str, Any]:
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
     from videoplanet.accounts.models import User
     from videoplanet.feedback.models import Feedback
+    from videoplanet.projects.models import Video
     from videoplanet.realtime import broadcast
     from videoplanet.realtime.notify import feedback_created_message
 
+    # Set, not looked up: the message reads the video's frame rate and frame count.
+    video = Video(id=uuid.uuid4(), title="Bench", fps="24000/1001", frame_count=14386)
     author = User(id=uuid.uuid4(), email="member0@bench.videoplanet.local", name="Bench Member 0")
     feedback = Feedback(
         id=uuid.uuid4(),
-        video_id=uuid.uuid4(),
+        video=video,
         author=author,
         timestamp=42.5,
         content="The logo in the top-left corner is cut off; move it 20 px right.",
@@ -58,6 +64,7 @@ def measure() -> dict[str, Any]:
         created_at=datetime.now(UTC),
     )
     message = feedback_created_message(feedback)
+    assert message["payload"]["timecode"] == "00:00:42:10", message
     assert broadcast.outgoing.validate_outgoing(message).valid, message
     encoded = broadcast.encode(message)
     return {

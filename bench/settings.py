@@ -16,3 +16,11 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "100000/m
 # Production's default; the off-vs-enforce comparison (bench.contract) sets it per server.
 CONTRACT_VALIDATION = env.str("CONTRACT_VALIDATION", default="enforce")  # noqa: F405
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+
+if env.str("BENCH_SERVER_PROFILE", default=""):  # noqa: F405
+    from bench.server_profile import install
+
+    install(
+        env.str("BENCH_SERVER_PROFILE"),  # noqa: F405
+        calls=env.bool("BENCH_SERVER_PROFILE_CALLS", default=True),  # noqa: F405
+    )

@@ -46,13 +46,16 @@ def parse(text: str) -> Path:
     return tuple(segments)
 
 
+_PLAIN = re.compile(r"\w+|\*")
+
+
 def show(path: Path) -> str:
     """The diff's spelling: ``$[].owner.id``."""
     out = "$"
     for segment in path:
         if segment == ITEM:
             out += "[]"
-        elif re.fullmatch(r"\w+|\*", segment):
+        elif _PLAIN.fullmatch(segment):
             out += f".{segment}"
         else:
             out += f"[{json.dumps(segment, ensure_ascii=False)}]"

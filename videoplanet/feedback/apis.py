@@ -18,7 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from videoplanet.accounts.authentication import AuthenticatedRequest
+from videoplanet.api.errors import NotFound
 from videoplanet.api.fields import (
+    RequestSerializer,
     StrictCharField,
     StrictChoiceField,
     StrictNumberField,
@@ -27,7 +29,7 @@ from videoplanet.api.fields import (
 from videoplanet.api.pagination import PageQuerySerializer, keyset_response, next_page_link
 from videoplanet.api.schema import NEXT_PAGE_LINK, error_responses, named_component
 
-from .cache import Page, list_key, page_get_or_render, page_render, page_response
+from .cache import list_key, page_get, page_put, page_render, page_response
 from .drawing import DrawingDataSerializer
 from .inputs import (
     COMMENT_KEYSET,
@@ -62,6 +64,13 @@ from .services import (
 MAX_CONTENT_LENGTH = 10_000
 MAX_FRAME = 2**31 - 1
 MISSING_MOMENT = "Send timestamp (seconds) or frame."
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 class FiniteFloatField(serializers.FloatField):
@@ -121,41 +130,55 @@ class FeedbackCollectionApi(APIView):
         },
     )
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        # A page in the cache was rendered for this very query string, which passed
+        # validation then and would again (it is a function of the string alone): such a
+        # page is answered without parsing the query. Access is checked first either way.
+        key = None
+        video_id = _uuid_or_none(request.GET.get("video_id"))
+        if video_id is not None:
+            try:
+                key = list_key(user=request.user, video_id=video_id, request=request)
+            except NotFound:
+                self._query(request)  # a bad query is a 400 before it is a 404
+                raise
+            page = page_get(key)
+            if page is not None:
+                return page_response(request, page, cached=True)
+        params = self._query(request)
+        limit = params["limit"]
+        after = FEEDBACK_KEYSET.after(params)
+        if key is None or video_id != params["video_id"]:
+            key = list_key(user=request.user, video_id=params["video_id"], request=request)
+        rows = feedback_list(
+            user=request.user,
+            video_id=params["video_id"],
+            filters=FeedbackFilters(
+                status=params.get("status"),
+                priority=params.get("priority"),
+                time_from=params.get("from"),
+                time_to=params.get("to"),
+            ),
+            after=after,
+            limit=limit + 1,
+        )
+        page_rows = rows[:limit]
+        body = FeedbackOutputSerializer(page_rows, many=True, context={"request": request}).data
+        more = len(rows) > limit
+        next_cursor = (
+            FEEDBACK_KEYSET.encode((page_rows[-1].timestamp, page_rows[-1].id)) if more else None
+        )
+        page = page_render(body, next_page_link(request, next_cursor))
+        page_put(key, page)
+        return page_response(request, page, cached=False)
+
+    def _query(self, request: AuthenticatedRequest) -> dict[str, Any]:
         # A plain dict, not the QueryDict: DRF reads an empty form value of an optional
         # field as "not sent", but `?cursor=` is a blank cursor, which the document refuses.
         query = self.FeedbackListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        params = query.validated_data
-        limit = params["limit"]
-        after = FEEDBACK_KEYSET.after(params)
-        # Access is checked here, before any cached page is looked at (feedback.cache).
-        key = list_key(user=request.user, video_id=params["video_id"], request=request)
+        return query.validated_data  # type: ignore[no-any-return]
 
-        def render() -> Page:
-            rows = feedback_list(
-                user=request.user,
-                video_id=params["video_id"],
-                filters=FeedbackFilters(
-                    status=params.get("status"),
-                    priority=params.get("priority"),
-                    time_from=params.get("from"),
-                    time_to=params.get("to"),
-                ),
-                after=after,
-                limit=limit + 1,
-            )
-            page = rows[:limit]
-            body = FeedbackOutputSerializer(page, many=True, context={"request": request}).data
-            more = len(rows) > limit
-            next_cursor = (
-                FEEDBACK_KEYSET.encode((page[-1].timestamp, page[-1].id)) if more else None
-            )
-            return page_render(body, next_page_link(request, next_cursor))
-
-        page, cached = page_get_or_render(key, render)
-        return page_response(request, page, cached=cached)
-
-    class FeedbackCreateInputSerializer(serializers.Serializer):
+    class FeedbackCreateInputSerializer(RequestSerializer):
         video_id = StrictUUIDField()
         timestamp = StrictNumberField(
             required=False, min_value=0, help_text="Seconds from the start; or send frame."

@@ -42,7 +42,6 @@ import hashlib
 import secrets
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +55,7 @@ from django.utils.http import parse_etags
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import NotFound
+from videoplanet.api.sql import Columns, db_value, fetch_one
 from videoplanet.projects.models import Membership, Project, Video
 
 from .models import Feedback, FeedbackListVersion
@@ -81,9 +81,7 @@ def _slot() -> tuple[int, int]:
 def list_key(*, user: User, video_id: uuid.UUID, request: HttpRequest) -> str:
     """The cache key of the page ``request`` asks for, after checking that ``user`` is a
     member of the video's project (NotFound otherwise). One query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_access_sql(), [_uuid(user.pk), _uuid(video_id)])
-        row = cursor.fetchone()
+    row = fetch_one(_access_sql(), [db_value(User, user.pk), db_value(Video, video_id)])
     if row is None:
         raise NotFound("Video not found.")
     fps, frame_count, version = row
@@ -117,11 +115,6 @@ def _access_sql() -> str:
     )
 
 
-def _uuid(value: Any) -> Any:
-    """A UUID as this database's driver takes it (hex text on SQLite)."""
-    return Video._meta.pk.get_db_prep_value(value, connection)  # type: ignore[union-attr]
-
-
 def page_render(body: Any, link: str | None) -> Page:
     content = orjson.dumps(body)
     tag = hashlib.blake2b(content, digest_size=16)
@@ -129,15 +122,16 @@ def page_render(body: Any, link: str | None) -> Page:
     return Page(body=content, link=link, etag=f'"{tag.hexdigest()}"')
 
 
-def page_get_or_render(key: str, render: Callable[[], Page]) -> tuple[Page, bool]:
-    """The cached page under ``key``, or ``render()``'s, stored; and whether it was cached."""
+def page_get(key: str) -> Page | None:
+    """The page cached under ``key``, if any."""
     page = cache.get(key)
-    if isinstance(page, Page):
-        return page, True
-    page = render()
+    return page if isinstance(page, Page) else None
+
+
+def page_put(key: str, page: Page) -> None:
+    """Keep ``page`` under ``key`` for as long as its media signing slot lasts."""
     _, length = _slot()
     cache.set(key, page, timeout=length)
-    return page, False
 
 
 def page_response(request: HttpRequest, page: Page, *, cached: bool) -> HttpResponse:
@@ -167,12 +161,28 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 def feedback_list_changed(*, video_ids: list[uuid.UUID]) -> None:
-    """Give each video's feedback list a new version (in the caller's transaction)."""
-    FeedbackListVersion.objects.bulk_create(
-        [FeedbackListVersion(video_id=v, version=secrets.randbits(62)) for v in video_ids],
-        update_conflicts=True,
-        unique_fields=["video"],
-        update_fields=["version"],
+    """Give each video's feedback list a new version (in the caller's transaction).
+
+    ``bulk_create(update_conflicts=True)`` written out once: every feedback write runs
+    it, and compiling it cost more than running it (``videoplanet.api.sql``)."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            _bump_sql(),
+            [(db_value(Video, video_id), secrets.randbits(62)) for video_id in video_ids],
+        )
+
+
+@functools.cache
+def _bump_sql() -> str:
+    table = Columns(FeedbackListVersion, "lv")
+    quote = connection.ops.quote_name
+    video, version = (quote(table.field(name).column or "") for name in ("video", "version"))
+    # INSERT … ON CONFLICT … DO UPDATE: PostgreSQL and SQLite (3.24+) both take it.
+    return " ".join(
+        [
+            f"INSERT INTO {quote(FeedbackListVersion._meta.db_table)} ({video}, {version})",
+            f"VALUES (%s, %s) ON CONFLICT ({video}) DO UPDATE SET {version} = EXCLUDED.{version}",
+        ]
     )
 
 

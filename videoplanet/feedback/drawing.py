@@ -13,7 +13,12 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
-from videoplanet.api.fields import StrictCharField, StrictChoiceField, StrictNumberField
+from videoplanet.api.fields import (
+    RequestSerializer,
+    StrictCharField,
+    StrictChoiceField,
+    StrictNumberField,
+)
 
 MAX_SHAPES = 500
 MAX_FREEHAND_POINTS = 5000
@@ -29,7 +34,7 @@ class ShapeType(models.TextChoices):
     TEXT = "text"
 
 
-class ShapeStyleSerializer(serializers.Serializer):
+class ShapeStyleSerializer(RequestSerializer):
     color = serializers.RegexField(COLOR_PATTERN, help_text="Upper-case hex colour, e.g. #FF0000.")
     width = StrictNumberField(min_value=1, max_value=50, help_text="Stroke width, 1–50.")
 
@@ -42,7 +47,7 @@ class ShapeStyleSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class ShapeSerializer(serializers.Serializer):
+class ShapeSerializer(RequestSerializer):
     type = StrictChoiceField(choices=ShapeType.choices)
     coordinates = serializers.ListField(
         child=StrictNumberField(),
@@ -83,7 +88,7 @@ class ShapeSerializer(serializers.Serializer):
         return attrs
 
 
-class DrawingDataSerializer(serializers.Serializer):
+class DrawingDataSerializer(RequestSerializer):
     shapes = ShapeSerializer(many=True, max_length=MAX_SHAPES)  # type: ignore[call-arg]
 
     class Meta:

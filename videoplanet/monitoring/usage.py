@@ -80,17 +80,25 @@ def _documented() -> dict[str, dict[str, set[paths.Path]]]:
     return impact.documented({"openapi": committed_validator().document})
 
 
-def _field_paths(body: Any, prefix: paths.Path = ()) -> Iterable[paths.Path]:
-    if len(prefix) >= _MAX_DEPTH:
-        return
-    if isinstance(body, dict):
-        for name, value in body.items():
-            path = (*prefix, str(name))
-            yield path
-            yield from _field_paths(value, path)
-    elif isinstance(body, list):
-        for item in body:
-            yield from _field_paths(item, (*prefix, paths.ITEM))
+def _field_paths(body: Any) -> set[paths.Path]:
+    """Every distinct key path in ``body`` (down to ``_MAX_DEPTH``), without descending
+    into numbers and strings: five drawn shapes hold the same few paths five times."""
+    found: set[paths.Path] = set()
+    pending: list[tuple[Any, paths.Path]] = [(body, ())]
+    while pending:
+        value, prefix = pending.pop()
+        if len(prefix) >= _MAX_DEPTH:
+            continue
+        if isinstance(value, dict):
+            for name, item in value.items():
+                path = (*prefix, str(name))
+                found.add(path)
+                if isinstance(item, dict | list):
+                    pending.append((item, path))
+        elif isinstance(value, list):
+            item_prefix = (*prefix, paths.ITEM)
+            pending.extend((item, item_prefix) for item in value if isinstance(item, dict | list))
+    return found
 
 
 def field_names(operation: str, body: Any) -> set[str]:
@@ -146,12 +154,14 @@ class UsageRecorder:
         pairs.add((consumer, version))
         return consumer, version
 
-    def _add(self, client: tuple[str, str], rows: Iterable[tuple[str, str, str]]) -> None:
+    def _add(
+        self, client: tuple[str, str], rows: Iterable[tuple[str, str, str]], count: int = 1
+    ) -> None:
         hour = self._current_hour()
         with self._lock:
             consumer, version = self._client(hour, *client)
             for operation, kind, name in rows:
-                self._pending[(hour, consumer, version, operation, kind, name)] += 1
+                self._pending[(hour, consumer, version, operation, kind, name)] += count
 
     def call(
         self,
@@ -169,10 +179,11 @@ class UsageRecorder:
             rows += [(operation, "field", n) for n in field_names(operation, body)]
         self._add(client, rows)
 
-    def message(self, client: tuple[str, str], type_: str, direction: str) -> None:
-        """A room message a consumer's socket received (``received``) or sent (``sent``)."""
+    def message(self, client: tuple[str, str], type_: str, direction: str, count: int = 1) -> None:
+        """A room message a consumer's socket received (``received``) or sent (``sent``);
+        ``count``: that many sockets of the same consumer did (one room broadcast)."""
         if type_ in MESSAGE_TYPES and direction in ("received", "sent"):
-            self._add(client, [(type_, direction, "")])
+            self._add(client, [(type_, direction, "")], count)
 
     def due(self) -> bool:
         interval = float(settings.MONITORING_SEEN_FLUSH_SECONDS)

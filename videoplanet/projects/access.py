@@ -9,6 +9,7 @@ membership, with the caller's role read from that join.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,6 +18,7 @@ from django.db.models import F, Model, QuerySet
 
 from videoplanet.accounts.models import User
 from videoplanet.api.errors import NotFound, PermissionDenied
+from videoplanet.api.sql import Columns, db_value, fetch_one
 
 from .models import Membership, Project, Role, Video
 
@@ -75,12 +77,33 @@ def video_access(
     action: str = "",
 ) -> Access:
     """The video and the caller's role in its project, or NotFound; with ``roles``,
-    PermissionDenied for a member whose role is not one of them."""
-    found = Video.objects.filter(id=video_id, project__memberships__user=user)
-    video, role = _with_role(found, "project__memberships__role", "Video not found.")
+    PermissionDenied for a member whose role is not one of them.
+
+    On the path of every feedback write, so its query is written out once
+    (``videoplanet.api.sql``)."""
+    row = fetch_one(_video_access_sql(), [db_value(Video, video_id), db_value(User, user.pk)])
+    if row is None:
+        raise NotFound("Video not found.")
+    video, role = _VIDEO.load(row[:-1]), row[-1]
     if roles is not None:
         role_require(role, roles, action)
     return Access(video=video, role=role)
+
+
+_VIDEO, _MEMBERSHIP = Columns(Video, "v"), Columns(Membership, "m")
+
+
+@functools.cache
+def _video_access_sql() -> str:
+    """``Video.objects.filter(id=…, project__memberships__user=…)`` with the role."""
+    return " ".join(
+        [
+            f"SELECT {_VIDEO.select()}, {_MEMBERSHIP.column('role')}",
+            f"FROM {_VIDEO.table()} JOIN {_MEMBERSHIP.table()}",
+            f"ON {_MEMBERSHIP.column('project')} = {_VIDEO.column('project')}",
+            f"WHERE {_VIDEO.column('id')} = %s AND {_MEMBERSHIP.column('user')} = %s",
+        ]
+    )
 
 
 def with_caller_role(

@@ -10,13 +10,16 @@ clients reload when they rejoin (``layer.py``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 import threading
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 from uuid import UUID
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from prometheus_client import Counter
@@ -26,6 +29,7 @@ from videoplanet.monitoring.sightings import ws_message_observed
 from .contract import WebSocketContract, server_contract
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 outgoing: WebSocketContract = server_contract(report=True)
 
@@ -90,6 +94,55 @@ async def abroadcast(video_id: UUID | str, message: dict[str, Any]) -> bool:
     return True
 
 
+SEND_TIMEOUT = 10.0  # seconds a sync caller waits for the channel layer
+
+
+def _has_main_loop() -> bool:
+    """Whether this thread runs for an ASGI server's event loop (a sync view under
+    uvicorn), which ``async_to_sync`` then hands the coroutine to. asgiref keeps that
+    loop in ``SyncToAsync.threadlocal`` (and checks the pid the same way)."""
+    local = SyncToAsync.threadlocal
+    return (
+        getattr(local, "main_event_loop_pid", None) == os.getpid()
+        and getattr(local, "main_event_loop", None) is not None
+    )
+
+
+class ProcessLoop:
+    """One event loop per process, on its own thread, for broadcasts from code with no
+    event loop of its own: a WSGI worker, the task worker, a management command.
+
+    Without it ``async_to_sync`` starts a thread and a new event loop for every call
+    (about 0.45 ms of CPU), and the channel layer, whose connections belong to the loop
+    they were opened on, opens a new Redis connection each time. A forked child starts
+    its own loop on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def run(self, coroutine: Coroutine[Any, Any, T], *, timeout: float) -> T:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._running())
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            future.cancel()
+            raise
+
+    def _running(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():
+                self._loop, self._pid = asyncio.new_event_loop(), os.getpid()
+                threading.Thread(
+                    target=self._loop.run_forever, name="room-broadcasts", daemon=True
+                ).start()
+            return self._loop
+
+
+process_loop = ProcessLoop()
+
+
 def broadcast(video_id: UUID | str, message: dict[str, Any]) -> bool:
     """From sync code (services' on_commit callbacks); through the server at
     ROOM_RELAY_URL when this process shares no channel layer with it (.relay)."""
@@ -98,7 +151,12 @@ def broadcast(video_id: UUID | str, message: dict[str, Any]) -> bool:
 
         return relay_send(video_id, message)
     try:
-        return bool(async_to_sync(abroadcast)(video_id, message))
+        if _has_main_loop():
+            return bool(async_to_sync(abroadcast)(video_id, message))
+        return bool(process_loop.run(abroadcast(video_id, message), timeout=SEND_TIMEOUT))
+    except TimeoutError:  # the layer did not answer: as good as down
+        _dropped(message, video_id)
+        return False
     except Exception:
         stats.count("failed")
         logger.exception("broadcast of %s to video %s failed", message.get("type"), video_id)

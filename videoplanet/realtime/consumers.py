@@ -3,8 +3,9 @@
 On connect: authenticate (4401 otherwise), check project membership (4403 otherwise,
 also for an unknown video, so existence does not leak), join the room's group and
 presence, send ``presence.snapshot`` to the newcomer and announce ``user.joined`` if this
-is the person's first connection. While open, a heartbeat renews the presence entry and
-sweeps people whose entries expired (a dead server process).
+is the person's first connection. While open, the room's keeper in this process renews
+the presence entries of all its sockets at once and sweeps people whose entries expired
+(a dead server process): ``upkeep.py``.
 
 Access is not checked once only: every ``WS_ACCESS_RECHECK_SECONDS`` the process
 re-checks each socket's token and membership (``audit.py``), and a revocation event
@@ -24,9 +25,9 @@ beyond the rate limit (``limits.py``) are dropped, the first of a run answered w
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
+from collections import Counter
 from typing import Any
 from uuid import UUID
 
@@ -56,7 +57,9 @@ from .notify import (
 )
 from .revocation import EVENT_TYPE as REVOKED
 from .revocation import user_group
-from .rooms import presence_backend, presence_ttl
+from .rooms import presence_backend
+from .upkeep import RoomKeeper, room_keeper
+from .wire import DirectSocket, room_frame
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
     listening = False  # in the user's group, where revocations arrive
     joined = False
     closing = False  # closed by us: nothing more is sent or read
+    direct: DirectSocket | None = None  # room broadcasts skip ASGI's send (wire.py)
 
     async def connect(self) -> None:
         credential: Credential | None = self.scope.get("credential")
@@ -83,6 +87,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             self.client = credential.client  # a browser: its ticket request named it
         video_id: UUID = self.scope["url_route"]["kwargs"]["video_id"]
         await self.accept()
+        self.direct = DirectSocket.under(self.base_send)
         if credential is None:
             await self._close(CLOSE_UNAUTHENTICATED)
             return
@@ -112,7 +117,8 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         await self._enter()
         members = await self.presence.members(self.group, time.time())
         await self.send_message(presence_snapshot_message(members))
-        self.heartbeat = asyncio.create_task(self._keep_alive())
+        self.keeper: RoomKeeper = room_keeper(self.group, video_id, self.presence)
+        self.keeper.add(self)
         self.audit = access_audit()
         self.audit.add(self)
 
@@ -157,20 +163,9 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
                 self.video_id, user_joined_message(self.user_id, self.user_name, joined_at)
             )
 
-    async def _keep_alive(self) -> None:
-        interval = presence_ttl() / 3
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                now = time.time()
-                if not await self.presence.heartbeat(
-                    self.group, self.user_id, self.channel_name, now
-                ):
-                    await self._enter()  # our entry expired (we were paused): come back
-                for user_id in await self.presence.sweep(self.group, now):
-                    await abroadcast(self.video_id, user_left_message(user_id, timezone.now()))
-            except Exception:
-                logger.exception("presence heartbeat failed in room %s", self.group)
+    async def rejoin(self) -> None:
+        """Our presence entry expired (the process was paused) and was swept: come back."""
+        await self._enter()
 
     async def disconnect(self, code: int) -> None:
         groups = [user_group(self.user_id)] if self.listening else []
@@ -178,9 +173,7 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
             if isinstance(self.channel_layer, RoomChannelLayer):
                 self.channel_layer.detach(self.channel_name)
             self.audit.discard(self)
-            self.heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.heartbeat
+            await self.keeper.discard(self)
             groups.append(self.group)
         for group in groups:
             try:
@@ -261,11 +254,35 @@ class VideoRoomConsumer(AsyncWebsocketConsumer):
         return True
 
     async def room_event(self, event: dict[str, Any]) -> None:
-        """A room broadcast: already validated and encoded once by the sender."""
+        """A room broadcast: already validated and encoded once by the sender; its frame
+        is built once per process and written as it is where that is safe (wire.py)."""
         if not self.closing:
-            if settings.USAGE_RECORDING and "message" in event:
-                usage.message(self.client, event["message"], "received")
-            await self.send(text_data=event["text"])
+            if "message" in event:
+                _tally_received(event, self.client)
+            if self.direct is None or not self.direct.write(room_frame(event)):
+                await self.send(text_data=event["text"])
+
+
+TALLY = "usage.tally"  # a room event's key for its recipients' consumers, counted once
+
+
+def _tally_received(event: dict[str, Any], client: tuple[str, str]) -> None:
+    """Count a room event for the usage records once per consumer, not once per socket:
+    the sockets that take the same event dict in a row add to one tally, recorded once
+    they are done (the next turn of the loop)."""
+    tally: Counter[tuple[str, str]] | None = event.get(TALLY)
+    if tally is None:
+        if not settings.USAGE_RECORDING:
+            return
+        tally = event[TALLY] = Counter()
+        asyncio.get_running_loop().call_soon(_record_tally, event)
+    tally[client] += 1
+
+
+def _record_tally(event: dict[str, Any]) -> None:
+    tally: Counter[tuple[str, str]] = event.pop(TALLY)  # later sockets start a new one
+    for client, count in tally.items():
+        usage.message(client, event["message"], "received", count)
 
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):

@@ -32,6 +32,9 @@ class Presence(Protocol):
         self, room: str, user_id: str, name: str, joined_at: str, conn: str, now: float
     ) -> bool: ...
     async def heartbeat(self, room: str, user_id: str, conn: str, now: float) -> bool: ...
+    async def heartbeat_many(
+        self, room: str, entries: list[tuple[str, str]], now: float
+    ) -> list[bool]: ...
     async def leave(self, room: str, user_id: str, conn: str, now: float) -> bool: ...
     async def sweep(self, room: str, now: float) -> list[str]: ...
     async def members(self, room: str, now: float) -> list[Present]: ...
@@ -67,6 +70,11 @@ class MemoryPresence:
             return False
         person["conns"][conn] = now + self.ttl
         return True
+
+    async def heartbeat_many(
+        self, room: str, entries: list[tuple[str, str]], now: float
+    ) -> list[bool]:
+        return [await self.heartbeat(room, user_id, conn, now) for user_id, conn in entries]
 
     async def leave(self, room: str, user_id: str, conn: str, now: float) -> bool:
         people = self._rooms.get(room, {})
@@ -115,6 +123,26 @@ redis.call('ZADD', KEYS[1], 'GT', ARGV[3], ARGV[1])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
 return 1
 """
+# KEYS: users zset, info hash; ARGV: expiry, key TTL, prefix of the per-user conns keys,
+# then user, conn pairs. The heartbeat of every pair, in one call: 1 renewed, 0 gone.
+_HEARTBEAT_MANY = """
+local renewed = {}
+for i = 4, #ARGV, 2 do
+  local user, conn = ARGV[i], ARGV[i + 1]
+  local conns = ARGV[3] .. user
+  if redis.call('ZSCORE', conns, conn) then
+    redis.call('ZADD', conns, ARGV[1], conn)
+    redis.call('ZADD', KEYS[1], 'GT', ARGV[1], user)
+    redis.call('EXPIRE', conns, ARGV[2])
+    table.insert(renewed, 1)
+  else
+    table.insert(renewed, 0)
+  end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return renewed
+"""
 _LEAVE = """
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
@@ -141,6 +169,9 @@ return gone
 """
 
 
+HEARTBEAT_BATCH = 200
+
+
 class RedisPresence:
     """Presence shared by every server process on one Redis."""
 
@@ -150,6 +181,7 @@ class RedisPresence:
         self.prefix = prefix
         self._join = client.register_script(_JOIN)
         self._heartbeat = client.register_script(_HEARTBEAT)
+        self._heartbeat_many = client.register_script(_HEARTBEAT_MANY)
         self._leave = client.register_script(_LEAVE)
         self._sweep = client.register_script(_SWEEP)
 
@@ -175,6 +207,22 @@ class RedisPresence:
     async def heartbeat(self, room: str, user_id: str, conn: str, now: float) -> bool:
         args: list[str | float] = [user_id, conn, now + self.ttl, self._key_ttl]
         return int(await self._heartbeat(keys=self._keys(room, user_id), args=args)) == 1
+
+    async def heartbeat_many(
+        self, room: str, entries: list[tuple[str, str]], now: float
+    ) -> list[bool]:
+        """``heartbeat`` for many connections of a room: a script call per
+        ``HEARTBEAT_BATCH`` of them, each short enough not to hold Redis up."""
+        users, _, info = self._keys(room, "")
+        prefix = f"{self._base(room)}:conns:"
+        renewed: list[bool] = []
+        for start in range(0, len(entries), HEARTBEAT_BATCH):
+            args: list[str | float] = [now + self.ttl, self._key_ttl, prefix]
+            for user_id, conn in entries[start : start + HEARTBEAT_BATCH]:
+                args += [user_id, conn]
+            result = await self._heartbeat_many(keys=[users, info], args=args)
+            renewed += [int(r) == 1 for r in result]
+        return renewed
 
     async def leave(self, room: str, user_id: str, conn: str, now: float) -> bool:
         removed = await self._leave(keys=self._keys(room, user_id), args=[user_id, conn, now])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -275,3 +276,22 @@ async def test_rooms_count_messages_received_and_sent_per_consumer(world: World)
     }
     await ws.disconnect()
     reset_memory_presence()
+
+
+@pytest.mark.asyncio
+async def test_a_room_broadcast_is_counted_per_socket_and_recorded_once_per_consumer() -> None:
+    from videoplanet.realtime.consumers import _tally_received
+
+    web, sdk = ("VideoPlanet-Frontend", "1.2.0"), ("VideoPlanet-Python-SDK", "0.4.0")
+    event = {"type": "room.event", "text": "{}", "message": "feedback.created"}
+    for client in (web, sdk, web):  # three sockets of one process take the same event
+        _tally_received(event, client)
+    assert usage.pending() == {}  # recorded once they are all done
+    await asyncio.sleep(0)
+    _tally_received(event, web)  # a socket after that: counted too
+    await asyncio.sleep(0)
+    counts = {(k[1], k[3], k[4]): n for k, n in usage.pending().items()}
+    assert counts == {
+        ("VideoPlanet-Frontend", "feedback.created", "received"): 3,
+        ("VideoPlanet-Python-SDK", "feedback.created", "received"): 1,
+    }

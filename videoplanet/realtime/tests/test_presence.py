@@ -93,3 +93,26 @@ async def test_rejoining_after_expiry_announces_again(make: Factory) -> None:
     p = make()
     assert await p.join(ROOM, "ann", "Ann", "t", "c1", 0)
     assert await p.join(ROOM, "ann", "Ann", "t", "c2", 40)  # c1 expired unseen
+
+
+async def test_one_heartbeat_for_many_connections(make: Factory) -> None:
+    p = make()
+    await p.join(ROOM, "ann", "Ann", "t", "ann-tab1", 0)
+    await p.join(ROOM, "ann", "Ann", "t", "ann-tab2", 0)
+    await p.join(ROOM, "bob", "Bob", "t", "bob-tab", 0)
+    await p.join(ROOM, "cid", "Cid", "t", "cid-tab", 0)
+    await p.leave(ROOM, "cid", "cid-tab", 1)
+    entries = [("ann", "ann-tab1"), ("bob", "bob-tab"), ("cid", "cid-tab"), ("ann", "ann-tab2")]
+    assert await p.heartbeat_many(ROOM, entries, 20) == [True, True, False, True]
+    assert await p.sweep(ROOM, 35) == []  # renewed until 50
+    assert sorted(m.user_id for m in await p.members(ROOM, 49)) == ["ann", "bob"]
+    assert sorted(await p.sweep(ROOM, 51)) == ["ann", "bob"]
+
+
+async def test_many_heartbeats_go_in_batches(make: Factory) -> None:
+    p = make()
+    entries = [(f"user{n}", f"conn{n}") for n in range(450)]  # three Redis calls
+    for user_id, conn in entries:
+        await p.join(ROOM, user_id, user_id, "t", conn, 0)
+    assert await p.heartbeat_many(ROOM, [*entries, ("ghost", "gone")], 20) == [True] * 450 + [False]
+    assert await p.sweep(ROOM, 35) == []
