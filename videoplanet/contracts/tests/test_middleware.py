@@ -97,6 +97,23 @@ def test_enforce_checks_query_parameters(
 
 
 @enforce
+def test_the_same_bad_query_twice_is_rejected_and_recorded_twice(
+    world: World, as_user: Any, violations: MemoryRecorder
+) -> None:
+    # Requests without a body share one check per path and query string: the verdict is
+    # reused, never the recording, and another query string gets its own verdict.
+    client = as_user(world.reviewer)
+    for _ in range(2):
+        response = client.get(URL, {"video_id": "abc", "status": "done"})
+        assert response.status_code == 400
+        assert set(response.json()["details"]) == {"video_id", "status"}
+    assert len(violations.violations) == 2
+    assert client.get(URL, {"video_id": str(world.video.id)}).status_code == 200
+    assert client.get(URL, {"video_id": str(world.video.id), "status": "x"}).status_code == 400
+    assert len(violations.violations) == 3
+
+
+@enforce
 @pytest.mark.contract_unchecked("sends an undocumented query parameter on purpose")
 def test_an_undocumented_query_parameter_is_recorded_not_rejected(
     world: World, as_user: Any, violations: MemoryRecorder
