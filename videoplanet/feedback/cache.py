@@ -93,24 +93,19 @@ def list_key(*, user: User, video_id: uuid.UUID, request: HttpRequest) -> str:
 
 @functools.cache
 def _access_sql() -> str:
-    """The membership check with what the key needs, as SQL written out once: building
-    the same query with the ORM on every request cost more than running it."""
-    video, membership = Video._meta, Membership._meta
-    version = FeedbackListVersion._meta
-    # Table names from the models, values as parameters.
+    """The membership check with what the key needs, as SQL written out once
+    (``videoplanet.api.sql``): building the same query with the ORM on every request
+    cost more than running it."""
+    video, membership = Columns(Video, "v"), Columns(Membership, "m")
+    version = Columns(FeedbackListVersion, "lv")
     return " ".join(
         [
-            "SELECT v.fps, v.frame_count, lv.version FROM",
-            video.db_table,
-            "v",
-            "JOIN",
-            membership.db_table,
-            "m",
-            "ON m.project_id = v.project_id AND m.user_id = %s",
-            "LEFT JOIN",
-            version.db_table,
-            "lv ON lv.video_id = v.id",
-            "WHERE v.id = %s",
+            f"SELECT {video.column('fps')}, {video.column('frame_count')},",
+            f"{version.column('version')} FROM {video.table()}",
+            f"JOIN {membership.table()} ON {membership.column('project')} =",
+            f"{video.column('project')} AND {membership.column('user')} = %s",
+            f"LEFT JOIN {version.table()} ON {version.column('video')} = {video.column('id')}",
+            f"WHERE {video.column('id')} = %s",
         ]
     )
 
